@@ -1,0 +1,53 @@
+"""Command-line interface: `ocop-docs COMMAND ...`.
+
+Each command group lives in its own module of this package and exposes
+`register(subparsers)`, which adds its sub-command(s) with `set_defaults(func=...)`.
+The function returns the process exit code.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from ocop_docs import __version__
+
+# One module per command group, in the order `--help` lists them.
+COMMAND_MODULES = [
+    "ocop_docs.cli.extract_cmd",
+    "ocop_docs.cli.eval_cmd",
+]
+
+EXIT_OK = 0
+EXIT_FAILURE = 1      # some input could not be processed
+EXIT_USAGE = 2        # bad arguments
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ocop-docs",
+        description="Đọc văn bản hành chính (kế hoạch, công văn, thông báo, quyết định), "
+                    "trích xuất nhiệm vụ và theo dõi việc thực hiện.",
+    )
+    parser.add_argument("--version", action="version", version=f"ocop-docs {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print("ocop-docs: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
