@@ -1,50 +1,99 @@
 """Ingestion: turn any input file a clerk has into Unicode text with its layout.
 
-`read_document(path)` is the one entry point. It picks a reader by the file's content (and
-name), returns an `IngestedText`, or raises `IngestError` naming the file and the problem.
+`read_document(path)` is the one entry point. It picks a reader by the file's content (magic
+bytes; the extension is only a hint), returns an `IngestedText` whose text went through
+`ocop_docs.normalize.normalize_text`, or raises `IngestError` naming the file and the problem.
 Tables are rendered as one line per row: `| cell | cell | cell |`.
+
+Readers are tried in order (`READERS`); each says whether it applies to a file. A new format is
+one new `Reader` subclass in its own module.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import zipfile
 from pathlib import Path
 
+from .doc import DocReader
+from .docx import DocxReader
+from .image import ImageReader
+from .language import looks_vietnamese, score_text
+from .pdf import PdfReader
+from .text import TextReader
+from .types import IngestedText, IngestError, Limits, Page, ReadResult, Reader, Source
 
-class IngestError(Exception):
-    """A file that cannot be read; str() is a one-line message naming the file."""
+__all__ = ["read_document", "IngestedText", "IngestError", "Page", "Limits", "READERS",
+           "Reader", "ReadResult", "Source"]
 
-    def __init__(self, path: str | Path, problem: str):
-        self.path = str(path)
-        self.problem = problem
-        super().__init__(f"{self.path}: {problem}")
-
-
-@dataclass
-class Page:
-    number: int                      # 1-based
-    text: str
-    method: str                      # "text", "pdf-text", "ocr", "docx", "doc"
-    confidence: float | None = None  # mean OCR word confidence, 0-100, for OCR pages
-
-
-@dataclass
-class IngestedText:
-    path: Path
-    text: str                        # the whole document, normalised, pages joined by "\n\n"
-    format: str                      # "txt", "pdf", "image", "docx", "doc"
-    pages: list[Page] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+# binary formats first: a text sniff must not claim them
+READERS: list[Reader] = [PdfReader(), DocxReader(), DocReader(), ImageReader(), TextReader()]
+HEAD_BYTES = 8192
+_KNOWN_BINARY = {b"PK\x03\x04": "a ZIP archive, not a Word document", b"Rar!": "a RAR archive",
+                 b"\x1f\x8b": "a gzip archive", b"7z\xbc\xaf": "a 7-Zip archive",
+                 b"\x7fELF": "a program, not a document", b"MZ": "a program, not a document"}
 
 
-def read_document(path: str | Path) -> IngestedText:
-    """Read a .txt file (UTF-8). Other formats arrive with the full ingestion module."""
+def _unsupported(source: Source) -> str:
+    for magic, what in _KNOWN_BINARY.items():
+        if source.head.startswith(magic):
+            if magic == b"PK\x03\x04":
+                try:
+                    with zipfile.ZipFile(source.path) as zf:
+                        names = zf.namelist()
+                    if any(n.startswith("xl/") for n in names):
+                        what = "an Excel workbook (.xlsx)"
+                    elif any(n.startswith("ppt/") for n in names):
+                        what = "a PowerPoint file (.pptx)"
+                    elif "content.xml" in names:
+                        what = "an OpenDocument file (.odt/.ods)"
+                except zipfile.BadZipFile:
+                    what = "a corrupt ZIP/Office file"
+            return f"unsupported file type: {what}"
+    if source.head.startswith(b"{\\rtf"):
+        return "unsupported file type: RTF (needs LibreOffice; save it as .docx)"
+    hint = f" ({source.suffix})" if source.suffix else ""
+    return f"unsupported file type{hint}: binary content that is no PDF, Word file, image or text"
+
+
+def read_document(path: str | Path, limits: Limits | None = None) -> IngestedText:
+    """Read a document of any supported format into normalised Unicode text."""
+    from ocop_docs.normalize import normalize_text
+
     path = Path(path)
+    limits = limits or Limits.from_env()
+    if not path.exists():
+        raise IngestError(path, "no such file")
+    if path.is_dir():
+        raise IngestError(path, "is a folder, not a file")
     try:
-        raw = path.read_bytes()
+        size = path.stat().st_size
+        if size > limits.max_bytes:
+            raise IngestError(path, f"file too large ({size / 1e6:.1f} MB, limit "
+                              f"{limits.max_bytes / 1e6:.1f} MB, set OCOP_DOCS_MAX_BYTES)")
+        with path.open("rb") as fh:
+            head = fh.read(HEAD_BYTES)
     except OSError as exc:
-        raise IngestError(path, f"cannot be read ({exc.strerror or exc})") from exc
-    if not raw.strip():
+        raise IngestError(path, f"cannot be read ({exc.strerror or exc})") from None
+    if size == 0 or not head.strip(b" \t\r\n\x00"):
         raise IngestError(path, "the file is empty")
-    text = raw.decode("utf-8", errors="replace")
-    return IngestedText(path=path, text=text, format="txt",
-                        pages=[Page(number=1, text=text, method="text")])
+
+    source = Source(path=path, head=head, size=size, limits=limits)
+    reader = next((r for r in READERS if r.applies(source)), None)
+    if reader is None:
+        raise IngestError(path, _unsupported(source))
+    result = reader.read(source)
+
+    pages = [Page(p.number, normalize_text(p.text), p.method, p.confidence) for p in result.pages]
+    text = normalize_text("\n\n".join(p.text for p in result.pages))
+    warnings = list(result.warnings)
+    score = score_text(text)
+    if not looks_vietnamese(score):
+        what = "no words" if score.words == 0 else (
+            f"{score.marked_share:.0%} of words with Vietnamese diacritics, "
+            f"{score.syllable_share:.0%} Vietnamese syllables")
+        raise IngestError(path, f"no Vietnamese text found ({what}); wrong language or garbage")
+    if score.marked_share < 0.15:
+        warnings.append(f"little Vietnamese text: {score.marked_share:.0%} of words carry "
+                        "Vietnamese diacritics")
+    fmt = {"pdf": "pdf", "docx": "docx", "doc": "doc", "image": "image", "txt": "txt"}[reader.name]
+    return IngestedText(path=path, text=text, format=fmt, pages=pages, warnings=warnings,
+                        encoding=result.encoding)

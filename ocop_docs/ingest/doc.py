@@ -1,0 +1,90 @@
+"""Word 97-2003 (.doc, OLE2 container): antiword first, LibreOffice headless as a fallback
+(converted to .docx, then read like one). RTF saved as .doc goes to LibreOffice."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from .types import IngestError, Page, ReadResult, Reader, Source
+
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+TIMEOUT = 120
+
+
+def antiword_text(path: Path) -> str | None:
+    if shutil.which("antiword") is None:
+        return None
+    env = dict(os.environ, ANTIWORDHOME="/usr/share/antiword")
+    try:
+        proc = subprocess.run(["antiword", "-m", "UTF-8.txt", "-w", "0", str(path)],
+                              capture_output=True, timeout=TIMEOUT, env=env)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if proc.returncode != 0:
+        return None
+    text = proc.stdout.decode("utf-8", errors="replace")
+    return text if text.strip() else None
+
+
+def soffice_text(path: Path) -> str | None:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        return None
+    from .docx import docx_text
+    import docx
+
+    with tempfile.TemporaryDirectory(prefix="ocop-soffice-") as tmp:
+        profile = Path(tmp, "profile").as_uri()
+        try:
+            subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless",
+                            "--convert-to", "docx", "--outdir", tmp, str(path)],
+                           capture_output=True, timeout=TIMEOUT, check=False)
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        out = Path(tmp, path.stem + ".docx")
+        if not out.exists():
+            return None
+        return docx_text(docx.Document(str(out)))
+
+
+def antiword_tables(text: str) -> str:
+    """antiword draws table rows as `|cell|cell|`; use our `| cell | cell |` form."""
+    out = []
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped.startswith("|") and stripped.endswith("|") and stripped.count("|") >= 2:
+            cells = [" ".join(c.split()) for c in stripped[1:-1].split("|")]
+            out.append("| " + " | ".join(cells) + " |")
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+class DocReader(Reader):
+    name = "doc"
+
+    def applies(self, source: Source) -> bool:
+        return source.head.startswith(OLE2) or (
+            source.head.startswith(b"{\\rtf") and source.suffix in (".doc", ".rtf"))
+
+    def read(self, source: Source) -> ReadResult:
+        warnings: list[str] = []
+        text = None
+        if source.head.startswith(OLE2):
+            text = antiword_text(source.path)
+            if text is not None:
+                text = antiword_tables(text)
+        if text is None:
+            text = soffice_text(source.path)
+            if text is not None and source.head.startswith(OLE2):
+                warnings.append("read with LibreOffice (antiword could not)")
+        if text is None:
+            if shutil.which("soffice") is None and shutil.which("antiword") is None:
+                raise IngestError(source.path, "reading .doc needs antiword or LibreOffice")
+            raise IngestError(source.path, "corrupt or unsupported Word document")
+        if not text.strip():
+            raise IngestError(source.path, "no text found in the Word document")
+        return ReadResult([Page(number=1, text=text, method="doc")], warnings)

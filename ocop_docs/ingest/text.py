@@ -1,0 +1,58 @@
+"""Plain text (.txt, .md): UTF-8 (BOM or not), UTF-16 (BOM), and the legacy Vietnamese
+encodings TCVN3, VNI and Windows-1258, chosen by how Vietnamese the decoded text looks."""
+from __future__ import annotations
+
+import codecs
+
+from .language import score_text
+from .legacy import LEGACY_ENCODINGS, decode_legacy
+from .types import IngestError, Page, ReadResult, Reader, Source
+
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"),
+         (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
+         (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def looks_like_text(head: bytes) -> bool:
+    """No NUL bytes (unless UTF-16/32 with a BOM) and few control characters."""
+    if any(head.startswith(bom) for bom, _ in _BOMS):
+        return True
+    if not head or b"\x00" in head:
+        return False
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    return controls / len(head) < 0.01
+
+
+def decode_text(raw: bytes) -> tuple[str, str]:
+    """Decode bytes to text; return (text, encoding name)."""
+    for bom, name in _BOMS:
+        if raw.startswith(bom):
+            return raw.decode(name, errors="replace").lstrip("\ufeff"), name
+    candidates: list[tuple[float, int, str, str]] = []
+    try:
+        text = raw.decode("utf-8")
+        if text.isascii():
+            return text, "ascii"
+        candidates.append((score_text(text).value, 3, "utf-8", text))
+    except UnicodeDecodeError:
+        pass
+    for rank, name in enumerate(LEGACY_ENCODINGS):
+        text = decode_legacy(raw, name)
+        candidates.append((score_text(text).value, -rank, name, text))
+    score, _, name, text = max(candidates)
+    return text, name
+
+
+class TextReader(Reader):
+    name = "txt"
+
+    def applies(self, source: Source) -> bool:
+        return looks_like_text(source.head)
+
+    def read(self, source: Source) -> ReadResult:
+        text, encoding = decode_text(source.read_bytes())
+        if not text.strip():
+            raise IngestError(source.path, "the file holds only white space")
+        warnings = [] if encoding in ("utf-8", "utf-8-sig", "ascii", "utf-16", "utf-32") \
+            else [f"decoded from the legacy encoding {encoding}"]
+        return ReadResult([Page(number=1, text=text, method="text")], warnings, encoding)

@@ -1,0 +1,89 @@
+"""Public data types of ingestion (re-exported by `ocop_docs.ingest`)."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+DEFAULT_MAX_PAGES = 200
+
+
+class IngestError(Exception):
+    """A file that cannot be read; str() is a one-line message naming the file."""
+
+    def __init__(self, path: str | Path, problem: str):
+        self.path = str(path)
+        self.problem = " ".join(str(problem).split())
+        super().__init__(f"{self.path}: {self.problem}")
+
+
+@dataclass
+class Page:
+    number: int                      # 1-based
+    text: str
+    method: str                      # "text", "pdf-text", "ocr", "docx", "doc"
+    confidence: float | None = None  # mean OCR word confidence, 0-100, for OCR pages
+
+
+@dataclass
+class IngestedText:
+    path: Path
+    text: str                        # the whole document, normalised, pages joined by "\n\n"
+    format: str                      # "txt", "pdf", "image", "docx", "doc"
+    pages: list[Page] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    encoding: str | None = None      # for text files: the encoding the bytes were decoded from
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits: file size (env OCOP_DOCS_MAX_BYTES) and OCR pages (OCOP_DOCS_MAX_PAGES)."""
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_pages: int = DEFAULT_MAX_PAGES
+
+    @classmethod
+    def from_env(cls) -> "Limits":
+        def env_int(name: str, default: int) -> int:
+            value = os.environ.get(name, "").strip()
+            try:
+                return int(value) if value else default
+            except ValueError:
+                return default
+        return cls(env_int("OCOP_DOCS_MAX_BYTES", DEFAULT_MAX_BYTES),
+                   env_int("OCOP_DOCS_MAX_PAGES", DEFAULT_MAX_PAGES))
+
+
+@dataclass
+class Source:
+    """What a reader gets: the path, its first bytes (for magic numbers) and the limits."""
+    path: Path
+    head: bytes
+    size: int
+    limits: Limits
+
+    @property
+    def suffix(self) -> str:
+        return self.path.suffix.lower()
+
+    def read_bytes(self) -> bytes:
+        return self.path.read_bytes()
+
+
+class Reader:
+    """One input format. `applies` looks at the content (magic bytes), the suffix is a hint."""
+    name = "?"
+
+    def applies(self, source: Source) -> bool:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def read(self, source: Source) -> "ReadResult":  # pragma: no cover - interface
+        """Pages (raw text, not yet normalised); raise IngestError on failure."""
+        raise NotImplementedError
+
+
+@dataclass
+class ReadResult:
+    pages: list[Page]
+    warnings: list[str] = field(default_factory=list)
+    encoding: str | None = None

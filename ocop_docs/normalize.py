@@ -1,0 +1,120 @@
+"""Text normalisation applied to every ingested document, whatever its format.
+
+`normalize_text(text)` gives one canonical form: Unicode NFC, the modern tone-mark placement used
+in our gold data ("hòa", "thủy", "ủy"), no markdown emphasis left by converters, no OCR debris
+lines, words broken at line ends re-joined, paragraphs broken across lines or pages re-joined,
+and tidy whitespace. Line structure is kept otherwise: list markers stay at line starts and
+tab-indented table cells are left alone. The function is idempotent.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["normalize_text", "modern_tone_placement"]
+
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+_CONSONANTS = "bcdfghjklmnpqrstvwxzđ"
+_WORD = re.compile(r"[^\W\d_]+")
+# old style "hoà", "khoẻ", "thuỷ" (tone on the second vowel of oa/oe/uy, no final consonant)
+_OLD_STYLE = re.compile(
+    rf"^([{_CONSONANTS}]*)([oO])([aAeE])([{_TONES}])$|^([{_CONSONANTS}]*)([uU])([yY])([{_TONES}])$",
+    re.IGNORECASE)
+
+_EMPHASIS = re.compile(r"\*\*|~~")
+_SPACES = re.compile(r"[ \u00a0\u2000-\u200a\u202f\u205f\u3000]")
+_ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
+# list markers that must stay at line starts and are never debris
+_LIST_MARKER = re.compile(
+    r"^(?:[-+•*–]|[a-zđ][.)]|\d+(?:\.\d+)*[.)]?|[IVXLC]+[.)]?|\(\d+\)|\([a-zđ]\))(?:\s|$)")
+_END_PUNCT = tuple(".;:!?…)]”\"'»/")
+_KEEP_SHORT = {"./.", "...", "…", "-", "+", "*", "•"}
+
+
+def modern_tone_placement(word: str) -> str:
+    """Move the tone mark of oa/oe/uy syllables without final consonant to the first vowel:
+    hoà → hòa, khoẻ → khỏe, thuỷ → thủy, uỷ → ủy. "quý", "hoàn", "thuế" are unchanged."""
+    decomposed = unicodedata.normalize("NFD", word)
+    m = _OLD_STYLE.match(decomposed)
+    if not m:
+        return word
+    if m.group(1) is not None:
+        onset, first, second, tone = m.group(1, 2, 3, 4)
+    else:
+        onset, first, second, tone = m.group(5, 6, 7, 8)
+        if onset.lower().endswith("q"):      # "quý": the u belongs to the onset
+            return word
+    return unicodedata.normalize("NFC", onset + first + tone + second)
+
+
+def _fix_tones(line: str) -> str:
+    return _WORD.sub(lambda m: modern_tone_placement(m.group()), line)
+
+
+def _is_debris(stripped: str) -> bool:
+    """A short line (1-4 characters) with no Vietnamese word and no list marker: OCR noise
+    such as "1/2", "J", "GH", "TF", "3NF"."""
+    from ocop_docs.ingest.language import is_syllable
+
+    if not stripped or len(stripped) > 4 or stripped in _KEEP_SHORT:
+        return False
+    if _LIST_MARKER.match(stripped) and not stripped.isdigit():
+        return False
+    words = _WORD.findall(stripped)
+    return not any(is_syllable(w) and any(c in "aăâeêioôơuưy" for c in w.lower()) and len(w) >= 2
+                   for w in words)
+
+
+def _starts_lower(line: str) -> bool:
+    if not line or line[0] in "\t|" or _LIST_MARKER.match(line):
+        return False
+    return line[0].isalpha() and line[0].islower()
+
+
+def _protected(line: str) -> bool:
+    """Table cells (tab-indented seed tables, `| a | b |` rows) are never joined or dropped."""
+    return line.startswith("\t") or line.startswith("|")
+
+
+def normalize_text(text: str) -> str:
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n")
+    text = _ZERO_WIDTH.sub("", text)
+    text = _EMPHASIS.sub("", text)
+    lines = []
+    for raw in text.split("\n"):
+        line = _SPACES.sub(" ", raw)
+        if line.startswith("\t"):
+            body = line.lstrip("\t")
+            line = line[: len(line) - len(body)] + body.strip(" ")
+        else:
+            line = line.strip(" \t")
+        line = re.sub(r"(?<=\S) {2,}(?=\S)", " ", line) if not _protected(line) else line
+        lines.append(_fix_tones(line))
+
+    lines = [line for line in lines if _protected(line) or not _is_debris(line.strip())]
+
+    out: list[str] = []
+    for line in lines:
+        if out and line and not _protected(line):
+            # find the previous non-blank line
+            j = len(out) - 1
+            while j >= 0 and not out[j]:
+                j -= 1
+            prev = out[j] if j >= 0 else ""
+            if prev and not _protected(prev):
+                if re.search(r"[^\W\d_]-$", prev) and line[0].isalpha() and line[0].islower() \
+                        and j == len(out) - 1:
+                    # a word broken at the line end by OCR: "nghi-" + "ệp"
+                    out[j] = prev[:-1] + line
+                    continue
+                if not prev.endswith(_END_PUNCT) and _starts_lower(line):
+                    # a paragraph broken across lines or pages
+                    del out[j + 1:]
+                    out[j] = prev + " " + line
+                    continue
+        out.append(line)
+
+    text = "\n".join(out)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip("\n") + "\n" if text.strip() else ""
