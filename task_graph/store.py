@@ -1,0 +1,409 @@
+"""The one data-access layer of the task graph.
+
+`open_store()` connects to the database (SQLite file by default, any SQLAlchemy URL such as
+postgresql+psycopg://... otherwise), applies pending migrations and returns a `Store`. Every
+write method runs in exactly one transaction: a failure anywhere inside leaves nothing behind.
+"""
+from __future__ import annotations
+
+import getpass
+import json
+import os
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from task_graph import agencies as ag
+from task_graph import recurrence as rec
+from task_graph import relations
+from task_graph.migrations import migrate
+from task_graph.schema import (agencies, agency_aliases, agency_merges, citations, documents,
+                               files, places, status_history, task_agencies, task_status, tasks)
+from task_graph.text import fold, name_key, number_key
+
+ENV_DB = "OCOP_DOCS_DB"
+DEFAULT_DB_PATH = Path("var") / "ocop-docs.sqlite3"
+STATUSES = ("open", "done")
+
+
+class StoreError(Exception):
+    """A request the store cannot satisfy (unknown task, bad period, ...); str() is for users."""
+
+
+def default_db_url(db: str | None = None) -> str:
+    """`db` (URL or file path), else $OCOP_DOCS_DB, else var/ocop-docs.sqlite3 under the
+    current directory."""
+    value = db or os.environ.get(ENV_DB) or str(DEFAULT_DB_PATH)
+    if "://" in value:
+        return value
+    path = Path(value).expanduser().resolve()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
+
+
+def _sqlite_pragmas(dbapi_conn, _record):
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def open_store(db: str | None = None, *, echo: bool = False) -> "Store":
+    url = default_db_url(db)
+    engine = sa.create_engine(url, echo=echo)
+    if engine.dialect.name == "sqlite":
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+    migrate(engine)
+    return Store(engine)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def _date(value: Any) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+@dataclass
+class StoredFile:
+    file_id: int
+    documents: int
+    tasks: int
+    already_present: bool = False
+
+
+class Store:
+    def __init__(self, engine: sa.Engine):
+        self.engine = engine
+
+    # ------------------------------------------------------------------ connections
+    def connect(self) -> sa.Connection:
+        """A read connection (queries use it; close it or use `with`)."""
+        return self.engine.connect()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # ------------------------------------------------------------------ files
+    def file_by_hash(self, sha256: str) -> dict | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(files.c.id, files.c.source_path)
+                               .where(files.c.sha256 == sha256)).first()
+        return dict(row._mapping) if row else None
+
+    def store_extraction(self, extraction: dict, *, source_path: str, sha256: str,
+                         text: str | None, size: int | None = None,
+                         extractor: str | None = None) -> StoredFile:
+        """Store one file's extraction (the ocop-docs.extraction/1 dict) with its text, in one
+        transaction. A file whose hash is already stored is left as it is."""
+        with self.engine.begin() as conn:
+            row = conn.execute(sa.select(files.c.id).where(files.c.sha256 == sha256)).first()
+            if row:
+                return StoredFile(row.id, 0, 0, already_present=True)
+            file_id = conn.execute(files.insert().values(
+                sha256=sha256, source_path=source_path, size=size, text=text,
+                extraction_json=json.dumps(extraction, ensure_ascii=False),
+                extractor=extractor, ingested_at=_utcnow())).inserted_primary_key[0]
+            docs = list(extraction.get("documents") or [])
+            regions = relations.document_regions(text or "", docs)
+            juris = self._file_jurisdictions(conn, docs)
+            n_tasks = 0
+            for ordinal, (doc, region, ctx) in enumerate(zip(docs, regions, juris)):
+                doc_id = self._insert_document(conn, file_id, ordinal, doc, region, ctx)
+                self._insert_citations(conn, doc_id, doc, (text or "")[region[0]:region[1]],
+                                       docs)
+                for t_ord, task in enumerate(doc.get("tasks") or []):
+                    self._insert_task(conn, doc_id, t_ord, task, doc, ctx)
+                    n_tasks += 1
+            return StoredFile(file_id, len(docs), n_tasks)
+
+    # ------------------------------------------------------------------ jurisdiction
+    def _file_jurisdictions(self, conn, docs: list[dict]) -> list[ag.Jurisdiction]:
+        out = [ag.parse_jurisdiction(d.get("issuer"), d.get("parent_issuer"), d.get("place"))
+               for d in docs]
+        provinces = [j.province for j in out if j.province and not j.district]
+        for i, (doc, j) in enumerate(zip(docs, out)):
+            if j.province or not j.district:
+                continue
+            province = provinces[0] if provinces else None
+            if province is None:            # the province of a cited document's issuer
+                for c in doc.get("citations") or []:
+                    cj = ag.parse_jurisdiction(c.get("issuer"))
+                    if cj.province and not cj.district:
+                        province = cj.province
+                        break
+            dkey = fold(j.district)
+            if province is None:
+                province = conn.execute(sa.select(places.c.province)
+                                        .where(places.c.district_key == dkey)).scalar()
+            elif conn.execute(sa.select(places.c.district_key)
+                              .where(places.c.district_key == dkey)).first() is None:
+                conn.execute(places.insert().values(district_key=dkey, district=j.district,
+                                                    province=province))
+            if province:
+                out[i] = ag.Jurisdiction(province, j.district, j.district_unit, j.commune,
+                                         j.commune_unit)
+        return out
+
+    # ------------------------------------------------------------------ agencies
+    def _agency_id(self, conn, ref: ag.AgencyRef, written: str | None = None) -> int:
+        key = ref.key
+        seen = set()
+        while key not in seen:                      # recorded merges: from_key -> into_key
+            seen.add(key)
+            into = conn.execute(sa.select(agency_merges.c.into_key)
+                                .where(agency_merges.c.from_key == key)
+                                .order_by(agency_merges.c.id.desc())).scalar()
+            if into is None:
+                break
+            key = into
+        row = conn.execute(sa.select(agencies.c.id, agencies.c.merged_into)
+                           .where(agencies.c.key == key)).first()
+        if row is None:
+            agency_id = conn.execute(agencies.insert().values(
+                key=ref.key, name=ref.name, kind=ref.kind, level=ref.level,
+                base_key=ref.base_key, scope_key=ref.scope_key, province=ref.province,
+                district=ref.district)).inserted_primary_key[0]
+            self._add_alias(conn, agency_id, ref.name)
+        else:
+            agency_id = row.id
+            while row is not None and row.merged_into is not None:
+                agency_id = row.merged_into
+                row = conn.execute(sa.select(agencies.c.id, agencies.c.merged_into)
+                                   .where(agencies.c.id == agency_id)).first()
+        if written:
+            self._add_alias(conn, agency_id, written)
+        return agency_id
+
+    def _add_alias(self, conn, agency_id: int, alias: str) -> None:
+        exists = conn.execute(sa.select(agency_aliases.c.id).where(
+            agency_aliases.c.agency_id == agency_id, agency_aliases.c.alias == alias)).first()
+        if not exists:
+            conn.execute(agency_aliases.insert().values(agency_id=agency_id, alias=alias,
+                                                        alias_key=name_key(alias)))
+
+    # ------------------------------------------------------------------ documents
+    def _insert_document(self, conn, file_id: int, ordinal: int, doc: dict,
+                         region: tuple[int, int], ctx: ag.Jurisdiction) -> int:
+        issuer_id = None
+        if doc.get("issuer"):
+            ref = ag.resolve(doc["issuer"], ctx)
+            issuer_id = self._agency_id(conn, ref, doc["issuer"])
+        key = number_key(doc.get("number"))
+        issued = _date(doc.get("issued_date"))
+        doc_id = conn.execute(documents.insert().values(
+            file_id=file_id, ordinal=ordinal, doc_type=doc.get("doc_type"),
+            number=doc.get("number"), number_key=key, issued_date=issued,
+            place=doc.get("place"), issuer=doc.get("issuer"), issuer_agency_id=issuer_id,
+            province=ctx.province, district=ctx.district, subject=doc.get("subject"),
+            signer=doc.get("signer"), text_start=region[0], text_end=region[1],
+            extraction_json=json.dumps(doc, ensure_ascii=False))).inserted_primary_key[0]
+        if key:   # earlier citations of this number now point here
+            pending = conn.execute(sa.select(citations.c.id, citations.c.cited_date).where(
+                citations.c.number_key == key, citations.c.target_document_id.is_(None),
+                citations.c.document_id != doc_id)).all()
+            ids = [r.id for r in pending
+                   if r.cited_date is None or issued is None or r.cited_date == issued]
+            if ids:
+                conn.execute(citations.update().where(citations.c.id.in_(ids))
+                             .values(target_document_id=doc_id))
+        return doc_id
+
+    def _insert_citations(self, conn, doc_id: int, doc: dict, region_text: str,
+                          file_docs: list[dict]) -> None:
+        own = number_key(doc.get("number"))
+        for c in doc.get("citations") or []:
+            key = number_key(c.get("number"))
+            if key and key == own:
+                continue
+            relation, context = relations.classify(region_text, c.get("number"))
+            if relations.forwards(doc, key, file_docs):
+                relation = "implements"
+            cited_date = _date(c.get("date"))
+            target = self._find_document(conn, key, cited_date, exclude=doc_id)
+            conn.execute(citations.insert().values(
+                document_id=doc_id, doc_type=c.get("doc_type"), number=c.get("number"),
+                number_key=key, cited_date=cited_date, issuer=c.get("issuer"),
+                relation=relation, context=context, target_document_id=target))
+
+    def _find_document(self, conn, key: str | None, cited_date: date | None,
+                       exclude: int | None = None) -> int | None:
+        if not key:
+            return None
+        rows = conn.execute(sa.select(documents.c.id, documents.c.issued_date)
+                            .where(documents.c.number_key == key)
+                            .order_by(documents.c.id)).all()
+        rows = [r for r in rows if r.id != exclude]
+        if cited_date is not None:
+            same = [r for r in rows if r.issued_date == cited_date]
+            if same:
+                return same[0].id
+            rows = [r for r in rows if r.issued_date is None]
+        return rows[0].id if rows else None
+
+    def document_ids_by_number(self, conn, number: str) -> list[int]:
+        key = number_key(number)
+        if not key:
+            return []
+        return list(conn.execute(sa.select(documents.c.id).where(documents.c.number_key == key)
+                                 .order_by(documents.c.issued_date, documents.c.id)).scalars())
+
+    # ------------------------------------------------------------------ tasks
+    def _insert_task(self, conn, doc_id: int, ordinal: int, task: dict, doc: dict,
+                     ctx: ag.Jurisdiction) -> int:
+        due = _date(task.get("due"))
+        doc_date = _date(doc.get("issued_date"))
+        recurrence = task.get("recurrence")
+        start = doc_date or due
+        next_due = rec.first_open_due(recurrence, start, due, set())
+        task_id = conn.execute(tasks.insert().values(
+            document_id=doc_id, ordinal=ordinal, action=task.get("action") or "",
+            section=task.get("section"), due=due, deadline_text=task.get("deadline_text"),
+            recurrence=recurrence, optional=bool(task.get("optional")),
+            implied_lead=bool(task.get("implied_lead")), doc_date=doc_date, status="open",
+            next_due=next_due)).inserted_primary_key[0]
+        rows, seen = [], set()
+        for role in ("lead", "support"):
+            for pos, name in enumerate(task.get(role) or []):
+                if not name or not name.strip():
+                    continue
+                agency_id = self._agency_id(conn, ag.resolve(name, ctx), name)
+                if (agency_id, role) in seen:
+                    continue
+                seen.add((agency_id, role))
+                rows.append(dict(task_id=task_id, agency_id=agency_id, role=role,
+                                 position=pos, written=name))
+        if rows:
+            conn.execute(task_agencies.insert(), rows)
+        return task_id
+
+    # ------------------------------------------------------------------ statuses
+    def set_status(self, task_id: int, status: str, *, period: str | None = None,
+                   by: str | None = None, evidence: str | None = None,
+                   note: str | None = None, as_of: date | None = None) -> dict:
+        """Mark one occurrence of a task done or open again; history keeps who and when."""
+        if status not in STATUSES:
+            raise StoreError(f"trạng thái không hợp lệ: {status}")
+        by = by or getpass.getuser()
+        with self.engine.begin() as conn:
+            task = conn.execute(sa.select(tasks).where(tasks.c.id == task_id)).first()
+            if task is None:
+                raise StoreError(f"không có nhiệm vụ số {task_id}")
+            recurring = rec.is_recurring(task.recurrence) and (task.doc_date or task.due)
+            if recurring:
+                start = task.doc_date or task.due
+                if period is None:
+                    done = set(conn.execute(sa.select(task_status.c.period).where(
+                        task_status.c.task_id == task_id, task_status.c.status == "done"))
+                        .scalars())
+                    if status == "done":
+                        period = next(lbl for lbl, _f, _l in rec.periods(task.recurrence, start)
+                                      if lbl not in done)
+                    elif done:
+                        period = max(done)
+                    else:
+                        raise StoreError(f"nhiệm vụ {task_id} chưa có kỳ nào hoàn thành")
+                if not rec.valid_period(task.recurrence, period):
+                    raise StoreError(f"kỳ '{period}' không hợp lệ cho nhiệm vụ định kỳ "
+                                     f"({task.recurrence})")
+            else:
+                if period not in (None, rec.ONE_OFF):
+                    raise StoreError(f"nhiệm vụ {task_id} không định kỳ; không dùng --period")
+                period = rec.ONE_OFF
+            evidence_id = None
+            if evidence:
+                ids = self.document_ids_by_number(conn, evidence)
+                evidence_id = ids[0] if ids else None
+            now = _utcnow()
+            conn.execute(status_history.insert().values(
+                task_id=task_id, period=period, status=status, changed_at=now, changed_by=by,
+                evidence_number=evidence, evidence_document_id=evidence_id, note=note))
+            current = conn.execute(sa.select(task_status.c.status).where(
+                task_status.c.task_id == task_id, task_status.c.period == period)).first()
+            if current is None:
+                conn.execute(task_status.insert().values(task_id=task_id, period=period,
+                                                         status=status, changed_at=now,
+                                                         changed_by=by))
+            else:
+                conn.execute(task_status.update().where(
+                    task_status.c.task_id == task_id, task_status.c.period == period)
+                    .values(status=status, changed_at=now, changed_by=by))
+            done = set(conn.execute(sa.select(task_status.c.period).where(
+                task_status.c.task_id == task_id, task_status.c.status == "done")).scalars())
+            if recurring:
+                new_status = "open"
+                next_due = rec.first_open_due(task.recurrence, task.doc_date or task.due,
+                                              task.due, done)
+            else:
+                new_status = "done" if rec.ONE_OFF in done else "open"
+                next_due = task.due if new_status == "open" else None
+            conn.execute(tasks.update().where(tasks.c.id == task_id)
+                         .values(status=new_status, next_due=next_due))
+            return {"task_id": task_id, "period": period, "status": status, "by": by,
+                    "at": now.isoformat(timespec="seconds"), "evidence": evidence,
+                    "evidence_document_id": evidence_id, "note": note}
+
+    # ------------------------------------------------------------------ agency maintenance
+    def merge_agencies(self, from_id: int, into_id: int, *, by: str | None = None) -> dict:
+        """Fold agency `from_id` into `into_id`: its tasks, documents and aliases move, and
+        the merge is recorded so later ingests resolve the old identity to the new one."""
+        if from_id == into_id:
+            raise StoreError("hai cơ quan là một")
+        with self.engine.begin() as conn:
+            a = conn.execute(sa.select(agencies).where(agencies.c.id == from_id)).first()
+            b = conn.execute(sa.select(agencies).where(agencies.c.id == into_id)).first()
+            if a is None or b is None:
+                raise StoreError("không tìm thấy cơ quan cần gộp")
+            conn.execute(agency_merges.insert().values(
+                from_key=a.key, into_key=b.key, merged_by=by or getpass.getuser(),
+                merged_at=_utcnow()))
+            existing = {(r.task_id, r.role) for r in conn.execute(
+                sa.select(task_agencies.c.task_id, task_agencies.c.role)
+                .where(task_agencies.c.agency_id == into_id))}
+            for r in conn.execute(sa.select(task_agencies.c.task_id, task_agencies.c.role)
+                                  .where(task_agencies.c.agency_id == from_id)).all():
+                cond = sa.and_(task_agencies.c.task_id == r.task_id,
+                               task_agencies.c.role == r.role,
+                               task_agencies.c.agency_id == from_id)
+                if (r.task_id, r.role) in existing:
+                    conn.execute(task_agencies.delete().where(cond))
+                else:
+                    conn.execute(task_agencies.update().where(cond).values(agency_id=into_id))
+            conn.execute(documents.update().where(documents.c.issuer_agency_id == from_id)
+                         .values(issuer_agency_id=into_id))
+            aliases_b = set(conn.execute(sa.select(agency_aliases.c.alias)
+                                         .where(agency_aliases.c.agency_id == into_id)).scalars())
+            for al in conn.execute(sa.select(agency_aliases)
+                                   .where(agency_aliases.c.agency_id == from_id)).all():
+                if al.alias in aliases_b:
+                    conn.execute(agency_aliases.delete().where(agency_aliases.c.id == al.id))
+                else:
+                    conn.execute(agency_aliases.update().where(agency_aliases.c.id == al.id)
+                                 .values(agency_id=into_id))
+            conn.execute(agencies.update().where(agencies.c.merged_into == from_id)
+                         .values(merged_into=into_id))
+            conn.execute(agencies.update().where(agencies.c.id == from_id)
+                         .values(merged_into=into_id))
+            return {"from": {"id": a.id, "name": a.name}, "into": {"id": b.id, "name": b.name}}
+
+    # ------------------------------------------------------------------ counts
+    def counts(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            return {name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar()
+                    for name, t in (("files", files), ("documents", documents),
+                                    ("tasks", tasks), ("agencies", agencies),
+                                    ("citations", citations), ("task_agencies", task_agencies),
+                                    ("aliases", agency_aliases),
+                                    ("status_history", status_history))}
