@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
@@ -23,7 +23,7 @@ DEFAULT_REPLY_DAYS = 10
 @dataclass
 class LetterSettings:
     """What the coordinator says about the letters to draft (the CLI options)."""
-    issuer: str
+    issuer: str | None = None             # None: each task's assigning body chases it
     parent_issuer: str | None = None
     place: str | None = None
     letter_date: date | None = None       # default: the as-of date
@@ -142,11 +142,26 @@ def select_agency(agencies: Iterable[str], wanted: str) -> list[str]:
 def draft_letters(tasks: Iterable[AssignedTask], settings: LetterSettings, as_of: date,
                   agency: str | None = None, upcoming_days: int | None = None,
                   previous: Callable[[str, list[OutstandingTask]], list[PreviousReminder]]
-                  | None = None) -> list[ReminderLetter]:
+                  | None = None, all_sources: bool = False) -> list[ReminderLetter]:
     """One letter per agency with overdue (or soon-due) tasks, in agency order.
 
-    `previous(agency, tasks)` returns the reminders already sent for those tasks, so that a
-    second letter says it is the second one."""
+    With `settings.issuer`, the letters chase the tasks that body assigned (all tasks with
+    `all_sources`); without it, each body that assigned tasks chases its own, one letter per
+    (body, agency). `previous(agency, tasks)` returns the reminders already sent for those
+    tasks, so that a second letter says it is the second one."""
+    tasks = list(tasks)
+    if settings.issuer is None:
+        letters: list[ReminderLetter] = []
+        by_issuer: dict[str, list[AssignedTask]] = {}
+        for task in tasks:
+            if task.source.issuer:
+                by_issuer.setdefault(" ".join(task.source.issuer.split()), []).append(task)
+        for issuer in sorted(by_issuer):
+            letters += draft_letters(by_issuer[issuer], replace(settings, issuer=issuer), as_of,
+                                     agency, upcoming_days, previous)
+        return letters
+    if not all_sources:
+        tasks = [t for t in tasks if t.source.issuer and _key(t.source.issuer) == _key(settings.issuer)]
     groups = outstanding_by_agency(tasks, as_of, upcoming_days)
     groups.pop(next((a for a in groups if _key(a) == _key(settings.issuer)), ""), None)
     chosen = select_agency(groups, agency) if agency else list(groups)

@@ -28,8 +28,13 @@ class LetterTemplateError(Exception):
         self.filename, self.lineno = filename, lineno
 
 
-def environment(template: str | Path | None = None) -> tuple[jinja2.Environment, dict[str, str]]:
-    """The jinja2 environment and the template name for each format.
+def environment(template: str | Path | None = None, fmt: str = "html"
+                ) -> tuple[jinja2.Environment, dict[str, str]]:
+    """The jinja2 environment for `fmt` and the template name for each format.
+
+    HTML and XML escaping is on for every template of the docx and html environments, the
+    shared wording included (a macro's output is not escaped again by its caller), and off for
+    text.
 
     `template` is either a directory laid out like `templates/` (its files replace the
     defaults of the same name, e.g. `reminder/content.j2` for the wording), or one file that
@@ -50,8 +55,7 @@ def environment(template: str | Path | None = None) -> tuple[jinja2.Environment,
     loaders.append(jinja2.FileSystemLoader(str(templates_dir())))
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
-        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "xml"),
-                                            default_for_string=False),
+        autoescape=fmt != "txt",
         undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     env.filters.update(FILTERS)
     return env, names
@@ -83,7 +87,7 @@ def render_text(letter: ReminderLetter, fmt: str = "html",
     """The letter through the template of `fmt` ("docx" gives the intermediate XML)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    env, names = environment(template)
+    env, names = environment(template, fmt)
     try:
         return env.get_template(names[fmt]).render(letter=letter)
     except jinja2.TemplateSyntaxError as exc:
@@ -108,13 +112,13 @@ def render(letter: ReminderLetter, fmt: str = "docx",
     try:
         return build_docx(text)
     except ET.ParseError as exc:
-        env, names = environment(template)
+        env, names = environment(template, fmt)
         source = env.get_template(names["docx"]).filename
         raise LetterTemplateError(
             f"mẫu sinh ra XML không hợp lệ ({exc}; dòng {exc.position[0]} của kết quả)",
             source) from exc
     except LayoutError as exc:
-        env, names = environment(template)
+        env, names = environment(template, fmt)
         raise LetterTemplateError(str(exc), env.get_template(names["docx"]).filename) from exc
 
 
