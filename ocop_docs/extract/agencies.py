@@ -1,0 +1,781 @@
+"""Agency names in Vietnamese directives: abbreviation expansion, canonical names, lists of agencies
+and where an agency sequence ends and the action begins.
+
+All vocabulary is data (models/abbreviations.tsv, agency_types.yaml, agency_boundaries.yaml,
+agencies_gazetteer.tsv, leader_titles.tsv); this module only holds the grammar:
+
+    agency   := [title] ["các"] TYPE name-words [modifiers]      ("Giám đốc Sở Y tế tỉnh")
+              | [title] "các" GROUP-NOUN {"," GROUP-NOUN} [modifiers]   ("các sở, ban, ngành liên quan")
+    sequence := agency {("," | ";" | "và") agency}
+
+A name runs over capitalised words, "và" + capitalised word, dashes, and lower-case words until an
+action word, a stop word or a delimiter that is not followed by another agency. A gazetteer of the
+standard national structure keeps standard names whole ("Sở Văn hóa, Thể thao và Du lịch") and
+restores their official spelling.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ocop_docs.resources import load_tsv, load_yaml
+
+__all__ = [
+    "expand_abbreviations", "canonical_name", "split_agency_list", "parse_agency_sequence",
+    "find_agency_mentions", "heading_agencies", "fold",
+]
+
+
+# ---------------------------------------------------------------- text helpers
+
+def fold(text: str) -> str:
+    """Lower-case, strip tone marks, fold đ/Đ/Ð to d."""
+    text = unicodedata.normalize("NFD", text.lower())
+    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
+    return text.replace("đ", "d").replace("ð", "d")
+
+
+_OLD_TONES = {"uỷ": "ủy", "Uỷ": "Ủy", "UỶ": "ỦY", "thuỷ": "thủy", "Thuỷ": "Thủy", "hoá": "hóa",
+              "Hoá": "Hóa", "hoà": "hòa", "Hoà": "Hòa", "toà": "tòa", "Toà": "Tòa"}
+_OLD_TONE_RE = re.compile(r"(?<!\w)(" + "|".join(_OLD_TONES) + r")")
+
+
+def _normalize(text: str) -> str:
+    """NFC, standard tone placement in a few frequent syllables (same length), Ð -> Đ."""
+    text = unicodedata.normalize("NFC", text)
+    text = _OLD_TONE_RE.sub(lambda m: _OLD_TONES[m.group(1)], text)
+    return text.replace("Ð", "Đ")
+
+
+# A document number ("490/QĐ-TTg", "46-CT/TU", "392/TTr-CCPTNT-QLCL"): never expanded.
+_NUMBER_RE = re.compile(r"\d+(?:\s*[/\-]\s*[\wĐđÐ&]+)+")
+
+
+# ---------------------------------------------------------------- data
+
+@dataclass
+class _Lexicon:
+    abbr_re: re.Pattern
+    abbr_exp: list[str]
+    titles: dict
+    proper: dict
+    group: dict
+    group_family: dict
+    admin: dict
+    not_agency: dict
+    action: dict
+    stop: dict
+    relative: dict
+    collocations: dict
+    modifiers: dict
+    gazetteer: dict = field(default_factory=dict)   # first folded word -> [(key tuple, name)]
+    gaz_by_key: dict = field(default_factory=dict)
+
+
+def _phrase_index(phrases) -> dict:
+    """first word (lower) -> list of word tuples, longest first."""
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for p in phrases:
+        words = tuple(_TOKEN_RE.findall(_normalize(p).lower()))
+        if words:
+            index.setdefault(words[0], []).append(words)
+    for v in index.values():
+        v.sort(key=len, reverse=True)
+    return index
+
+
+def _gaz_key(text: str) -> tuple[str, ...]:
+    return tuple(w for w in (fold(t) for t in _TOKEN_RE.findall(_normalize(text)))
+                 if w.isalnum() and w != "va")
+
+
+@lru_cache(maxsize=1)
+def _lex() -> _Lexicon:
+    alts, exps = [], []
+    rows = sorted(load_tsv("abbreviations.tsv"), key=lambda r: -len(r["form"]))
+    for r in rows:
+        form, exp, kind = _normalize(r["form"]), _normalize(r["expansion"]), r["kind"]
+        if kind == "joined":
+            parts = [re.escape(p) for p in form.split("|")]
+            sep = r"(?:\s*[-–&/]\s*|\s+và\s+|)"
+            body = sep.join(parts)
+        else:
+            body = re.escape(form)
+        alts.append(rf"(?P<a{len(exps)}>(?<![\w]){body}(?![\w]))")
+        exps.append(exp)
+    abbr_re = re.compile("|".join(alts))
+
+    titles = {}
+    for r in load_tsv("leader_titles.tsv"):
+        words = tuple(_TOKEN_RE.findall(_normalize(r["title"]).lower()))
+        titles.setdefault(words[0], []).append((words, r["implied_type"]))
+    for v in titles.values():
+        v.sort(key=lambda x: -len(x[0]))
+
+    types = load_yaml("agency_types.yaml")
+    bounds = load_yaml("agency_boundaries.yaml")
+    family = {}
+    for fam, nouns in types["group"].items():
+        for n in nouns:
+            family[tuple(_normalize(n).lower().split())] = fam
+    not_agency = {tuple(k.lower().split()): set(v or []) for k, v in types["not_agency"].items()}
+    lex = _Lexicon(
+        abbr_re=abbr_re, abbr_exp=exps, titles=titles,
+        proper=_phrase_index(types["proper"]),
+        group=_phrase_index([n for ns in types["group"].values() for n in ns]),
+        group_family=family,
+        admin=_phrase_index(types["admin"]),
+        not_agency=not_agency,
+        action=_phrase_index(bounds["action_words"]),
+        stop=_phrase_index(bounds["stop_words"]),
+        relative=_phrase_index(bounds["relative_modifiers"]),
+        collocations=_phrase_index(bounds["noun_collocations"]),
+        modifiers=_phrase_index(bounds["group_modifiers"]),
+    )
+    for r in load_tsv("agencies_gazetteer.tsv"):
+        name = _normalize(r["name"])
+        key = _gaz_key(name)
+        lex.gazetteer.setdefault(key[0], []).append((key, name))
+        lex.gaz_by_key.setdefault(key, []).append(name)
+    for v in lex.gazetteer.values():
+        v.sort(key=lambda x: -len(x[0]))
+    return lex
+
+
+# ---------------------------------------------------------------- abbreviations
+
+def _expand_with_map(text: str) -> tuple[str, list[int]]:
+    """Expand abbreviations; also return, for every index of the result (and its end), the index
+    in `text` it comes from."""
+    lex = _lex()
+    protected = [m.span() for m in _NUMBER_RE.finditer(text)]
+    out: list[str] = []
+    mp: list[int] = []
+    pos = 0
+    for m in lex.abbr_re.finditer(text):
+        if any(s < m.end() and m.start() < e for s, e in protected):
+            continue
+        idx = int(m.lastgroup[1:])
+        rep = lex.abbr_exp[idx]
+        out.append(text[pos:m.start()])
+        mp.extend(range(pos, m.start()))
+        out.append(rep)
+        mp.extend([m.start()] * len(rep))
+        pos = m.end()
+    out.append(text[pos:])
+    mp.extend(range(pos, len(text)))
+    mp.append(len(text))
+    return "".join(out), mp
+
+
+def expand_abbreviations(text: str) -> str:
+    """UBND -> Ủy ban nhân dân, NN-PTNT -> Nông nghiệp và Phát triển nông thôn, ... (not inside
+    document numbers such as 490/QĐ-TTg)."""
+    return _expand_with_map(_normalize(text))[0]
+
+
+# ---------------------------------------------------------------- tokens
+
+_TOKEN_RE = re.compile(r"\w+|[^\w\s]")
+
+
+@dataclass
+class _Tok:
+    t: str          # text
+    l: str          # lower case
+    s: int          # start in the (expanded) text
+    e: int
+    nl: bool        # a line break precedes it
+
+    @property
+    def cap(self) -> bool:
+        return self.t[:1].isupper()
+
+    @property
+    def word(self) -> bool:
+        return self.t[:1].isalpha()
+
+
+def _tokenize(text: str) -> list[_Tok]:
+    toks = []
+    prev_end = 0
+    for m in _TOKEN_RE.finditer(text):
+        toks.append(_Tok(m.group(), m.group().lower(), m.start(), m.end(),
+                         "\n" in text[prev_end:m.start()]))
+        prev_end = m.end()
+    return toks
+
+
+def _match(index: dict, toks: list[_Tok], i: int) -> int:
+    """Length (in tokens) of the longest phrase of `index` at toks[i], or 0."""
+    if i >= len(toks):
+        return 0
+    for words in index.get(toks[i].l, ()):
+        n = len(words)
+        if i + n <= len(toks) and all(toks[i + k].l == words[k] for k in range(n)):
+            if any(toks[i + k].nl for k in range(1, n)):
+                continue
+            return n
+    return 0
+
+
+def _match_gazetteer(toks: list[_Tok], i: int) -> tuple[int, str | None]:
+    """Longest gazetteer name starting at toks[i] (ignoring case, tones, punctuation, "và")."""
+    lex = _lex()
+    if i >= len(toks):
+        return 0, None
+    first = fold(toks[i].t)
+    best = (0, None)
+    for key, name in lex.gazetteer.get(first, ()):
+        k, j = 0, i
+        while j < len(toks) and k < len(key):
+            f = fold(toks[j].t)
+            if f == key[k]:
+                k += 1
+                j += 1
+            elif f == "va" or toks[j].t in ",-–&/":
+                if j > i and toks[j].nl:
+                    break
+                j += 1
+            else:
+                break
+        if k == len(key) and j - i > best[0]:
+            best = (j - i, name)
+            break
+    return best
+
+
+# ---------------------------------------------------------------- the grammar
+
+_DELIMS = {",", ";", ":", ".", "!", "?", ")", "(", "\"", "“", "”"}
+_JOINERS = {"-", "–", "—", "/", "&"}
+_LEADING_JUNK = {"-", "+", "•", "*", "–", "và", "với", "cùng", ":", ",", ";", "."}
+
+
+@dataclass
+class _Agency:
+    start: int              # token index where the surface starts (after a title)
+    end: int                # token index after the agency
+    prefix: str = ""        # a type word implied by a title ("Trưởng phòng" -> "Phòng")
+    names: list[str] | None = None   # explicit names (colon lists, distributed levels)
+    family: str | None = None
+    plural: bool = False
+
+
+def _is_action(toks: list[_Tok], j: int) -> bool:
+    lex = _lex()
+    if j >= len(toks) or toks[j].cap:
+        return False
+    if _match(lex.collocations, toks, j):
+        return False
+    return bool(_match(lex.action, toks, j) or _match(lex.stop, toks, j))
+
+
+def _type_at(toks: list[_Tok], k: int, plural: bool, loose: bool):
+    """(kind, length, family) of a type word or group noun at toks[k], or None."""
+    lex = _lex()
+    if k >= len(toks) or not toks[k].word:
+        return None
+    n = _match(lex.proper, toks, k)
+    if n:
+        head = tuple(t.l for t in toks[k:k + n])
+        nxt = toks[k + n].l if k + n < len(toks) else ""
+        blocked = lex.not_agency.get(head, set())
+        if nxt in blocked:
+            n = 0
+        elif not toks[k].cap and not (plural or loose):
+            n = 0
+    if n:
+        fam = lex.group_family.get(tuple(t.l for t in toks[k:k + n]))
+        return "proper", n, fam or "A"
+    n = _match(lex.group, toks, k)
+    if n and not plural and _match(lex.action, toks, k):
+        n = 0
+    if n and (plural or loose):
+        head = tuple(t.l for t in toks[k:k + n])
+        if toks[k + n].l in lex.not_agency.get(head, set()) if k + n < len(toks) else False:
+            return None
+        return "group", n, lex.group_family.get(head, "A")
+    return None
+
+
+def _agency_starts(toks: list[_Tok], i: int, loose: bool = True) -> bool:
+    return _parse_one(toks, i, loose) is not None
+
+
+def _parse_one(toks: list[_Tok], i: int, loose: bool) -> _Agency | None:
+    """One agency starting at toks[i]. `loose` allows a bare group noun ("địa phương")."""
+    lex = _lex()
+    if i >= len(toks):
+        return None
+    k = i
+    implied = None
+    titled = False
+    for words, imp in lex.titles.get(toks[k].l, ()):
+        n = len(words)
+        if all(k + m < len(toks) and toks[k + m].l == words[m] for m in range(n)):
+            implied, titled = imp, True
+            k += n
+            break
+    start = k
+    plural = False
+    if k < len(toks) and toks[k].l in ("các", "những"):
+        plural = True
+        k += 1
+    typ = _type_at(toks, k, plural, loose or titled)
+    prefix = ""
+    if typ is None:
+        if implied and k < len(toks) and toks[k].word and not _is_action(toks, k):
+            prefix = implied
+            typ = ("proper", 0, "A")
+        elif plural and _match(lex.admin, toks, k):
+            typ = ("group", _match(lex.admin, toks, k), "admin")
+        else:
+            return None
+    kind, n, family = typ
+    j = k + n
+    # a standard name from the gazetteer, whole
+    g, _ = _match_gazetteer(toks, k)
+    if g > n:
+        j = k + g
+    if kind == "group" and not plural and not titled:
+        prefix = "các"          # "phối hợp với địa phương" -> "Các địa phương"
+    agency = _Agency(start=start, end=j, prefix=prefix, family=family, plural=plural)
+    last_head_plural = plural
+    # colon list: "Các Sở: Công Thương, Y tế", "UBND các xã: Vĩnh Tân, Thạnh Phú"
+    j = _name_body(toks, j, agency, kind)
+    agency.end = j
+    return agency
+
+
+def _name_body(toks: list[_Tok], j: int, agency: _Agency, kind: str) -> int:
+    lex = _lex()
+    in_group = kind == "group" or agency.plural
+    family = agency.family
+    while j < len(toks):
+        tok = toks[j]
+        if tok.nl and j > agency.start:
+            break
+        if tok.t == ":" and (agency.plural or _plural_inside(toks, agency.start, j)):
+            end = _colon_list(toks, j, agency)
+            if end is not None:
+                return end
+            break
+        if tok.t == "," and in_group:
+            # group continuation: "các sở, ban, ngành", "các huyện, thị xã, thành phố"
+            nxt = j + 1
+            n = _match(lex.group, toks, nxt) or _match(lex.admin, toks, nxt)
+            fam = lex.group_family.get(tuple(t.l for t in toks[nxt:nxt + n])) if n else None
+            if n and (fam == "admin" or not _followed_by_name(toks, nxt + n)):
+                if fam == family or (family is None and fam):
+                    j = nxt + n
+                    continue
+            break
+        if tok.t in _DELIMS:
+            break
+        if tok.t in _JOINERS:
+            if j + 1 < len(toks) and toks[j + 1].word and not _is_action(toks, j + 1) \
+                    and not toks[j + 1].nl:
+                j += 2 if tok.t != "/" or True else 1
+                continue
+            break
+        if not tok.word:
+            if tok.t.isdigit():
+                break
+            break
+        if tok.l == "và":
+            if j + 1 >= len(toks) or toks[j + 1].nl:
+                break
+            if _agency_starts(toks, j + 1, loose=False):
+                break
+            if toks[j + 1].cap or _match_gazetteer(toks, agency.start)[0] > j - agency.start:
+                j += 1
+                continue
+            break
+        if tok.cap:
+            # a capitalised word continues the name ("Chương trình" is a noun, not "trình")
+            j += _match(lex.collocations, toks, j) or 1
+            continue
+        if tok.l in ("các", "những") and j + 1 < len(toks):
+            n = _match(lex.group, toks, j + 1) or _match(lex.admin, toks, j + 1)
+            if n:
+                in_group = True
+                agency.plural_inside = True  # type: ignore[attr-defined]
+                family = lex.group_family.get(tuple(t.l for t in toks[j + 1:j + 1 + n]),
+                                              "admin")
+                j += 1 + n
+                continue
+        # lower-case word
+        n = _match(lex.collocations, toks, j)
+        if n:
+            j += n
+            continue
+        if in_group:
+            n = _match(lex.relative, toks, j)
+            if n:
+                j = _relative_clause(toks, j + n)
+                continue
+        if _match(lex.action, toks, j) or _match(lex.stop, toks, j):
+            break
+        j += 1
+    return j
+
+
+def _plural_inside(toks: list[_Tok], start: int, j: int) -> bool:
+    return any(t.l == "các" for t in toks[start:j])
+
+
+def _followed_by_name(toks: list[_Tok], j: int) -> bool:
+    """A capitalised non-modifier word follows: "Ban Chỉ đạo" is a new agency, "Ban" is not."""
+    return j < len(toks) and toks[j].cap and toks[j].word and not toks[j].nl
+
+
+def _relative_clause(toks: list[_Tok], j: int) -> int:
+    """The rest of a modifying clause: up to a delimiter, an action word or "và <agency>"."""
+    lex = _lex()
+    while j < len(toks):
+        tok = toks[j]
+        if tok.nl or tok.t in _DELIMS:
+            break
+        if tok.l == "và" and _agency_starts(toks, j + 1, loose=False):
+            break
+        n = _match(lex.relative, toks, j) or _match(lex.collocations, toks, j)
+        if n:
+            j += n
+            continue
+        if not tok.cap and _match(lex.action, toks, j):
+            break
+        j += 1
+    return j
+
+
+def _colon_list(toks: list[_Tok], j: int, agency: _Agency) -> int | None:
+    """Members after "Các Sở:" up to the action; sets agency.names. None if not a list."""
+    k = j + 1
+    if k >= len(toks) or toks[k].nl and False:
+        return None
+    if not toks[k].word or _is_action(toks, k) or (toks[k].cap and _match(_lex().action, [
+            _Tok(t.t, t.l, t.s, t.e, t.nl) for t in toks[k:k + 3]], 0)):
+        return None
+    end = k
+    while end < len(toks):
+        tok = toks[end]
+        if tok.nl and end > k:
+            break
+        if tok.t in (".", "(", ")", ":"):
+            break
+        if tok.word and not tok.cap and _match(_lex().action, toks, end) \
+                and not _match(_lex().collocations, toks, end):
+            break
+        end += 1
+    agency.names = None
+    agency.end = end
+    agency._members = (k, end)  # type: ignore[attr-defined]
+    return end
+
+
+# ---------------------------------------------------------------- surfaces -> names
+
+def _surface(text: str, toks: list[_Tok], a: int, b: int) -> str:
+    if a >= b:
+        return ""
+    return text[toks[a].s:toks[b - 1].e]
+
+
+def _agency_names(text: str, toks: list[_Tok], ag: _Agency) -> list[str]:
+    members = getattr(ag, "_members", None)
+    if members is None:
+        surface = _surface(text, toks, ag.start, ag.end)
+        if ag.prefix:
+            surface = ag.prefix + " " + surface
+        return [canonical_name(surface)] if surface.strip() else []
+    # colon list
+    colon = members[0] - 1
+    head = _surface(text, toks, ag.start, colon)
+    body = text[toks[members[0]].s:toks[members[1] - 1].e] if members[1] > members[0] else ""
+    if ag.prefix:
+        head = ag.prefix + " " + head
+    return _expand_member_list(head, body)
+
+
+def _expand_member_list(head: str, body: str) -> list[str]:
+    """"Các Sở" + "Công Thương, Y tế" -> Sở Công Thương, Sở Y tế; "UBND các xã" + "A, B" -> ..."""
+    lex = _lex()
+    head = head.strip()
+    m = re.match(r"(?i)^(.*?)\b(các|những)\s+(.+)$", head)
+    if m:
+        base, noun = m.group(1).strip(), m.group(3).strip()
+        stem = (base + " " + noun).strip() if base else noun
+    else:
+        stem = head
+    stem = stem[:1].upper() + stem[1:]
+    sep = ";" if ";" in body else ","
+    parts = [p.strip() for p in body.split(sep)]
+    # a trailing "và các ..." / "và <agency>" is a separate agency
+    pieces: list[str] = []
+    for p in parts:
+        sub = re.split(r"\s+và\s+(?=(?:các|Các|những)\s)", p)
+        pieces.extend(s.strip() for s in sub if s.strip())
+    out: list[str] = []
+    i = 0
+    while i < len(pieces):
+        p = pieces[i]
+        if re.match(r"(?i)^(các|những)\s", p) or _parse_one(_tokenize(expand_abbreviations(p)), 0,
+                                                             loose=False) is not None \
+                and not _in_gazetteer(stem + " " + p):
+            out.append(canonical_name(p))
+            i += 1
+            continue
+        # merge pieces while the result is a standard name ("Văn hóa, Thể thao và Du lịch")
+        best = i
+        for j in range(i + 1, len(pieces)):
+            if _in_gazetteer(stem + " " + ", ".join(pieces[i:j + 1])):
+                best = j
+        name = ", ".join(pieces[i:best + 1]) if sep == "," else pieces[i]
+        out.append(canonical_name(stem + " " + name))
+        i = best + 1
+    return out
+
+
+def _in_gazetteer(name: str) -> bool:
+    return _gaz_key(expand_abbreviations(name)) in _lex().gaz_by_key
+
+
+def _recase_all_caps(text: str) -> str:
+    """"ỦY BAN NHÂN DÂN HUYỆN VĨNH CỬU" -> "Ủy ban nhân dân huyện Vĩnh Cửu"."""
+    lex = _lex()
+    abbrs = {m for m in re.findall(r"[\wĐ]+", "|".join(lex.abbr_re.pattern.split("|")))}
+    words = text.split()
+    out = []
+    after_admin = False
+    for w in words:
+        core = re.sub(r"\W", "", w)
+        if core in abbrs and len(core) > 1 and core.isupper():
+            out.append(w)
+            continue
+        lw = w.lower()
+        if after_admin:
+            out.append(lw[:1].upper() + lw[1:])
+        else:
+            out.append(lw)
+        if lw in ("tỉnh", "huyện", "xã", "phường", "quận") or lw in ("phố", "trấn") and \
+                len(out) > 1 and out[-2].lower() in ("thành", "thị"):
+            after_admin = True
+    res = " ".join(out)
+    return res
+
+
+def _apply_gazetteer(text: str) -> str:
+    """Official spelling of standard names found in `text`."""
+    toks = _tokenize(text)
+    out = []
+    pos = 0
+    i = 0
+    while i < len(toks):
+        n, name = _match_gazetteer(toks, i) if toks[i].word else (0, None)
+        if n and (i == 0 or toks[i].cap or toks[i].l in ("sở", "phòng", "bộ", "chi", "trung",
+                                                           "văn", "ban")):
+            span = text[toks[i].s:toks[i + n - 1].e]
+            # several spellings of one name ("Đài Phát thanh - Truyền hình" / "... và ..."):
+            # keep the one written
+            variants = _lex().gaz_by_key.get(_gaz_key(name), [name])
+            name = next((v for v in variants if ("-" in v) == ("-" in span)), name)
+            out.append(text[pos:toks[i].s])
+            out.append(name)
+            pos = toks[i + n - 1].e
+            i += n
+            continue
+        i += 1
+    out.append(text[pos:])
+    return "".join(out)
+
+
+_PAREN_RE = re.compile(r"\s*\([^()]*\)")
+
+
+def canonical_name(surface: str) -> str:
+    """A full, readable agency name (see module doc)."""
+    text = _normalize(surface)
+    text = _PAREN_RE.sub("", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    # leading bullets and conjunctions, trailing punctuation
+    while True:
+        new = re.sub(r"^(?:[-+•*–:,;.]\s*|(?:và|với|cùng với|cùng|Và|Với)\s+)", "", text)
+        if new == text:
+            break
+        text = new
+    text = re.sub(r"[\s.,;:(\-–]+$", "", text)
+    if not text:
+        return ""
+    text = expand_abbreviations(text)
+    letters = [c for c in text if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) / len(letters) > 0.6 and len(text.split()) > 2:
+        text = _recase_all_caps(text)
+    # leader title -> agency
+    lex = _lex()
+    toks = _tokenize(text)
+    if toks:
+        for words, imp in lex.titles.get(toks[0].l, ()):
+            n = len(words)
+            if n < len(toks) and all(toks[m].l == words[m] for m in range(n)):
+                rest = text[toks[n].s:]
+                rtoks = _tokenize(rest)
+                has_type = bool(rtoks) and (
+                    _type_at(rtoks, 0, False, True) is not None
+                    or rtoks[0].l in ("các", "những"))
+                text = rest if has_type or not imp else imp + " " + rest
+                break
+    text = text.replace("–", "-").replace("—", "-")
+    text = re.sub(r"\s*-\s*", " - ", text)
+    text = re.sub(r"\s+([,;])", r"\1", text)
+    text = _apply_gazetteer(text)
+    text = re.sub(r"\s+", " ", text).strip()
+    return text[:1].upper() + text[1:]
+
+
+# ---------------------------------------------------------------- public parsing API
+
+def _distributed(text: str, toks: list[_Tok], ag: _Agency) -> tuple[list[str], int] | None:
+    """"Đài Phát thanh - Truyền hình tỉnh, huyện, thị xã, thành phố" -> the provincial body and
+    the same body of "các huyện, thị xã, thành phố"."""
+    lex = _lex()
+    if ag.plural or getattr(ag, "plural_inside", False) or ag.end - ag.start < 3 \
+            or getattr(ag, "_members", None):
+        return None
+    last = ag.end - 1
+    n_admin = 0
+    for back in (1, 2):
+        if last - back + 1 >= ag.start and _match(lex.admin, toks, last - back + 1) == back:
+            n_admin = back
+    if not n_admin:
+        return None
+    j = ag.end
+    levels = []
+    while j + 1 < len(toks) and toks[j].t == "," and not toks[j + 1].nl:
+        n = _match(lex.admin, toks, j + 1)
+        if not n or _followed_by_name(toks, j + 1 + n):
+            break
+        levels.append(_surface(text, toks, j + 1, j + 1 + n))
+        j += 1 + n
+    if not levels:
+        return None
+    base = _surface(text, toks, ag.start, ag.end - n_admin)
+    first = canonical_name(_surface(text, toks, ag.start, ag.end))
+    second = canonical_name(base + " các " + ", ".join(levels))
+    return [first, second], j
+
+
+def _sequence(text: str, start_tok: int, toks: list[_Tok], loose_first: bool = True):
+    i = start_tok
+    while i < len(toks) and (toks[i].t in _LEADING_JUNK or toks[i].l in _LEADING_JUNK):
+        i += 1
+    names: list[str] = []
+    end = None
+    loose = loose_first
+    while i < len(toks):
+        ag = _parse_one(toks, i, loose)
+        if ag is None or ag.end <= i:
+            break
+        dist = _distributed(text, toks, ag)
+        if dist:
+            names.extend(dist[0])
+            j = dist[1]
+        else:
+            names.extend(_agency_names(text, toks, ag))
+            j = ag.end
+        end = j
+        # separator followed by another agency?
+        k = j
+        if k < len(toks) and toks[k].t in (",", ";") and not (k + 1 < len(toks) and toks[k + 1].nl):
+            k += 1
+        if k < len(toks) and toks[k].l == "và" and not toks[k].nl:
+            k += 1
+        if k == j or k >= len(toks):
+            break
+        if _parse_one(toks, k, True) is None:
+            break
+        i = k
+        loose = True
+    return names, end
+
+
+def parse_agency_sequence(text: str) -> tuple[list[str], int]:
+    """Agencies named at the start of `text` and the offset where the action begins."""
+    norm = _normalize(text)
+    if len(norm) != len(text):
+        norm = text
+    expanded, mp = _expand_with_map(norm)
+    toks = _tokenize(expanded)
+    names, end = _sequence(expanded, 0, toks)
+    if not names or end is None:
+        return [], 0
+    # the action starts after separators following the last agency
+    k = end
+    while k < len(toks) and toks[k].t in (",", ":", "-", "–", ";"):
+        k += 1
+    offset = mp[toks[k].s] if k < len(toks) else len(text)
+    seen, out = set(), []
+    for n in names:
+        if n and n not in seen:
+            seen.add(n)
+            out.append(n)
+    return out, offset
+
+
+def split_agency_list(phrase: str) -> list[str]:
+    """A phrase naming one or more agencies -> one canonical name each."""
+    names, _ = parse_agency_sequence(phrase)
+    return names
+
+
+def find_agency_mentions(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, canonical name) of every agency named in `text`."""
+    lex = _lex()
+    norm = _normalize(text)
+    if len(norm) != len(text):
+        norm = text
+    expanded, mp = _expand_with_map(norm)
+    toks = _tokenize(expanded)
+    out: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(toks):
+        tok = toks[i]
+        starts = tok.word and (tok.cap or tok.l in ("các", "những")) and (
+            _match(lex.proper, toks, i) or tok.l in ("các", "những") or tok.l in lex.titles)
+        ag = _parse_one(toks, i, False) if starts else None
+        if ag is None or ag.end <= i:
+            i += 1
+            continue
+        s, e = mp[toks[i].s], mp[toks[ag.end - 1].e]
+        dist = _distributed(expanded, toks, ag)
+        names = dist[0] if dist else _agency_names(expanded, toks, ag)
+        j = dist[1] if dist else ag.end
+        for n in names:
+            if n:
+                out.append((s, e, n))
+        i = max(j, i + 1)
+    return out
+
+
+_HEADING_NUM_RE = re.compile(
+    r"^\s*(?:[-+•*]\s*)?(?:(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])\s*[.)/]\s*)*")
+
+
+def heading_agencies(line: str) -> list[str] | None:
+    """The agencies a heading line names, or None when the line is not (only) agencies."""
+    text = _HEADING_NUM_RE.sub("", _normalize(line), count=1)
+    text = _PAREN_RE.sub("", text).strip()
+    text = re.sub(r"[\s:;.,]+$", "", text)
+    if not text:
+        return None
+    for candidate in (text, text.split(":", 1)[0].strip() if ":" in text else None):
+        if not candidate:
+            continue
+        names, off = parse_agency_sequence(candidate)
+        if names and not candidate[off:].strip(" :;.,-–"):
+            return names
+        if names and off == 0:
+            continue
+    return None
