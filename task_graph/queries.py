@@ -1,0 +1,545 @@
+"""Questions coordinators ask of the store, answered as plain data (dicts, lists, ISO dates),
+for the CLI now and a web UI later.
+
+Result sizes are bounded: every list query takes `limit` (tasks per page, default
+DEFAULT_LIMIT) and `offset`, and says whether more rows exist (`truncated`). `owes` for all
+agencies walks the (role, agency, task) index page by page, so it stays fast on a store of
+millions of tasks; ask for one agency, or page with `offset`, to see more.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from task_graph import agencies as ag
+from task_graph import recurrence as rec
+from task_graph.schema import (agencies, agency_aliases, citations, documents, files,
+                               status_history, task_agencies, task_status, tasks)
+from task_graph.store import Store, StoreError, _date
+from task_graph.text import fold, name_key
+
+DEFAULT_LIMIT = 500
+ROLES = ("lead", "support")
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _as_date(value: Any, default: date | None = None) -> date | None:
+    if value is None:
+        return default
+    parsed = _date(value)
+    if parsed is None:
+        raise StoreError(f"ngày không hợp lệ: {value!r} (dạng YYYY-MM-DD)")
+    return parsed
+
+
+def _roles(role: str) -> tuple[str, ...]:
+    if role == "any":
+        return ROLES
+    if role not in ROLES:
+        raise StoreError(f"vai trò không hợp lệ: {role!r} (lead, support, any)")
+    return (role,)
+
+
+# ----------------------------------------------------------------------------- agencies
+
+def find_agencies(conn: sa.Connection, text: str) -> list[sa.Row]:
+    """Agencies matching what a user typed, by any alias: accent/case-insensitive,
+    abbreviations expanded ("Sở NN-PTNT" finds every Sở Nông nghiệp và PTNT). Exact full
+    names first; then the name without jurisdiction; then names containing the words."""
+    if text.strip().isdigit():
+        rows = conn.execute(sa.select(agencies).where(agencies.c.id == int(text))).all()
+        return rows
+    full, base = ag.query_keys(text)
+    live = agencies.c.merged_into.is_(None)
+    for cond in (agencies.c.id.in_(sa.select(agency_aliases.c.agency_id)
+                                   .where(agency_aliases.c.alias_key == full)),
+                 agencies.c.base_key == base,
+                 agencies.c.id.in_(sa.select(agency_aliases.c.agency_id)
+                                   .where(agency_aliases.c.alias_key.like(f"%{full}%")))):
+        rows = conn.execute(sa.select(agencies).where(cond, live)
+                            .order_by(agencies.c.name)).all()
+        if rows:
+            return rows
+    return []
+
+
+def _member_prefixes(group_row) -> list[str]:
+    rule = ag.group_rule(group_row.base_key)
+    return list(rule.get("members") or []) if rule else []
+
+
+def _groups_containing(conn, agency_rows) -> dict[int, list[sa.Row]]:
+    """Group nodes (same jurisdiction) whose members would include each agency."""
+    out: dict[int, list] = {}
+    for a in agency_rows:
+        if a.kind != "agency":
+            continue
+        scopes = {a.scope_key}
+        if a.province:
+            scopes.add(f"tinh:{fold(a.province)}")
+        groups = conn.execute(sa.select(agencies).where(
+            agencies.c.kind == "group", agencies.c.scope_key.in_(scopes),
+            agencies.c.merged_into.is_(None))).all()
+        key = name_key(a.name)
+        out[a.id] = [g for g in groups
+                     if any(key.startswith(p.strip()) for p in _member_prefixes(g))]
+    return out
+
+
+def group_members(conn, group_row) -> list[dict]:
+    """The agencies the store knows that a group phrase covers (same jurisdiction)."""
+    prefixes = [p.strip() for p in _member_prefixes(group_row)]
+    if not prefixes:
+        return []
+    scope = group_row.scope_key
+    conds = [agencies.c.scope_key == scope]
+    if scope.startswith("tinh:"):
+        conds.append(agencies.c.province.isnot(None))
+    rows = conn.execute(sa.select(agencies).where(
+        agencies.c.kind == "agency", agencies.c.merged_into.is_(None), sa.or_(*conds))).all()
+    out = []
+    for r in rows:
+        in_scope = r.scope_key == scope or (scope.startswith("tinh:") and r.province
+                                             and f"tinh:{fold(r.province)}" == scope)
+        if in_scope and any(name_key(r.name).startswith(p) for p in prefixes):
+            out.append({"id": r.id, "name": r.name})
+    return sorted(out, key=lambda m: m["name"])
+
+
+def list_agencies(store: Store, query: str | None = None, *, limit: int | None = None,
+                  include_merged: bool = False) -> list[dict]:
+    """Agencies with their aliases (and, for groups, the members the store knows)."""
+    with store.connect() as conn:
+        if query:
+            rows = find_agencies(conn, query)
+        else:
+            stmt = sa.select(agencies).order_by(agencies.c.name)
+            if not include_merged:
+                stmt = stmt.where(agencies.c.merged_into.is_(None))
+            if limit:
+                stmt = stmt.limit(limit)
+            rows = conn.execute(stmt).all()
+        ids = [r.id for r in rows]
+        aliases = defaultdict(list)
+        for chunk in _chunks(ids):
+            for al in conn.execute(sa.select(agency_aliases.c.agency_id, agency_aliases.c.alias)
+                                   .where(agency_aliases.c.agency_id.in_(chunk))
+                                   .order_by(agency_aliases.c.id)):
+                aliases[al.agency_id].append(al.alias)
+        out = []
+        for r in rows:
+            item = {"id": r.id, "name": r.name, "kind": r.kind, "level": r.level,
+                    "key": r.key, "aliases": [a for a in aliases[r.id] if a != r.name],
+                    "merged_into": r.merged_into}
+            if r.kind == "group":
+                item["members"] = group_members(conn, r)
+            out.append(item)
+        return out
+
+
+def _chunks(ids, size: int = 500):
+    ids = list(ids)
+    for i in range(0, len(ids), size):
+        yield ids[i:i + size]
+
+
+# ----------------------------------------------------------------------------- task rows
+
+_TASK_COLS = (tasks.c.id, tasks.c.action, tasks.c.section, tasks.c.due, tasks.c.deadline_text,
+              tasks.c.recurrence, tasks.c.optional, tasks.c.status, tasks.c.next_due,
+              tasks.c.doc_date, tasks.c.document_id, documents.c.number, documents.c.doc_type,
+              documents.c.issued_date, documents.c.issuer)
+
+
+def _task_rows(conn, task_ids) -> dict[int, sa.Row]:
+    out = {}
+    for chunk in _chunks(task_ids):
+        for r in conn.execute(sa.select(*_TASK_COLS)
+                              .select_from(tasks.join(documents,
+                                                      documents.c.id == tasks.c.document_id))
+                              .where(tasks.c.id.in_(chunk))):
+            out[r.id] = r
+    return out
+
+
+def _done_periods(conn, task_ids) -> dict[int, dict[str, str]]:
+    out: dict[int, dict[str, str]] = defaultdict(dict)
+    for chunk in _chunks(task_ids):
+        for r in conn.execute(sa.select(task_status.c.task_id, task_status.c.period,
+                                        task_status.c.status)
+                              .where(task_status.c.task_id.in_(chunk))):
+            out[r.task_id][r.period] = r.status
+    return out
+
+
+def _occurrences(t, statuses: dict[str, str], as_of: date) -> list[dict]:
+    start = t.doc_date or t.due
+    occ = rec.occurrences(t.recurrence, start, t.due, as_of)
+    out = []
+    for period, due in occ:
+        status = statuses.get(period, "done" if (period == rec.ONE_OFF and t.status == "done")
+                              else "open")
+        out.append({"period": period, "due": due, "status": status,
+                    "overdue": status == "open" and due is not None and due < as_of})
+    return out
+
+
+def _row(t, occ: dict, role: str | None = None, via_group: str | None = None) -> dict:
+    return {
+        "task_id": t.id, "period": occ["period"] or None, "action": t.action,
+        "section": t.section, "due": _iso(occ["due"]), "deadline_text": t.deadline_text,
+        "recurrence": t.recurrence, "status": occ["status"], "overdue": occ["overdue"],
+        "optional": bool(t.optional), "role": role, "via_group": via_group,
+        "document": {"id": t.document_id, "number": t.number, "doc_type": t.doc_type,
+                     "issued_date": _iso(t.issued_date), "issuer": t.issuer},
+    }
+
+
+def _keep(occ: dict, *, as_of: date, due_before: date | None, overdue: bool,
+          include_done: bool, upcoming_until: date | None = None) -> bool:
+    if occ["status"] == "done" and not include_done:
+        return False
+    if overdue and not occ["overdue"]:
+        return False
+    if due_before is not None and (occ["due"] is None or occ["due"] > due_before):
+        return False
+    if upcoming_until is not None and (occ["due"] is None or not as_of <= occ["due"]
+                                       <= upcoming_until):
+        return False
+    return True
+
+
+def _sort_key(row: dict):
+    return (row["due"] is None, row["due"] or "", row["task_id"], row["period"] or "")
+
+
+# ----------------------------------------------------------------------------- owes
+
+def owes(store: Store, agency: str | None = None, *, as_of: Any = None,
+         due_before: Any = None, overdue: bool = False, role: str = "lead",
+         include_groups: bool = True, include_done: bool = False,
+         limit: int = DEFAULT_LIMIT, offset: int = 0) -> dict:
+    """Who owes what by when, grouped by agency.
+
+    agency: any alias (None: every agency, page by page); as_of: the reference day (default
+    today), which also hides documents issued after it and expands recurring tasks into one
+    occurrence per period up to it; due_before: only occurrences due on or before that day;
+    overdue: only occurrences past due and not done; role: lead, support or any;
+    include_groups: for one agency, also tasks given to group phrases that cover it
+    ("Các sở, ban, ngành"). `limit`/`offset` page over tasks (a recurring task counts once).
+    """
+    as_of = _as_date(as_of, date.today())
+    due_before = _as_date(due_before)
+    roles = _roles(role)
+    limit = max(1, int(limit))
+    with store.connect() as conn:
+        matched: list = []
+        via: dict[int, tuple[int, str]] = {}     # group id -> (agency id it stands for, name)
+        if agency is not None:
+            matched = find_agencies(conn, agency)
+            if not matched:
+                return _result(as_of, [], [], limit, offset, False, query=agency)
+            ids = [a.id for a in matched]
+            if include_groups:
+                for a_id, groups in _groups_containing(conn, matched).items():
+                    for g in groups:
+                        via.setdefault(g.id, (a_id, g.name))
+            pairs = _owed_pairs(conn, ids + list(via), roles, as_of, due_before, overdue,
+                                include_done, limit + 1, offset)
+        elif overdue or due_before is not None:
+            pairs = _owed_pairs_by_due(conn, roles, as_of,
+                                       as_of if overdue else due_before, overdue,
+                                       limit + 1, offset)
+        else:
+            pairs = _owed_pairs_all(conn, roles, as_of, include_done, limit + 1, offset)
+        truncated = len({p[0] for p in pairs}) > limit
+        task_ids = list(dict.fromkeys(p[0] for p in pairs))[:limit]
+        keep_ids = set(task_ids)
+        pairs = [p for p in pairs if p[0] in keep_ids]
+        trows = _task_rows(conn, task_ids)
+        statuses = _done_periods(conn, [t for t in task_ids
+                                        if rec.is_recurring(trows[t].recurrence)
+                                        or trows[t].status == "done"])
+        names = _agency_names(conn, {p[1] for p in pairs} | {v[0] for v in via.values()})
+        grouped: dict[int, list[dict]] = defaultdict(list)
+        for task_id, agency_id, r in pairs:
+            t = trows[task_id]
+            via_group = None
+            if agency_id in via:
+                agency_id, via_group = via[agency_id]
+            for occ in _occurrences(t, statuses.get(task_id, {}), as_of):
+                if _keep(occ, as_of=as_of, due_before=due_before, overdue=overdue,
+                         include_done=include_done):
+                    grouped[agency_id].append(_row(t, occ, r, via_group))
+        groups_out = []
+        for agency_id, rows in grouped.items():
+            rows.sort(key=_sort_key)
+            groups_out.append({"agency": {"id": agency_id, "name": names.get(agency_id)},
+                               "tasks": rows})
+        groups_out.sort(key=lambda g: (fold(g["agency"]["name"] or ""), g["agency"]["id"]))
+        return _result(as_of, groups_out, matched, limit, offset, truncated, query=agency)
+
+
+def _result(as_of, groups, matched, limit, offset, truncated, query=None) -> dict:
+    return {"as_of": _iso(as_of), "query": query,
+            "matched_agencies": [{"id": a.id, "name": a.name} for a in matched],
+            "agencies": groups, "rows": sum(len(g["tasks"]) for g in groups),
+            "limit": limit, "offset": offset, "truncated": truncated}
+
+
+def _agency_names(conn, ids) -> dict[int, str]:
+    out = {}
+    for chunk in _chunks(ids):
+        for r in conn.execute(sa.select(agencies.c.id, agencies.c.name)
+                              .where(agencies.c.id.in_(chunk))):
+            out[r.id] = r.name
+    return out
+
+
+def _open_filters(as_of, include_done=False):
+    conds = [sa.or_(tasks.c.doc_date.is_(None), tasks.c.doc_date <= as_of)]
+    if not include_done:
+        conds.append(tasks.c.status == "open")
+    return conds
+
+
+def _owed_pairs(conn, ids, roles, as_of, due_before, overdue, include_done, limit, offset):
+    """(task, agency, role) for the given agencies, in (agency, next due) order."""
+    conds = [task_agencies.c.agency_id.in_(ids), task_agencies.c.role.in_(roles),
+             *_open_filters(as_of, include_done)]
+    if overdue:
+        conds.append(tasks.c.next_due < as_of)
+    if due_before is not None:
+        conds.append(tasks.c.next_due <= due_before)
+    # Task ids page first (a task given to two matched agencies counts once), then its rows.
+    page = (sa.select(task_agencies.c.task_id)
+            .select_from(task_agencies.join(tasks, tasks.c.id == task_agencies.c.task_id))
+            .where(*conds).group_by(task_agencies.c.task_id)
+            .order_by(sa.func.min(sa.func.coalesce(tasks.c.next_due, date(9999, 12, 31))),
+                      task_agencies.c.task_id)
+            .limit(limit).offset(offset))
+    task_ids = list(conn.execute(page).scalars())
+    return _pairs_for(conn, task_ids, roles, only_agencies=ids)
+
+
+def _pairs_for(conn, task_ids, roles, only_agencies=None):
+    pos = {t: i for i, t in enumerate(task_ids)}
+    out = []
+    for chunk in _chunks(task_ids):
+        conds = [task_agencies.c.task_id.in_(chunk), task_agencies.c.role.in_(roles)]
+        if only_agencies is not None:
+            conds.append(task_agencies.c.agency_id.in_(only_agencies))
+        out.extend((r.task_id, r.agency_id, r.role) for r in conn.execute(
+            sa.select(task_agencies.c.task_id, task_agencies.c.agency_id, task_agencies.c.role)
+            .where(*conds)))
+    out.sort(key=lambda p: (pos[p[0]], p[1]))
+    return out
+
+
+def _owed_pairs_all(conn, roles, as_of, include_done, limit, offset):
+    """Every agency's tasks, walking the (role, agency, task) index: pages stay cheap."""
+    stmt = (sa.select(task_agencies.c.task_id, task_agencies.c.agency_id, task_agencies.c.role)
+            .select_from(task_agencies.join(tasks, tasks.c.id == task_agencies.c.task_id))
+            .where(task_agencies.c.role.in_(roles), *_open_filters(as_of, include_done))
+            .order_by(task_agencies.c.role, task_agencies.c.agency_id, task_agencies.c.task_id)
+            .limit(limit).offset(offset))
+    return [(r.task_id, r.agency_id, r.role) for r in conn.execute(stmt)]
+
+
+def _owed_pairs_by_due(conn, roles, as_of, bound, strict, limit, offset):
+    """Tasks whose first open occurrence is due before `bound`, earliest first."""
+    cond = tasks.c.next_due < bound if strict else tasks.c.next_due <= bound
+    stmt = (sa.select(tasks.c.id).where(tasks.c.status == "open", cond,
+                                        sa.or_(tasks.c.doc_date.is_(None),
+                                               tasks.c.doc_date <= as_of))
+            .order_by(tasks.c.status, tasks.c.next_due, tasks.c.id).limit(limit).offset(offset))
+    task_ids = list(conn.execute(stmt).scalars())
+    return _pairs_for(conn, task_ids, roles)
+
+
+def overdue(store: Store, as_of: Any = None, agency: str | None = None, *,
+            role: str = "lead", limit: int = DEFAULT_LIMIT, offset: int = 0) -> dict:
+    """Occurrences past due and not done as of `as_of`, grouped by agency."""
+    return owes(store, agency, as_of=as_of, overdue=True, role=role, limit=limit,
+                offset=offset)
+
+
+def upcoming(store: Store, days: int, as_of: Any = None, agency: str | None = None, *,
+             role: str = "lead", limit: int = DEFAULT_LIMIT, offset: int = 0) -> dict:
+    """Open occurrences due within `days` days from `as_of` (inclusive), grouped by agency."""
+    as_of = _as_date(as_of, date.today())
+    until = as_of + timedelta(days=int(days))
+    roles = _roles(role)
+    with store.connect() as conn:
+        matched = find_agencies(conn, agency) if agency else []
+        if agency and not matched:
+            return _result(as_of, [], [], limit, offset, False, query=agency)
+        ids = [a.id for a in matched]
+        base = [tasks.c.status == "open",
+                sa.or_(tasks.c.doc_date.is_(None), tasks.c.doc_date <= as_of)]
+        if ids:
+            base.append(tasks.c.id.in_(sa.select(task_agencies.c.task_id).where(
+                task_agencies.c.agency_id.in_(ids), task_agencies.c.role.in_(roles))))
+        one_off = (sa.select(tasks.c.id).where(*base, tasks.c.recurrence.is_(None)
+                                               | ~tasks.c.recurrence.in_(_recurring_names()),
+                                               tasks.c.next_due >= as_of,
+                                               tasks.c.next_due <= until)
+                   .order_by(tasks.c.status, tasks.c.next_due, tasks.c.id)
+                   .limit(limit + 1).offset(offset))
+        ids_one = list(conn.execute(one_off).scalars())
+        # Recurring tasks: an occurrence falls in the window when a period ends inside it.
+        ids_rec = []
+        for name in _recurring_names():
+            if not _period_end_between(name, as_of, until):
+                continue
+            stmt = (sa.select(tasks.c.id).where(*base, tasks.c.recurrence == name)
+                    .order_by(tasks.c.recurrence, tasks.c.doc_date, tasks.c.id)
+                    .limit(limit + 1).offset(offset))
+            ids_rec.extend(conn.execute(stmt).scalars())
+        task_ids = list(dict.fromkeys(ids_one + ids_rec))
+        truncated = len(task_ids) > limit
+        task_ids = task_ids[:limit]
+        pairs = _pairs_for(conn, task_ids, roles, only_agencies=ids or None)
+        trows = _task_rows(conn, task_ids)
+        statuses = _done_periods(conn, task_ids)
+        names = _agency_names(conn, {p[1] for p in pairs})
+        grouped: dict[int, list[dict]] = defaultdict(list)
+        for task_id, agency_id, r in pairs:
+            t = trows[task_id]
+            for occ in _occurrences(t, statuses.get(task_id, {}), until):
+                if _keep(occ, as_of=as_of, due_before=None, overdue=False,
+                         include_done=False, upcoming_until=until):
+                    grouped[agency_id].append(_row(t, occ, r))
+        groups_out = [{"agency": {"id": a, "name": names.get(a)},
+                       "tasks": sorted(rows, key=_sort_key)} for a, rows in grouped.items()]
+        groups_out.sort(key=lambda g: (fold(g["agency"]["name"] or ""), g["agency"]["id"]))
+        out = _result(as_of, groups_out, matched, limit, offset, truncated, query=agency)
+        out["until"] = _iso(until)
+        return out
+
+
+def _recurring_names() -> list[str]:
+    return ["weekly", *rec.data().get("recurrence_months", {}).keys()]
+
+
+def _period_end_between(recurrence: str, start: date, end: date) -> bool:
+    _label, _first, last = rec.period_of(start, recurrence)
+    return last <= end
+
+
+# ----------------------------------------------------------------------------- one task
+
+def task_detail(store: Store, task_id: int, as_of: Any = None) -> dict:
+    """Everything about one task: text, document, agencies, occurrences, status history."""
+    as_of = _as_date(as_of, date.today())
+    with store.connect() as conn:
+        trows = _task_rows(conn, [task_id])
+        if task_id not in trows:
+            raise StoreError(f"không có nhiệm vụ số {task_id}")
+        t = trows[task_id]
+        statuses = _done_periods(conn, [task_id]).get(task_id, {})
+        people = conn.execute(
+            sa.select(task_agencies.c.role, task_agencies.c.written, agencies.c.id,
+                      agencies.c.name, agencies.c.kind)
+            .select_from(task_agencies.join(agencies,
+                                            agencies.c.id == task_agencies.c.agency_id))
+            .where(task_agencies.c.task_id == task_id)
+            .order_by(task_agencies.c.role, task_agencies.c.position)).all()
+        history = conn.execute(sa.select(status_history).where(
+            status_history.c.task_id == task_id).order_by(status_history.c.id)).all()
+        src = conn.execute(sa.select(files.c.source_path).select_from(
+            files.join(documents, documents.c.file_id == files.c.id))
+            .where(documents.c.id == t.document_id)).scalar()
+        occ = _occurrences(t, statuses, max(as_of, t.doc_date or as_of))
+        return {
+            "task_id": t.id, "action": t.action, "section": t.section, "due": _iso(t.due),
+            "deadline_text": t.deadline_text, "recurrence": t.recurrence,
+            "optional": bool(t.optional), "status": t.status, "next_due": _iso(t.next_due),
+            "as_of": _iso(as_of),
+            "document": {"id": t.document_id, "number": t.number, "doc_type": t.doc_type,
+                         "issued_date": _iso(t.issued_date), "issuer": t.issuer,
+                         "source_path": src},
+            "lead": [{"id": p.id, "name": p.name, "kind": p.kind, "written": p.written}
+                     for p in people if p.role == "lead"],
+            "support": [{"id": p.id, "name": p.name, "kind": p.kind, "written": p.written}
+                        for p in people if p.role == "support"],
+            "occurrences": [{"period": o["period"] or None, "due": _iso(o["due"]),
+                             "status": o["status"], "overdue": o["overdue"]} for o in occ],
+            "history": [{"period": h.period or None, "status": h.status,
+                         "at": h.changed_at.isoformat(timespec="seconds"),
+                         "by": h.changed_by, "evidence": h.evidence_number,
+                         "note": h.note} for h in history],
+        }
+
+
+# ----------------------------------------------------------------------------- chain
+
+def _doc_summary(conn, doc_ids) -> dict[int, dict]:
+    out = {}
+    for chunk in _chunks(doc_ids):
+        counts = dict(conn.execute(
+            sa.select(tasks.c.document_id, sa.func.count()).where(tasks.c.document_id.in_(chunk))
+            .group_by(tasks.c.document_id)).all())
+        for r in conn.execute(sa.select(documents.c.id, documents.c.number,
+                                        documents.c.doc_type, documents.c.issued_date,
+                                        documents.c.issuer, documents.c.subject)
+                              .where(documents.c.id.in_(chunk))):
+            out[r.id] = {"id": r.id, "number": r.number, "doc_type": r.doc_type,
+                         "issued_date": _iso(r.issued_date), "issuer": r.issuer,
+                         "subject": r.subject, "tasks": counts.get(r.id, 0), "stored": True}
+    return out
+
+
+def chain(store: Store, number: str, *, depth: int = 10, fanout: int = 200) -> dict:
+    """The `implements` chain of a document, up (what it carries out, up to the Prime
+    Minister's decision) and down (who carries it out, down to the commune). Cited documents
+    that are not in the store appear with `stored: False`. `fanout` bounds children per node."""
+    with store.connect() as conn:
+        doc_ids = store.document_ids_by_number(conn, number)
+        if not doc_ids:
+            raise StoreError(f"không có văn bản số {number} trong cơ sở dữ liệu")
+        summaries = _doc_summary(conn, doc_ids)
+
+        def up(doc_id: int, level: int, seen: frozenset) -> list[dict]:
+            if level >= depth:
+                return []
+            rows = conn.execute(sa.select(citations.c.number, citations.c.doc_type,
+                                          citations.c.cited_date, citations.c.issuer,
+                                          citations.c.target_document_id)
+                                .where(citations.c.document_id == doc_id,
+                                       citations.c.relation == "implements")
+                                .order_by(citations.c.id).limit(fanout)).all()
+            targets = [r.target_document_id for r in rows if r.target_document_id]
+            info = _doc_summary(conn, targets)
+            out = []
+            for r in rows:
+                t = r.target_document_id
+                if t and t not in seen:
+                    node = dict(info[t])
+                    node["up"] = up(t, level + 1, seen | {t})
+                else:
+                    node = {"id": None, "number": r.number, "doc_type": r.doc_type,
+                            "issued_date": _iso(r.cited_date), "issuer": r.issuer,
+                            "stored": False, "up": []}
+                out.append(node)
+            return out
+
+        def down(doc_id: int, level: int, seen: frozenset) -> list[dict]:
+            if level >= depth:
+                return []
+            srcs = list(conn.execute(sa.select(citations.c.document_id).where(
+                citations.c.target_document_id == doc_id, citations.c.relation == "implements")
+                .order_by(citations.c.document_id).limit(fanout)).scalars())
+            srcs = [s for s in dict.fromkeys(srcs) if s not in seen]
+            info = _doc_summary(conn, srcs)
+            return [dict(info[s], down=down(s, level + 1, seen | {s})) for s in srcs]
+
+        return {"number": number,
+                "documents": [dict(summaries[d], up=up(d, 0, frozenset({d})),
+                                   down=down(d, 0, frozenset({d}))) for d in doc_ids]}
