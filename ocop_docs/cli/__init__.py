@@ -16,6 +16,7 @@ from ocop_docs import __version__
 COMMAND_MODULES = [
     "ocop_docs.cli.extract_cmd",
     "ocop_docs.cli.eval_cmd",
+    "ocop_docs.cli.remind_cmd",
 ]
 
 EXIT_OK = 0
