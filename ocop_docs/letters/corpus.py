@@ -47,9 +47,6 @@ def draft_corpus_letters(out_dir: str | Path, as_of: date,
                          paths: Iterable[str | Path] = (GOLD_DIR,), fmt: str = "docx",
                          settings: LetterSettings | None = None,
                          template: str | Path | None = None) -> list[Path]:
-    """Write the letters of `corpus_letters` to `out_dir/<issuer>/`; returns the files."""
-    from ocop_docs.letters.wording import slug
-    written = []
-    for letter in corpus_letters(as_of, paths, settings):
-        written.append(write_letter(letter, Path(out_dir) / slug(letter.issuer), fmt, template))
-    return written
+    """Write the letters of `corpus_letters` to `out_dir`; returns the files."""
+    return [write_letter(letter, out_dir, fmt, template)
+            for letter in corpus_letters(as_of, paths, settings)]

@@ -123,8 +123,10 @@ def render(letter: ReminderLetter, fmt: str = "docx",
 
 
 def file_name(letter: ReminderLetter, fmt: str) -> str:
-    """`2021-03-01-so-cong-thuong.docx`; a repeat reminder adds `-lan-2`."""
-    stem = f"{letter.letter_date.isoformat()}-{slug(letter.recipient_agency)}"
+    """`2021-03-01-hoa-binh-so-cong-thuong.docx` (date, place of the issuer, addressee); a
+    repeat reminder adds `-lan-2`."""
+    stem = (f"{letter.letter_date.isoformat()}-{slug(letter.place or letter.issuer)}-"
+            f"{slug(letter.recipient_agency)}")
     if letter.is_repeat:
         stem += f"-lan-{letter.ordinal}"
     return f"{stem}.{fmt}"
