@@ -54,15 +54,15 @@ def _fix_tones(line: str) -> str:
 def _is_debris(stripped: str) -> bool:
     """A short line (1-4 characters) with no Vietnamese word and no list marker: OCR noise
     such as "1/2", "J", "GH", "TF", "3NF"."""
-    from ocop_docs.ingest.language import is_syllable
+    from ocop_docs.ingest.language import is_syllable, strip_tone
 
     if not stripped or len(stripped) > 4 or stripped in _KEEP_SHORT:
         return False
     if _LIST_MARKER.match(stripped) and not stripped.isdigit():
         return False
     words = _WORD.findall(stripped)
-    return not any(is_syllable(w) and any(c in "aăâeêioôơuưy" for c in w.lower()) and len(w) >= 2
-                   for w in words)
+    return not any(len(w) >= 2 and is_syllable(w)
+                   and any(c in "aăâeêioôơuưy" for c in strip_tone(w.lower())[0]) for w in words)
 
 
 def _starts_lower(line: str) -> bool:
