@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "ocop_docs.cli.extract_cmd",
     "ocop_docs.cli.eval_cmd",
     "ocop_docs.cli.remind_cmd",
+    "ocop_docs.cli.graph_cmds",
 ]
 
 EXIT_OK = 0
