@@ -1,0 +1,672 @@
+"""Header, addressees and signature of one document (Nghị định 30/2020 layout).
+
+    parse_header(text, span, previous=None) -> Header
+
+Reads, within the document's span of the file text: the issuing body from the header's left
+column (parent body and issuing body: "UBND TỈNH ĐỒNG NAI / SỞ NÔNG NGHIỆP VÀ PTNT"), the number
+("Số: 7590/UBND-KT"; never a receiving stamp "ĐẾN Số 938"; an unfilled "Số:   /KH-UBND" is
+None), the place-and-date line, the type title ("KẾ HOẠCH") or the number's type abbreviation,
+the trích yếu (after "V/v" for a Công văn, under the title otherwise), the "Kính gửi" list, the
+"Nơi nhận" list and the signature block.
+
+When the header is missing (a scanned page cut off, a text copied from a web page) the fields
+come from what the text still gives: an appendix line "(Kèm theo Kế hoạch số: 125/KH-UBND ngày
+20/9/2018 của ...)", a web report "UBND huyện X đã ban hành Kế hoạch số 57/KH-UBND", the body
+naming its author ("Ủy ban nhân dân tỉnh ban hành Kế hoạch", "UBND tỉnh yêu cầu"), the
+signature's authority ("TM. ỦY BAN NHÂN DÂN", "TL. CHỦ TỊCH") and the locality named in the
+date line or the title. A document attached under another in the same file (a plan issued with a
+Quyết định) takes the issuer of `previous`. Cue words live in models/document_parts.yaml and
+models/doc_types.tsv.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ocop_docs.extract.agencies import canonical_name
+from ocop_docs.extract.dates import _iter_dates, fold, fold_regex
+from ocop_docs.resources import load_tsv
+from ocop_docs.structure.split import (DocumentSpan, Line, cue, date_line_place, is_body_line,
+                                       is_caps, number_text, parts, split_lines, title_type)
+
+
+@dataclass
+class Header:
+    doc_type: str | None = None
+    number: str | None = None
+    issued_date: str | None = None       # ISO
+    place: str | None = None
+    issuer: str | None = None
+    parent_issuer: str | None = None
+    subject: str | None = None
+    recipients: list[str] = field(default_factory=list)
+    distribution: list[str] = field(default_factory=list)
+    signer: str | None = None
+    signer_title: str | None = None
+    body_start: int = 0                  # offsets in the FILE text
+    body_end: int = 0
+    appendix_start: int | None = None    # "PHỤ LỤC" after the signature, part of this document
+    source_kind: str = "document"        # "document", "headless" or "web_report"
+
+
+_HEAD_LINES = 40            # the header lies within the first lines of a document
+
+
+# ---------------------------------------------------------------- small helpers
+
+def _type_by_abbreviation() -> dict[str, str]:
+    return {fold(r["abbreviation"]): r["contract"] for r in load_tsv("doc_types.tsv")
+            if r["abbreviation"]}
+
+
+def _type_by_name() -> dict[str, str]:
+    return {fold(r["name"]): r["contract"] for r in load_tsv("doc_types.tsv")}
+
+
+def _type_name_regex() -> str:
+    names = sorted((r["name"] for r in load_tsv("doc_types.tsv")), key=len, reverse=True)
+    return "(?:" + "|".join(fold_regex(n) for n in names) + ")"
+
+
+def normalize_number(raw: str) -> str | None:
+    """"~~5077~~ /KH-SNN" → "5077/KH-SNN"; "7590/UBND-KT." → "7590/UBND-KT"; an unfilled
+    "   /KH-UBND" → None."""
+    text = re.sub(r"[*~_`]", "", raw).strip()
+    text = re.split(r"\s{2,}(?!/)|\s+(?=[^\W\d_][^\s/]*\s*,\s*ng)", text)[0]
+    text = re.sub(r"\s*([/\-–])\s*", r"\1", text).strip().rstrip(".,;:")
+    m = re.match(r"^(\d+[\w.\-–]*?)(/[\w\-–&./]+)", text)
+    if not m:
+        return None
+    return (m.group(1) + m.group(2)).rstrip(".,;:-")
+
+
+def type_from_number(number: str | None) -> str | None:
+    """The type abbreviation of a number: 5077/KH-SNN → Kế hoạch, 39/2018/NĐ-CP → Nghị định,
+    46-CT/TU → Chỉ thị; "Công văn" when the number has none (7590/UBND-KT)."""
+    if not number:
+        return None
+    table = _type_by_abbreviation()
+    serial, _, rest = number.partition("/")
+    party = re.match(r"^\d+-([^\W\d_]+)$", serial)
+    if party:
+        return table.get(fold(party.group(1)))
+    parts_ = [p for p in rest.split("/") if not re.fullmatch(r"(?:19|20)\d\d", p)]
+    if not parts_:
+        return None
+    head = re.split(r"[-–]", parts_[0])[0]
+    return table.get(fold(head), "Công văn")
+
+
+def _canonical(name: str | None) -> str | None:
+    if not name:
+        return None
+    name = " ".join(name.split()).strip(" ,;:.-")
+    if name and is_caps(name):
+        name = recase_caps(name)
+    return canonical_name(name) if name else None
+
+
+def recase_caps(text: str) -> str:
+    """A header line in capitals, cased as a name: "UBND TỈNH ĐỒNG NAI" → "UBND tỉnh Đồng Nai",
+    "SỞ NÔNG NGHIỆP VÀ PTNT" → "Sở nông nghiệp và PTNT" (the agency gazetteer then gives the
+    official casing), "TỈNH ỦY ĐỒNG NAI" → "Tỉnh ủy Đồng Nai"."""
+    keep = {fold(w) for w in parts()["keep_upper"]}
+    units = sorted((u.split() for u in parts()["admin_units"]), key=len, reverse=True)
+    bodies = sorted((b.split() for b in parts()["body_types"]), key=len, reverse=True)
+    words = text.split()
+    out: list[str] = []
+    proper = False
+    k = 0
+    while k < len(words):
+        folded = [fold(w) for w in words]
+        body = next((b for b in bodies if [fold(x) for x in b] == folded[k:k + len(b)]), None)
+        if body and not out:
+            out.extend(body)
+            k += len(body)
+            proper = fold(body[-1]) in ("ủy", "uỷ")
+            continue
+        unit = next((u for u in units if [fold(x) for x in u] == folded[k:k + len(u)]), None)
+        if unit:
+            out.extend(x.lower() for x in words[k:k + len(unit)])
+            k += len(unit)
+            proper = True
+            continue
+        w = words[k]
+        core = w.strip("(),.;:-")
+        if fold(core) in keep:
+            out.append(w)
+        elif proper:
+            out.append(w[:1] + w[1:].lower())
+        else:
+            out.append(w.lower())
+        k += 1
+    result = " ".join(out)
+    return result[:1].upper() + result[1:]
+
+
+def _list_items(lines: list[Line], i: int) -> tuple[list[str], int]:
+    """The "- X;" items starting at lines[i] (blank lines skipped) and the index after them."""
+    items: list[str] = []
+    while i < len(lines):
+        line = lines[i]
+        if not line.clean:
+            i += 1
+            continue
+        m = re.match(r"^\s*[-+•–]\s*(.*)$", line.clean)
+        if not m:
+            break
+        items.append(m.group(1).strip().rstrip(";.,").strip())
+        i += 1
+    return items, i
+
+
+# ---------------------------------------------------------------- person names
+
+def _is_name(text: str, caps_ok: bool) -> bool:
+    tokens = text.split()
+    if not 2 <= len(tokens) <= 5:
+        return False
+    if re.search(r"[\d/\\:@().,;]", text):
+        return False
+    banned = {fold(w) for w in parts()["not_name_words"]}
+    for t in tokens:
+        if fold(t) in banned or not t[0].isupper():
+            return False
+        if not (t[1:].islower() or (caps_ok and t.isupper()) or len(t) == 1):
+            return False
+    return True
+
+
+def _title_case_name(text: str) -> str:
+    return " ".join(t[0] + t[1:].lower() if t.isupper() else t for t in text.split())
+
+
+# ---------------------------------------------------------------- the parser
+
+def parse_header(text: str, span: DocumentSpan, previous: Header | None = None) -> Header:
+    lines = split_lines(text, span.start, span.end)
+    h = Header(body_start=span.start, body_end=span.end)
+    nonempty = [i for i, l in enumerate(lines) if l.clean]
+    head_idx = nonempty[:_HEAD_LINES]
+
+    # ---- locate the header elements
+    number_i = date_i = title_i = None
+    number_raw = None
+    body_lines: list[int] = []
+    prev_i = None
+    for i in head_idx:
+        line = lines[i]
+        after_title = title_i is not None and prev_i == title_i
+        if (cue("body_start").search(line.folded) and not after_title) or \
+                cue("recipients_label").search(line.folded):
+            break
+        prev_i = i
+        if number_i is None and (raw := number_text(line)) is not None:
+            number_i, number_raw = i, raw
+        if date_i is None and date_line_place(line):
+            date_i = i
+        if title_i is None and title_type(line):
+            title_i = i
+        if title_i is None and number_i is None and date_i is None and (
+                is_body_line(line) or _motto_rest_is_body(line)):
+            body_lines.append(i)
+
+    # ---- number
+    if number_raw is not None:
+        h.number = normalize_number(number_raw)
+    # ---- place and date
+    if date_i is not None:
+        line = lines[date_i]
+        place = date_line_place(line)
+        if number_i == date_i and number_raw:
+            place = re.split(r"\s", place.strip())[-1] if place else place
+        h.place = place.strip(" ,") if place else None
+        dates = list(_iter_dates(line.clean, None))
+        h.issued_date = dates[0][2].isoformat() if dates and dates[0][2] else None
+    # ---- type
+    subject_label = cue("subject_label")
+    vv_i = next((i for i in head_idx if subject_label.search(lines[i].folded)
+                 and (title_i is None or i < title_i + 3)), None)
+    if title_i is not None:
+        h.doc_type = title_type(lines[title_i])
+    elif h.number:
+        h.doc_type = type_from_number(h.number)
+    if h.doc_type is None and vv_i is not None:
+        h.doc_type = "Công văn"
+    if h.doc_type == "Công văn" and h.number and type_from_number(h.number) not in (None, "Công văn"):
+        h.doc_type = type_from_number(h.number)
+
+    # ---- issuer from the left column
+    if body_lines:
+        h.issuer, h.parent_issuer = _issuer_from_column([lines[i] for i in body_lines])
+
+    # ---- subject and end of the header
+    header_end_i = max([i for i in (number_i, date_i, title_i, *body_lines) if i is not None],
+                       default=None)
+    if vv_i is not None and (title_i is None or h.doc_type == "Công văn"):
+        subject_lines, after = _subject_lines(lines, vv_i, first_strip=subject_label)
+    elif title_i is not None:
+        subject_lines, after = _subject_lines(lines, title_i + 1)
+    else:
+        subject_lines, after = [], None
+    if subject_lines:
+        h.subject = _subject_text(subject_lines)
+        header_end_i = max(header_end_i or 0, after - 1)
+
+    # ---- recipients ("Kính gửi")
+    for i in nonempty[:_HEAD_LINES + 20]:
+        m = cue("recipients_label").search(lines[i].folded)
+        if m:
+            rest = lines[i].clean[m.end():].strip()
+            items, after = _list_items(lines, i + 1)
+            if rest:
+                items = [rest.rstrip(";.")] + items
+            h.recipients = [_canonical(x) for x in items if x]
+            header_end_i = max(header_end_i or 0, after - 1)
+            break
+
+    # ---- body start: after the header, skipping a receiving stamp
+    if header_end_i is not None:
+        k = header_end_i + 1
+        k = _skip_stamp(lines, k)
+        h.body_start = lines[k].start if k < len(lines) else span.end
+
+    # ---- closure: distribution list, signature, appendix
+    _closure(lines, h, span)
+
+    # ---- headless documents: web report, appendix line, body phrases
+    web = bool(cue("web_cues").search(fold(text[span.start:span.end][:3000])))
+    if not body_lines and number_i is None and date_i is None and title_i is None and web:
+        h.source_kind = "web_report"
+        _from_web_report(lines, h)
+    elif not body_lines:
+        h.source_kind = "headless"
+    if h.number is None and number_i is None:
+        _from_attachment_line(lines, h)
+    if h.issuer is None:
+        attached = previous is not None and _is_attached(lines, head_idx)
+        if attached:
+            h.issuer, h.parent_issuer = previous.issuer, previous.parent_issuer
+        else:
+            h.issuer = _infer_issuer(lines, h)
+        if h.issuer is None and previous is not None:
+            h.issuer, h.parent_issuer = previous.issuer, previous.parent_issuer
+        if h.place is None and attached:
+            h.place = previous.place
+    if h.place is None and h.source_kind == "headless":
+        h.place = _locality_name(h.issuer)
+    return h
+
+
+def _motto_rest_is_body(line: Line) -> bool:
+    """A two-column line "ỦY BAN NHÂN DÂN  CỘNG HÒA XÃ HỘI ..." whose left part is a body."""
+    m = cue("motto").search(line.folded)
+    if not m:
+        return False
+    rest = line.clean[:m.start()].strip()
+    return bool(rest) and is_caps(rest) and is_body_line(
+        Line(line.start, line.start + len(rest), rest, rest, fold(rest)))
+
+
+def _column_text(line: Line) -> str:
+    m = cue("motto").search(line.folded)
+    return line.clean[:m.start()].strip() if m else line.clean
+
+
+def _issuer_from_column(column: list[Line]) -> tuple[str | None, str | None]:
+    """Issuer and parent body from the header's left column lines."""
+    units = [fold(u) for u in parts()["admin_units"]]
+    merged: list[str] = []
+    for line in column:
+        text = _column_text(line).strip(" *-_")
+        if not text:
+            continue
+        starts_with_unit = any(re.match(re.escape(u) + r"(?!\w)", fold(text)) for u in units)
+        if merged and starts_with_unit and not _has_unit(merged[-1]):
+            merged[-1] = merged[-1] + " " + text
+        else:
+            merged.append(text)
+    if not merged:
+        return None, None
+    issuer = _canonical(merged[-1])
+    parent = _canonical(merged[0]) if len(merged) > 1 else None
+    if parent and issuer and not _has_unit(issuer):
+        locality = _unit_phrase(parent)
+        if locality:
+            issuer = f"{issuer} {locality}"
+    return issuer, parent
+
+
+def _has_unit(name: str) -> bool:
+    return _unit_phrase(name) is not None
+
+
+def _unit_phrase(name: str | None) -> str | None:
+    """"Ủy ban nhân dân tỉnh Đồng Nai" → "tỉnh Đồng Nai"."""
+    if not name:
+        return None
+    units = "|".join(fold_regex(u) for u in parts()["admin_units"])
+    m = re.search(rf"(?<!\w)(?:{units})\s+\S.*$", fold(name))
+    if not m:
+        return None
+    return name[m.start():]
+
+
+def _locality_name(name: str | None) -> str | None:
+    """"Ủy ban nhân dân tỉnh Hòa Bình" → "Hòa Bình"."""
+    phrase = _unit_phrase(name)
+    if not phrase:
+        return None
+    units = "|".join(fold_regex(u) for u in parts()["admin_units"])
+    m = re.match(rf"(?:{units})\s+", fold(phrase))
+    rest = phrase[m.end():].strip() if m else None
+    return rest or None
+
+
+def _subject_lines(lines: list[Line], i: int, first_strip: re.Pattern | None = None):
+    """Consecutive lines of the trích yếu starting at lines[i]; (texts, index after)."""
+    out: list[str] = []
+    while i < len(lines) and not lines[i].clean:
+        i += 1
+    stops = [cue("recipients_label"), cue("attached_to")]
+    while i < len(lines):
+        line = lines[i]
+        if not line.clean:
+            break
+        if out or first_strip is None:
+            if any(p.search(line.folded) for p in stops) or line.clean.startswith("("):
+                break
+            if is_stamp(line) or number_text(line) or date_line_place(line) or title_type(line):
+                break
+            if out and cue("body_start").search(line.folded):
+                break
+        text = line.clean
+        if first_strip is not None and not out:
+            m = first_strip.search(line.folded)
+            text = line.clean[m.end():] if m else text
+        out.append(text)
+        i += 1
+        if len(out) >= 6:
+            break
+    return out, i
+
+
+def _subject_text(texts: list[str]) -> str | None:
+    text = " ".join(" ".join(texts).split()).strip(" .;:")
+    if not text:
+        return None
+    if is_caps(text):
+        text = _sentence_case(text)
+    return text
+
+
+def _sentence_case(text: str) -> str:
+    """"TRIỂN KHAI ... (OCOP) TỈNH HÒA BÌNH, GIAI ĐOẠN" → "Triển khai ... (OCOP) tỉnh Hòa Bình,
+    giai đoạn": lower case, proper names after an administrative unit title-cased, short
+    acronyms kept."""
+    keep = {fold(w) for w in parts()["keep_upper"]}
+    units = [fold(u) for u in parts()["admin_units"]]
+    words = text.split()
+    out = []
+    proper = False
+    for k, w in enumerate(words):
+        core = w.strip("()“”\"',.;:")
+        low = w.lower()
+        if fold(core) in keep or (core.isupper() and len(core) <= 5 and w.startswith("(")):
+            out.append(w)
+        elif proper and core:
+            out.append(w[0] + w[1:].lower() if w[0].isalpha() else w[:2] + w[2:].lower())
+        else:
+            out.append(low)
+        if re.search(r"[,.;:()]$", w):
+            proper = False
+        elif fold(low) in units or (k and fold(words[k - 1].lower() + " " + low) in units):
+            generic = {fold(g) for g in parts()["generic_unit_before"]}
+            before = fold(words[k - 1].lower()) if k else ""
+            before2 = fold(words[k - 2].lower()) if k > 1 else ""
+            proper = before not in generic and before2 not in generic
+    result = " ".join(out)
+    return result[:1].upper() + result[1:]
+
+
+def is_stamp(line: Line) -> bool:
+    """A receiving office's stamp line ("ĐẾN Số 938", "CV ĐẾN")."""
+    return bool(cue("receiving_stamp").search(line.folded)) and len(line.clean.split()) <= 6
+
+
+def _skip_stamp(lines: list[Line], k: int) -> int:
+    """Skip blank lines, a receiving stamp ("ĐẾN Số 938 / Ngày 19/6") and short stray words."""
+    seen_stamp = False
+    while k < len(lines):
+        line = lines[k]
+        if not line.clean:
+            k += 1
+            continue
+        if is_stamp(line):
+            seen_stamp = True
+            k += 1
+            continue
+        if seen_stamp and len(line.clean.split()) <= 3 and not re.match(r"^[\dIVX]+[.)]", line.clean):
+            k += 1
+            continue
+        break
+    return k
+
+
+def _closure(lines: list[Line], h: Header, span: DocumentSpan) -> None:
+    """Distribution list, signature block, appendix and the end of the body."""
+    start_i = next((i for i, l in enumerate(lines) if l.start >= h.body_start), len(lines))
+    dist_i = auth_i = footer_i = appendix_i = None
+    for i in range(start_i, len(lines)):
+        f = lines[i].folded
+        if not lines[i].clean:
+            continue
+        if dist_i is None and cue("distribution_label").search(f):
+            dist_i = i
+        elif auth_i is None and cue("authority_prefix").search(f):
+            auth_i = i
+        elif footer_i is None and cue("web_footer").search(f):
+            footer_i = i
+        elif (dist_i is not None or auth_i is not None) and appendix_i is None and \
+                cue("appendix_title").search(f):
+            appendix_i = i
+    ends = [i for i in (dist_i, auth_i, footer_i) if i is not None]
+    end_i = min(ends) if ends else None
+    if appendix_i is not None:
+        h.appendix_start = lines[appendix_i].start
+    if end_i is not None:
+        h.body_end = lines[end_i].start
+    elif appendix_i is not None:
+        h.body_end = lines[appendix_i].start
+    # distribution
+    if dist_i is not None:
+        m = cue("distribution_label").search(lines[dist_i].folded)
+        rest = lines[dist_i].clean[m.end():].strip()
+        items, _ = _list_items(lines, dist_i + 1)
+        if rest:
+            items = [rest] + items
+        archive = cue("archive_line")
+        h.distribution = [x for x in items if x and not archive.search(fold(x))]
+    # signer: after the authority line, else the closing name after the distribution list
+    stop = appendix_i if appendix_i is not None else len(lines)
+    if auth_i is not None:
+        title_lines = []
+        for i in range(auth_i, stop):
+            line = lines[i]
+            if not line.clean:
+                continue
+            if i > auth_i and _is_name(line.clean, caps_ok=True) and not _is_title(line):
+                h.signer = _title_case_name(line.clean)
+                break
+            if _is_title(line) or i == auth_i:
+                title_lines.append(line.clean)
+            elif title_lines and len(title_lines) >= 1 and i - auth_i > 8:
+                break
+        if title_lines:
+            h.signer_title = " ".join(title_lines)
+    if h.signer is None and dist_i is not None:
+        _, after = _list_items(lines, dist_i + 1)
+        for i in range(after, min(stop, after + 15)):
+            line = lines[i]
+            if line.clean and _is_name(line.clean, caps_ok=False):
+                h.signer = line.clean
+                break
+
+
+def _is_title(line: Line) -> bool:
+    titles = "|".join(f"(?:{fold_regex(t)})" for t in parts()["signer_titles"])
+    return bool(cue("authority_prefix").search(line.folded) or (
+        is_caps(line.clean) and re.search(titles, line.folded)))
+
+
+def _from_web_report(lines: list[Line], h: Header) -> None:
+    """"Ngày 12/5/2020, UBND huyện Chư Pưh đã ban hành Kế hoạch số 57/KH-UBND về việc ..."."""
+    pattern = re.compile(
+        r"(?P<who>[^.;:]{3,120}?)\s+" + fold_regex(parts()["web_report"])
+        + r"(?P<type>" + _type_name_regex() + r")\s+" + fold_regex("số") + r"\s*[:.]?\s*"
+        + r"(?P<num>\d+[\w\-–]*/[\w\-–&./]+)")
+    for i, line in enumerate(lines[:60]):
+        m = pattern.search(line.folded)
+        if not m:
+            continue
+        h.number = normalize_number(line.clean[m.start("num"):m.end("num")])
+        h.doc_type = h.doc_type or _type_by_name().get(m.group("type").strip())
+        who = line.clean[m.start("who"):m.end("who")]
+        dates = [d for _, _, d in _iter_dates(line.clean[:m.start("who")] + " " + who, None) if d]
+        if dates:
+            h.issued_date = dates[0].isoformat()
+        who = re.sub(r"^.*\d{4}\s*,\s*", "", who).strip()
+        h.issuer = _canonical(who)
+        after = line.clean[m.end("num"):]
+        mm = re.search(fold_regex(r"về\s*việc|về|v/v") + r"\s+", fold(after))
+        if mm and h.subject is None:
+            subj = after[mm.end():].strip(" .")
+            h.subject = subj[:1].upper() + subj[1:] if subj else None
+        h.body_start = line.end + 1
+        return
+
+
+def _from_attachment_line(lines: list[Line], h: Header) -> None:
+    """An appendix line "(Kèm theo Kế hoạch số: 125/KH-UBND ngày 20/9/2018 của ...)" gives the
+    number and date of its own document (only when it names this document's type)."""
+    pattern = re.compile(
+        fold_regex(parts()["attached_to"]) + r"(?P<type>" + _type_name_regex() + r")\s+"
+        + fold_regex("số") + r"\s*[:.]?\s*(?P<num>\d+[\w\-–]*\s*/\s*[\w\-–&./]+)")
+    for line in lines:
+        m = pattern.search(line.folded)
+        if not m:
+            continue
+        kind = _type_by_name().get(" ".join(m.group("type").split()))
+        if h.doc_type and kind != h.doc_type:
+            continue
+        h.number = normalize_number(line.clean[m.start("num"):m.end("num")])
+        h.doc_type = h.doc_type or kind
+        if h.issued_date is None:
+            dates = [d for _, _, d in _iter_dates(line.clean[m.end("num"):], None) if d]
+            h.issued_date = dates[0].isoformat() if dates else None
+        return
+
+
+def _is_attached(lines: list[Line], head_idx: list[int]) -> bool:
+    """The document says it is issued with another ("Ban hành kèm theo Quyết định số ...")."""
+    return any(cue("attached_to").search(lines[i].folded) for i in head_idx[:12])
+
+
+def _infer_issuer(lines: list[Line], h: Header) -> str | None:
+    """The issuer of a document without a left column: the body that the text makes its author
+    ("Ủy ban nhân dân tỉnh ban hành", "UBND tỉnh yêu cầu", "TM. ỦY BAN NHÂN DÂN", "TL. CHỦ
+    TỊCH"), completed with the locality of the date line or the title."""
+    units = "|".join(fold_regex(u) for u in sorted(parts()["admin_units"], key=len, reverse=True))
+    body = fold_regex(parts()["issuer_body_pattern"])
+    verbs = fold_regex(parts()["issuing_verbs"])
+    author = re.compile(rf"(?<!\w)(?P<body>{body})\s+(?P<unit>{units})(?P<name>(?:\s+\S+){{0,4}}?)"
+                        rf"\s+(?:đã\s+|sẽ\s+)?{verbs}(?!\w)")
+    found = None
+    for line in lines:
+        if not line.clean:
+            continue
+        m = author.search(line.folded)
+        if m:
+            name = line.clean[m.start("name"):m.end("name")].strip()
+            if name and not all(w[:1].isupper() for w in name.split()):
+                name = ""
+            leader = fold_regex(parts()["leader_before_body"])
+            if name and re.search(leader, line.folded[:m.start("body")]):
+                name = ""       # "Phó Chủ tịch UBND tỉnh Lê Trí Thanh": a person
+            if name and h.place and fold(name) != fold(h.place):
+                name = ""
+            found = (line.clean[m.start("body"):m.start("name")].strip(), name)
+            break
+    if found is None:
+        # the signature's authority: "TM. ỦY BAN NHÂN DÂN", "KT./TL. CHỦ TỊCH"
+        for line in lines:
+            if cue("authority_prefix").search(line.folded):
+                rest = cue("authority_prefix").sub("", line.folded, count=1)
+                if cue("collective_prefix").search(line.folded) and rest.strip():
+                    found = (_canonical(line.clean[len(line.clean) - len(rest):]), "")
+                    break
+                for pat, body_name in parts()["title_body"].items():
+                    if re.match(fold_regex(pat), rest.strip()):
+                        found = (body_name, "")
+                        break
+                if found:
+                    break
+    if found is None:
+        return None
+    body_text, name = found
+    body_text = _canonical(body_text) or body_text
+    if _has_unit(body_text):
+        return body_text
+    unit = _trailing_unit(body_text)
+    if not name:
+        name = _locality_for(lines, unit, h)
+    if unit:
+        return f"{body_text} {name}" if name else body_text
+    unit = _unit_from_text(lines) if name else None
+    return " ".join(x for x in (body_text, unit, name) if x)
+
+
+def _trailing_unit(name: str) -> str | None:
+    """"Ủy ban nhân dân tỉnh" → "tỉnh" (a unit word with no locality after it)."""
+    units = "|".join(fold_regex(u) for u in sorted(parts()["admin_units"], key=len, reverse=True))
+    m = re.search(rf"(?<!\w)(?:{units})\s*$", fold(name))
+    return name[m.start():].strip() if m else None
+
+
+def _unit_from_text(lines: list[Line]) -> str | None:
+    """The administrative unit the text pairs with the body ("UBND tỉnh" → "tỉnh")."""
+    units = "|".join(fold_regex(u) for u in sorted(parts()["admin_units"], key=len, reverse=True))
+    body = fold_regex(parts()["issuer_body_pattern"])
+    for line in lines:
+        m = re.search(rf"(?<!\w)(?:{body})\s+(?P<unit>{units})(?!\w)", line.folded)
+        if m:
+            return line.clean[m.start("unit"):m.end("unit")].lower()
+    return None
+
+
+def _locality_for(lines: list[Line], unit: str | None, h: Header) -> str | None:
+    """The locality name for a body: the date line's place, else "<unit> <Name>" in the title,
+    subject or body with the body's unit."""
+    if h.place:
+        return h.place
+    unit = fold(unit) if unit else None
+    units = "|".join(fold_regex(u) for u in sorted(parts()["admin_units"], key=len, reverse=True))
+    texts = ([h.subject] if h.subject else []) + [l.clean for l in lines[:80] if l.clean]
+    for text in texts:
+        for m in re.finditer(rf"(?<!\w)(?P<unit>{units})\s+(?P<name>[^\W\d_][^,;:.()\n]*)",
+                             fold(text)):
+            if unit and fold(m.group("unit")) != unit:
+                continue
+            raw = text[m.start("name"):m.end("name")].split()
+            name = []
+            for w in raw:
+                if not w[:1].isupper():
+                    break
+                name.append(w[0] + w[1:].lower() if w.isupper() else w)
+                if len(name) == 3:
+                    break
+            if name and (text.isupper() or raw[0][:1].isupper()):
+                if is_caps(text) and len(raw) > 3:
+                    name = name[:2]
+                return " ".join(name)
+    return None

@@ -1,0 +1,216 @@
+"""Split one file's text into the documents it holds.
+
+A file may hold several documents: a cover letter and the plan it forwards, a Quyết định and the
+plan issued "kèm theo" it. A new document starts at a new header block — the issuing body's lines,
+"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Số: .../...", the place-and-date line, a type title such as
+"KẾ HOẠCH" — found after the previous document has closed (its "Nơi nhận" list or signature
+block). An appendix ("PHỤ LỤC ... Kèm theo Kế hoạch số ...") belongs to its document.
+
+    split_documents(text) -> [DocumentSpan(start, end), ...]   # offsets in `text`
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ocop_docs.extract.dates import fold, fold_pattern, fold_regex
+from ocop_docs.resources import load_tsv, load_yaml
+
+# emphasis marks left by converters (**bold**, ~~strike~~, __under__) and table bars
+_MARKUP = re.compile(r"[*~_#|`]+")
+
+
+@dataclass
+class DocumentSpan:
+    start: int
+    end: int
+
+
+@dataclass
+class Line:
+    start: int          # offsets in the file text
+    end: int
+    raw: str
+    clean: str          # markup removed, whitespace squeezed
+    folded: str         # fold(clean)
+
+
+def clean_line(raw: str) -> str:
+    return " ".join(_MARKUP.sub(" ", raw).split())
+
+
+def split_lines(text: str, start: int = 0, end: int | None = None) -> list[Line]:
+    """Lines of text[start:end] with their offsets in `text`."""
+    end = len(text) if end is None else end
+    out = []
+    pos = start
+    for raw in text[start:end].split("\n"):
+        clean = clean_line(raw)
+        out.append(Line(pos, pos + len(raw), raw, clean, fold(clean)))
+        pos += len(raw) + 1
+    return out
+
+
+# ---------------------------------------------------------------- cue data
+
+@lru_cache(maxsize=None)
+def parts() -> dict:
+    return load_yaml("document_parts.yaml")
+
+
+@lru_cache(maxsize=None)
+def cue(name: str) -> re.Pattern:
+    value = parts()[name]
+    if isinstance(value, list):
+        value = "|".join(f"(?:{v})" for v in value)
+    return fold_pattern(value)
+
+
+@lru_cache(maxsize=None)
+def doc_type_titles() -> dict[str, str]:
+    """Folded title ("ke hoach" style folding) → contract type."""
+    return {fold(row["title"]): row["contract"] for row in load_tsv("doc_types.tsv")}
+
+
+@lru_cache(maxsize=None)
+def _number_line() -> re.Pattern:
+    # "Số: 7590/UBND-KT", "Số 46-CT/TU", "Số:      /KH-UBND" (unnumbered draft)
+    return re.compile(r"^\W*" + fold_regex(parts()["number_label"]) + r"(?P<rest>.*\S.*)$")
+
+
+_NUMBER_SHAPE = re.compile(r"^(?:\d+[\w.\-–]*)?\s*(?:/\s*(?:19|20)\d\d\s*)?/\s*[^\W\d_][\w\-–&./]*")
+
+
+def is_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.85 * len(letters)
+
+
+def title_type(line: Line) -> str | None:
+    """The contract type when the line is a type title ("KẾ HOẠCH", "QUYẾT ĐỊNH")."""
+    if not line.clean or not is_caps(line.clean):
+        return None
+    return doc_type_titles().get(line.folded.strip(" .:"))
+
+
+def number_text(line: Line) -> str | None:
+    """The text after "Số:" when the line is a document-number line (not a receiving stamp)."""
+    if cue("receiving_stamp").search(line.folded):
+        return None
+    m = _number_line().match(line.folded)
+    if not m:
+        return None
+    rest = line.clean[m.start("rest"):].strip()
+    return rest if _NUMBER_SHAPE.match(rest) else None
+
+
+@lru_cache(maxsize=None)
+def _date_line() -> re.Pattern:
+    return re.compile(r"^(?P<place>[^\d,:;()]{2,60}?)\s*,\s*" + fold_regex("ngày") + r"\b")
+
+
+def date_line_place(line: Line) -> str | None:
+    """The place when the line is "<Place>, ngày ... tháng ... năm ..."."""
+    m = _date_line().match(line.folded)
+    if not m:
+        return None
+    return line.clean[:m.end("place")].strip()
+
+
+@lru_cache(maxsize=None)
+def _body_line() -> re.Pattern:
+    words = [fold_regex(w) for w in parts()["body_types"]] + ["ubnd", "hđnd", "hdnd"]
+    words += [fold_regex(w) for w in parts()["admin_units"]]
+    return re.compile(r"^(?:" + "|".join(sorted(words, key=len, reverse=True)) + r")(?!\w)")
+
+
+def is_body_line(line: Line) -> bool:
+    """An issuing-body line of the header's left column ("ỦY BAN NHÂN DÂN", "SỞ NÔNG NGHIỆP ...",
+    "HUYỆN VĨNH CỬU")."""
+    return bool(line.clean) and is_caps(line.clean) and len(line.clean) <= 80 and bool(
+        _body_line().match(line.folded)) and not cue("motto").search(line.folded)
+
+
+def line_kinds(line: Line) -> set[str]:
+    kinds = set()
+    if not line.clean:
+        return kinds
+    if cue("motto").search(line.folded):
+        kinds.add("motto")
+        rest = cue("motto").sub(" ", line.folded)
+        if _body_line().search(rest.strip()) and is_caps(line.clean):
+            kinds.add("body")
+    if number_text(line):
+        kinds.add("number")
+    if date_line_place(line):
+        kinds.add("date")
+    if title_type(line):
+        kinds.add("title")
+    if is_body_line(line):
+        kinds.add("body")
+    return kinds
+
+
+def is_closure(line: Line) -> bool:
+    """A line that closes a document: the distribution list or the signature authority."""
+    return bool(cue("distribution_label").search(line.folded)
+                or cue("authority_prefix").search(line.folded))
+
+
+# ---------------------------------------------------------------- splitting
+
+_WINDOW = 8   # non-empty lines within which header cues form one block
+
+
+def _blocks(lines: list[Line]) -> list[tuple[int, int, set[str]]]:
+    """(first index, last index, kinds) of each cluster of header cue lines."""
+    blocks: list[list] = []
+    last_cue = None          # count of non-empty lines at the last cue line
+    count = 0
+    for i, line in enumerate(lines):
+        if not line.clean:
+            continue
+        count += 1
+        kinds = line_kinds(line)
+        if not kinds:
+            continue
+        if blocks and last_cue is not None and count - last_cue <= _WINDOW:
+            blocks[-1][1] = i
+            blocks[-1][2] |= kinds
+        else:
+            blocks.append([i, i, set(kinds)])
+        last_cue = count
+    return [tuple(b) for b in blocks]
+
+
+def split_documents(text: str) -> list[DocumentSpan]:
+    """The documents in one file's text, in order; at least one span covering the text."""
+    lines = split_lines(text)
+    starts = [0]
+    closed = False
+    last_start_line = 0
+    blocks = _blocks(lines)
+    block_at = {b[0]: b for b in blocks}
+    for i, line in enumerate(lines):
+        if i in block_at and i > last_start_line:
+            first, last, kinds = block_at[i]
+            strong = len(kinds - {"body"}) >= 2 or ("title" in kinds and len(kinds) >= 2)
+            if closed and (strong or kinds == {"title"}) and _after_body(lines, last_start_line, i):
+                starts.append(lines[first].start)
+                last_start_line = i
+                closed = False
+                continue
+        if line.clean and is_closure(line) and i > last_start_line:
+            closed = True
+    spans = []
+    for k, s in enumerate(starts):
+        e = starts[k + 1] if k + 1 < len(starts) else len(text)
+        spans.append(DocumentSpan(s, e))
+    return spans
+
+
+def _after_body(lines: list[Line], start: int, i: int) -> bool:
+    """The previous document has some body text (not just a header) before line i."""
+    words = sum(len(l.clean.split()) for l in lines[start:i])
+    return words >= 30
