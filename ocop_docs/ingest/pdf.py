@@ -34,9 +34,15 @@ def _segments(line: dict) -> list[tuple[float, float, str]]:
             pieces[-1].append(ch)
     out = []
     for piece in pieces:
-        text = "".join(c["text"] for c in piece).strip()
+        parts = [piece[0]["text"]]
+        for prev, ch in zip(piece, piece[1:]):
+            if ch["x0"] - prev["x1"] > 0.25 * width and not prev["text"].isspace() \
+                    and not ch["text"].isspace():
+                parts.append(" ")          # the PDF has no space character here
+            parts.append(ch["text"])
+        text = " ".join("".join(parts).split())
         if text:
-            out.append((piece[0]["x0"], piece[-1]["x1"], " ".join(text.split())))
+            out.append((piece[0]["x0"], piece[-1]["x1"], text))
     return out
 
 
@@ -71,9 +77,14 @@ def page_text(page) -> str:
             items.append((block[0][0], 0, [" ".join(s[2] for s in segs) for _, segs in block]))
         block.clear()
 
+    last_bottom = None
     for line in lines:
         segs = _segments(line)
         crosses = any(x0 < mid < x1 for x0, x1, _ in segs)
+        height = line["bottom"] - line["top"]
+        if block and last_bottom is not None and line["top"] - last_bottom > 1.2 * height:
+            flush()                        # a wide vertical gap ends the two-column block
+        last_bottom = line["bottom"]
         if crosses:
             flush()
             items.append((line["top"], 0, [" ".join(s[2] for s in segs)]))
@@ -107,7 +118,8 @@ class PdfReader(Reader):
         except (PDFPasswordIncorrect, PDFEncryptionError):
             raise IngestError(source.path, "encrypted PDF (password protected)") from None
         except Exception as exc:
-            if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
+            cause = " ".join(type(a).__name__ for a in getattr(exc, "args", ()) if isinstance(a, Exception))
+            if any(k in (str(exc) + cause).lower() for k in ("password", "encrypt")):
                 raise IngestError(source.path, "encrypted PDF (password protected)") from None
             raise IngestError(source.path, f"corrupt or truncated PDF ({type(exc).__name__})") from None
         pages: list[Page | None] = []
