@@ -343,7 +343,7 @@ def _parse_one(toks: list[_Tok], i: int, loose: bool) -> _Agency | None:
     if kind == "group" and not plural and not titled:
         prefix = "các"          # "phối hợp với địa phương" -> "Các địa phương"
     agency = _Agency(start=start, end=j, prefix=prefix, family=family, plural=plural)
-    last_head_plural = plural
+    agency.gazetteer_end = j if g and g >= n else None  # type: ignore[attr-defined]
     # colon list: "Các Sở: Công Thương, Y tế", "UBND các xã: Vĩnh Tân, Thạnh Phú"
     j = _name_body(toks, j, agency, kind)
     agency.end = j
@@ -382,12 +382,18 @@ def _name_body(toks: list[_Tok], j: int, agency: _Agency, kind: str) -> int:
                 continue
             break
         if not tok.word:
-            if tok.t.isdigit():
-                break
+            # "Ban Chỉ đạo ... giai đoạn 2016-2020"
+            if tok.t.isdigit() and j >= 2 and toks[j - 2].l == "giai" and toks[j - 1].l == "đoạn":
+                j += 1
+                while j + 1 < len(toks) and toks[j].t in "-–" and toks[j + 1].t.isdigit():
+                    j += 2
+                continue
             break
         if tok.l == "và":
             if j + 1 >= len(toks) or toks[j + 1].nl:
                 break
+            if getattr(agency, "gazetteer_end", None) is not None:
+                break       # a complete standard name: "Thủ tướng Chính phủ và Chương trình ..."
             if _agency_starts(toks, j + 1, loose=False):
                 break
             if toks[j + 1].cap or _match_gazetteer(toks, agency.start)[0] > j - agency.start:
@@ -409,6 +415,10 @@ def _name_body(toks: list[_Tok], j: int, agency: _Agency, kind: str) -> int:
                 continue
         # lower-case word
         n = _match(lex.collocations, toks, j)
+        if n:
+            j += n
+            continue
+        n = _match(lex.modifiers, toks, j)
         if n:
             j += n
             continue
@@ -466,9 +476,13 @@ def _colon_list(toks: list[_Tok], j: int, agency: _Agency) -> int | None:
             break
         if tok.t in (".", "(", ")", ":"):
             break
-        if tok.word and not tok.cap and _match(_lex().action, toks, end) \
-                and not _match(_lex().collocations, toks, end):
-            break
+        if tok.word and not tok.cap:
+            n = _match(_lex().modifiers, toks, end) or _match(_lex().collocations, toks, end)
+            if n:
+                end += n
+                continue
+            if _match(_lex().action, toks, end):
+                break
         end += 1
     agency.names = None
     agency.end = end
@@ -621,14 +635,14 @@ def canonical_name(surface: str) -> str:
             n = len(words)
             if n < len(toks) and all(toks[m].l == words[m] for m in range(n)):
                 rest = text[toks[n].s:]
-                rtoks = _tokenize(rest)
-                has_type = bool(rtoks) and (
-                    _type_at(rtoks, 0, False, True) is not None
-                    or rtoks[0].l in ("các", "những"))
-                text = rest if has_type or not imp else imp + " " + rest
+                # "Giám đốc Sở Y tế" -> Sở Y tế; "Trưởng phòng Kinh tế" -> Phòng Kinh tế;
+                # "Chánh Văn phòng UBND tỉnh" -> Văn phòng Ủy ban nhân dân tỉnh
+                if imp and not rest.lower().startswith(imp.lower() + " "):
+                    rest = imp + " " + rest
+                text = rest
                 break
     text = text.replace("–", "-").replace("—", "-")
-    text = re.sub(r"\s*-\s*", " - ", text)
+    text = re.sub(r"(?<=[^\W\d])\s*-\s*(?=[^\W\d])", " - ", text)
     text = re.sub(r"\s+([,;])", r"\1", text)
     text = _apply_gazetteer(text)
     text = re.sub(r"\s+", " ", text).strip()
@@ -742,7 +756,9 @@ def find_agency_mentions(text: str) -> list[tuple[int, int, str]]:
     i = 0
     while i < len(toks):
         tok = toks[i]
-        starts = tok.word and (tok.cap or tok.l in ("các", "những")) and (
+        shouting = tok.t.isupper() and len(tok.t) > 1 and i > 0 and toks[i - 1].t.isupper() \
+            and toks[i - 1].word and len(toks[i - 1].t) > 1
+        starts = not shouting and tok.word and (tok.cap or tok.l in ("các", "những")) and (
             _match(lex.proper, toks, i) or tok.l in ("các", "những") or tok.l in lex.titles)
         ag = _parse_one(toks, i, False) if starts else None
         if ag is None or ag.end <= i:

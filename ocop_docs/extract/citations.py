@@ -1,0 +1,207 @@
+"""Citations of other documents by their number (số ký hiệu): "Quyết định số 490/QĐ-TTg ngày
+07/5/2018 của Thủ tướng Chính phủ", "Chỉ thị số 46-CT/TU", "Nghị định 39/2018/NĐ-CP",
+"Công văn số 1598/SNN-PTNT", OCR forms ("490/QĐTTg", "QÐ", spaces around '/' and '-').
+
+One Citation per distinct number (compared as score.number_key does), in order of first mention.
+Dates come from ocop_docs.extract.dates; issuers from ocop_docs.extract.agencies. Vocabulary lives
+in models/doc_types.tsv and models/citation_rules.yaml.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from ocop_docs.extract import agencies
+from ocop_docs.extract.dates import find_dates
+from ocop_docs.model import DOC_TYPES, Citation
+from ocop_docs.resources import load_tsv, load_yaml
+
+__all__ = ["find_citations", "number_key"]
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFD", text.lower())
+    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
+    return text.replace("đ", "d").replace("ð", "d")
+
+
+def number_key(number: str | None) -> str | None:
+    """Letters and digits only, Đ folded, a year after the serial dropped (as score.py)."""
+    if not number:
+        return None
+    text = re.sub(r"^(\s*\d+)\s*/\s*(19|20)\d\d\s*/", r"\1/", _fold(number))
+    key = re.sub(r"[^a-z0-9]", "", text)
+    return key or None
+
+
+_U = "A-ZĐÐÂĂÊÔƠƯ"          # capitals that start a number segment
+_L = "A-Za-zĐđÐÂĂÊÔƠƯâăêôơư"
+_SEG = rf"[{_U}][{_L}]*"
+_SEP = r"\s*[-/–&]\s*"
+# serial [/ year] / segments: 490/QĐ-TTg, 39/2018/NĐ-CP, 46-CT/TU, 392/TTr-CCPTNT-QLCL, 490/QĐTTg
+_NUMBER = rf"(?P<num>(?P<serial>\d{{1,6}})(?:\s*/\s*(?P<year>(?:19|20)\d\d))?{_SEP}{_SEG}(?:{_SEP}{_SEG})*)"
+# year-only form: "Nghị định 39/2018"
+_YEAR_ONLY = r"(?P<yonly>(?P<yserial>\d{1,6})\s*/\s*(?P<yyear>(?:19|20)\d\d))(?![\d/\-])"
+
+
+@lru_cache(maxsize=1)
+def _data():
+    rows = load_tsv("doc_types.tsv")
+    by_name = {}
+    by_abbr = {}
+    for r in rows:
+        contract = r.get("contract") or "Khác"
+        by_name[r["name"].lower()] = contract if contract in DOC_TYPES else "Khác"
+        if r.get("abbreviation"):
+            by_abbr[r["abbreviation"].replace("Ð", "Đ")] = contract if contract in DOC_TYPES else "Khác"
+    rules = load_yaml("citation_rules.yaml")
+    letter_words = [w.lower() for w in rules.get("letter_words", [])]
+    names = sorted(list(by_name) + letter_words, key=len, reverse=True)
+    type_alt = "|".join(re.escape(n) for n in names)
+    mention = re.compile(
+        rf"(?:(?P<type>{type_alt})\s*(?:số\s*[:.]?\s*)?|(?P<so>(?<!\w)số\s*[:.]?\s*))?"
+        rf"(?:{_NUMBER}|{_YEAR_ONLY})", re.IGNORECASE)
+    return by_name, by_abbr, letter_words, rules, mention
+
+
+def _split_run_together(seg: str, by_abbr: dict, codes: set[str]) -> str:
+    """"QĐTTg" -> "QĐ-TTg" when it is a type abbreviation followed by a known issuer code."""
+    if seg in by_abbr:
+        return seg
+    for abbr in sorted(by_abbr, key=len, reverse=True):
+        if seg.startswith(abbr) and seg[len(abbr):] in codes:
+            return abbr + "-" + seg[len(abbr):]
+    return seg
+
+
+def _clean_number(raw: str, by_abbr: dict, codes: set[str]) -> str:
+    text = raw.replace("Ð", "Đ").replace("–", "-")
+    text = re.sub(r"\s*([/\-&])\s*", r"\1", text)
+    parts = re.split(r"([/\-])", text)
+    out = []
+    first_letters = True
+    for p in parts:
+        if p and p[0].isalpha():
+            if first_letters:
+                p = _split_run_together(p, by_abbr, codes)
+                first_letters = False
+            if p.upper() in codes or p.upper() in ("CP",):
+                p = next((c for c in codes if c.upper() == p.upper()), p)
+            out.append(p)
+        else:
+            out.append(p)
+    return "".join(out)
+
+
+def _type_abbr(number: str, by_abbr: dict) -> str | None:
+    """The contract type named by the number's abbreviation ("490/QĐ-TTg" -> Quyết định)."""
+    m = re.match(r"\d+(?:/(?:19|20)\d\d)?([/\-])(.*)$", number)
+    if not m:
+        return None
+    segs = re.split(r"[/\-]", m.group(2))
+    if m.group(1) == "-":       # Party form 46-CT/TU: the type comes first after the dash
+        return by_abbr.get(segs[0]) if segs else None
+    if segs and segs[0] in by_abbr:
+        return by_abbr[segs[0]]
+    return None
+
+
+def _issuer_from_code(number: str, rules: dict) -> str | None:
+    table = rules.get("issuer_by_code", {})
+    segs = re.split(r"[/\-]", number)
+    for seg in reversed(segs[1:]):
+        if seg in table:
+            return table[seg]
+    return None
+
+
+_AFTER_DATE_GAP = re.compile(r"^[\s,]*(?:ban hành\s*)?$", re.IGNORECASE)
+_OF_RE = re.compile(r"^[\s,]*(?:của|do)\s+", re.IGNORECASE)
+_ATTACHED_RE = re.compile(r"\(\s*(?:kèm|ban hành kèm)\s+theo\s*$", re.IGNORECASE)
+_HEADER_NO_RE = re.compile(r"(?:^|\n)[ \t*]*Số\s*[:.]?[ \t*~]*$")
+
+
+def _date_after(text: str, pos: int) -> tuple[str | None, int]:
+    window = text[pos:pos + 60]
+    for s, e, d in find_dates(window):
+        gap = window[:s]
+        if _AFTER_DATE_GAP.match(gap) or re.match(r"^[\s,]*ngày\s*$", gap, re.IGNORECASE):
+            return d.isoformat(), pos + e
+        break
+    return None, pos
+
+
+def _issuer_near(text: str, start: int, pos: int) -> str | None:
+    m = _OF_RE.match(text[pos:pos + 20])
+    if m:
+        names, off = agencies.parse_agency_sequence(text[pos + m.end():pos + m.end() + 200])
+        if names:
+            return names[0]
+    # "(đề nghị) của X tại Tờ trình số ..."
+    before = text[max(0, start - 250):start]
+    m = re.search(r"(?:của|do)\s+([^.;\n]*?)\s+(?:tại|theo)\s*$", before, re.IGNORECASE)
+    if m:
+        names, off = agencies.parse_agency_sequence(m.group(1))
+        if names and not m.group(1)[off:].strip():
+            return names[0]
+    return None
+
+
+def find_citations(text: str, own_number: str | None = None) -> list[Citation]:
+    """Every other document the text refers to by its number, one per distinct number."""
+    by_name, by_abbr, letter_words, rules, mention = _data()
+    codes = set(rules.get("joinable_codes", [])) | set(rules.get("issuer_by_code", {}))
+    own_key = number_key(own_number)
+    found: dict[str, Citation] = {}
+    for m in mention.finditer(text):
+        typ = (m.group("type") or "").lower()
+        if m.group("yonly"):
+            # year-only form: only after a type whose suffix is fixed ("Nghị định 39/2018")
+            name = next((n for n in rules.get("year_only_suffix", {}) if n.lower() == typ), None)
+            if not name:
+                continue
+            number = f"{m.group('yserial')}/{m.group('yyear')}/{rules['year_only_suffix'][name]}"
+            num_end = m.end("yonly")
+            num_start = m.start("yonly")
+        else:
+            number = _clean_number(m.group("num"), by_abbr, codes)
+            num_end = m.end("num")
+            num_start = m.start("num")
+        # not a citation: the document's own number, its header line, an "attached to" note
+        head = text[max(0, m.start() - 40):m.start()]
+        if _HEADER_NO_RE.search(text[max(0, num_start - 40):num_start]) and not typ:
+            continue
+        if _ATTACHED_RE.search(head + (m.group("type") or "")) or \
+                _ATTACHED_RE.search(text[max(0, m.start() - 40):m.start()]):
+            continue
+        key = number_key(number)
+        if not key or (own_key and key == own_key):
+            continue
+        from_abbr = _type_abbr(number, by_abbr)
+        if typ in by_name:
+            doc_type = by_name[typ]
+        elif typ in letter_words:
+            doc_type = "Công văn"
+        elif from_abbr:
+            doc_type = from_abbr
+        else:
+            doc_type = None
+        if doc_type is None or (not typ and from_abbr in (None, "Khác")):
+            continue            # "Giấy phép: 09/GP-TTĐT", a file path, a bare code
+        if doc_type == "Khác" and from_abbr == "Khác" and typ not in by_name:
+            continue
+        date, after = _date_after(text, num_end)
+        issuer = _issuer_near(text, m.start(), after) or _issuer_from_code(number, rules)
+        if key in found:
+            c = found[key]
+            if date and date not in c.dates_seen:
+                c.dates_seen.append(date)
+            if c.date is None and date:
+                c.date = date
+            if c.issuer is None and issuer:
+                c.issuer = issuer
+            continue
+        found[key] = Citation(doc_type=doc_type, number=number, date=date, issuer=issuer,
+                              dates_seen=[date] if date else [], start=m.start())
+    return list(found.values())

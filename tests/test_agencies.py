@@ -1,0 +1,221 @@
+"""Agency names: expansion, canonical names, lists, sequences, headings (real corpus sentences and
+realistic variants from other provinces)."""
+import time
+from pathlib import Path
+
+import pytest
+
+from ocop_docs.evaluation.score import agency_match
+from ocop_docs.extract.agencies import (canonical_name, expand_abbreviations, find_agency_mentions,
+                                        heading_agencies, parse_agency_sequence, split_agency_list)
+
+SEEDS = Path(__file__).resolve().parent.parent / "corpus" / "seeds"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("UBND tỉnh", "Ủy ban nhân dân tỉnh"),
+    ("HĐND huyện", "Hội đồng nhân dân huyện"),
+    ("Sở NN-PTNT", "Sở Nông nghiệp và Phát triển nông thôn"),
+    ("Sở NN&PTNT", "Sở Nông nghiệp và Phát triển nông thôn"),
+    ("Sở NN và PTNT", "Sở Nông nghiệp và Phát triển nông thôn"),
+    ("Sở KH&CN", "Sở Khoa học và Công nghệ"),
+    ("Sở KH&ĐT", "Sở Kế hoạch và Đầu tư"),
+    ("Sở TN&MT", "Sở Tài nguyên và Môi trường"),
+    ("Sở TT&TT", "Sở Thông tin và Truyền thông"),
+    ("Sở VH-TT-DL", "Sở Văn hóa, Thể thao và Du lịch"),
+    ("Sở LĐ-TB&XH", "Sở Lao động - Thương binh và Xã hội"),
+    ("Liên minh HTX tỉnh", "Liên minh Hợp tác xã tỉnh"),
+    ("UBMTTQVN tỉnh", "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"),
+    ("BCĐ huyện", "Ban Chỉ đạo huyện"),
+    # never inside document numbers
+    ("Quyết định số 490/QĐ-TTg của TTg", "Quyết định số 490/QĐ-TTg của Thủ tướng Chính phủ"),
+    ("Công văn số 1598/SNN-PTNT của UBND", "Công văn số 1598/SNN-PTNT của Ủy ban nhân dân"),
+])
+def test_expand_abbreviations(text, expected):
+    assert expand_abbreviations(text) == expected
+
+
+@pytest.mark.parametrize("surface, expected", [
+    ("Giám đốc Sở Y tế", "Sở Y tế"),
+    ("Trưởng phòng NN-PTNT huyện", "Phòng Nông nghiệp và Phát triển nông thôn huyện"),
+    ("Chủ tịch UBND các xã, thị trấn Vĩnh An", "Ủy ban nhân dân các xã, thị trấn Vĩnh An"),
+    ("Thủ trưởng các cơ quan chuyên môn thuộc huyện", "Các cơ quan chuyên môn thuộc huyện"),
+    ("Chánh Văn phòng UBND tỉnh", "Văn phòng Ủy ban nhân dân tỉnh"),
+    ("Sở Công thương", "Sở Công Thương"),
+    ("Sở Văn hóa Thể thao và Du lịch", "Sở Văn hóa, Thể thao và Du lịch"),
+    ("Sở Văn hoá - Thể thao và Du lịch", "Sở Văn hóa, Thể thao và Du lịch"),
+    ("ỦY BAN NHÂN DÂN HUYỆN VĨNH CỬU", "Ủy ban nhân dân huyện Vĩnh Cửu"),
+    ("ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI", "Ủy ban nhân dân tỉnh Quảng Ngãi"),
+    ("SỞ NÔNG NGHIỆP VÀ PTNT", "Sở Nông nghiệp và Phát triển nông thôn"),
+    ("- và Sở Nông nghiệp-PTNT tỉnh Đồng Nai;", "Sở Nông nghiệp và Phát triển nông thôn tỉnh Đồng Nai"),
+    ("+ Uỷ ban nhân dân tỉnh Bến Tre.", "Ủy ban nhân dân tỉnh Bến Tre"),
+    ("Phòng nông nghiệp & PTNT", "Phòng Nông nghiệp và Phát triển nông thôn"),
+    ("Sở Nông nghiệp và Phát triển nông thôn (Cơ quan thường trực Chương trình)",
+     "Sở Nông nghiệp và Phát triển nông thôn"),
+])
+def test_canonical_name(surface, expected):
+    assert canonical_name(surface) == expected
+
+
+@pytest.mark.parametrize("phrase, expected", [
+    ("Các Sở: Công Thương, Khoa học và Công nghệ, Y tế",
+     ["Sở Công Thương", "Sở Khoa học và Công nghệ", "Sở Y tế"]),
+    ("Các Chi cục: Trồng trọt, Bảo vệ thực vật và Thủy lợi; Chăn nuôi và Thú y; Thủy sản; Kiểm lâm",
+     ["Chi cục Trồng trọt, Bảo vệ thực vật và Thủy lợi", "Chi cục Chăn nuôi và Thú y",
+      "Chi cục Thủy sản", "Chi cục Kiểm lâm"]),
+    ("Sở Kế hoạch và Đầu tư, Sở Tài chính", ["Sở Kế hoạch và Đầu tư", "Sở Tài chính"]),
+    ("Sở Văn hóa, Thể thao và Du lịch", ["Sở Văn hóa, Thể thao và Du lịch"]),
+    ("UBND các xã: Vĩnh Tân, Thạnh Phú",
+     ["Ủy ban nhân dân xã Vĩnh Tân", "Ủy ban nhân dân xã Thạnh Phú"]),
+    ("UBND các phường: Phú Hòa, Hiệp Thành",
+     ["Ủy ban nhân dân phường Phú Hòa", "Ủy ban nhân dân phường Hiệp Thành"]),
+    ("Các sở, ban, ngành", ["Các sở, ban, ngành"]),
+    ("UBND các huyện, thành phố", ["Ủy ban nhân dân các huyện, thành phố"]),
+    ("UBND các huyện, thị xã, thành phố", ["Ủy ban nhân dân các huyện, thị xã, thành phố"]),
+    ("các cơ quan, đơn vị liên quan", ["Các cơ quan, đơn vị liên quan"]),
+    ("các Sở, ngành liên quan", ["Các Sở, ngành liên quan"]),
+    ("các sở, ngành, đơn vị có liên quan", ["Các sở, ngành, đơn vị có liên quan"]),
+    ("Các Sở, ban, ngành tỉnh; UBND các huyện, thành phố và các đơn vị, cá nhân tham gia "
+     "Chương trình OCOP",
+     ["Các Sở, ban, ngành tỉnh", "Ủy ban nhân dân các huyện, thành phố",
+      "Các đơn vị, cá nhân tham gia Chương trình OCOP"]),
+    ("Các Sở: Công thương, Khoa học và Công nghệ, Y tế, Văn hóa, Thể thao và Du lịch, các hiệp hội",
+     ["Sở Công Thương", "Sở Khoa học và Công nghệ", "Sở Y tế", "Sở Văn hóa, Thể thao và Du lịch",
+      "Các hiệp hội"]),
+    ("Các Sở: Công thương, Khoa học và Công nghệ, Y tế, Văn hóa, Thể thao và Du lịch và các đơn "
+     "vị có liên quan",
+     ["Sở Công Thương", "Sở Khoa học và Công nghệ", "Sở Y tế", "Sở Văn hóa, Thể thao và Du lịch",
+      "Các đơn vị có liên quan"]),
+    ("Sở Nông nghiệp và Phát triển nông thôn; Trung tâm xúc tiến đầu tư và Thương mại",
+     ["Sở Nông nghiệp và Phát triển nông thôn", "Trung tâm Xúc tiến đầu tư và Thương mại"]),
+    ("Sở Tài chính, Sở Giao thông vận tải, Sở Xây dựng",
+     ["Sở Tài chính", "Sở Giao thông vận tải", "Sở Xây dựng"]),
+])
+def test_split_agency_list(phrase, expected):
+    assert split_agency_list(phrase) == expected
+
+
+def test_split_distributed_levels():
+    """003 task 1: the same kind of body at province and district level."""
+    got = split_agency_list("Báo Quảng Nam, Đài Phát thanh - Truyền hình tỉnh, huyện, thị xã, "
+                            "thành phố và các cơ quan, đơn vị từ tỉnh đến cơ sở")
+    gold = ["Báo Quảng Nam", "Đài Phát thanh - Truyền hình tỉnh",
+            "Đài Phát thanh - Truyền hình các huyện, thị xã, thành phố",
+            "các cơ quan, đơn vị từ tỉnh đến cơ sở"]
+    assert len(got) == len(gold)
+    assert all(agency_match(g, p) for g, p in zip(gold, got))
+
+
+@pytest.mark.parametrize("text, expected, action", [
+    ("Sở Kế hoạch và Đầu tư, Sở Tài chính bố trí, phân bổ nguồn kinh phí từ ngân sách",
+     ["Sở Kế hoạch và Đầu tư", "Sở Tài chính"], "bố trí"),
+    ("các phòng, ban phụ trách các tiêu chí xây dựng nông thôn mới huyện, Chủ tịch UBND các xã, "
+     "thị trấn Vĩnh An và các ngành có liên quan tham mưu UBND huyện, Ban Chỉ đạo NN, ND, NT",
+     ["Các phòng, ban phụ trách các tiêu chí xây dựng nông thôn mới huyện",
+      "Ủy ban nhân dân các xã, thị trấn Vĩnh An", "Các ngành có liên quan"], "tham mưu"),
+    ("Sở Công thương tổ chức xúc tiến thương mại", ["Sở Công Thương"], "tổ chức"),
+    ("địa phương tập huấn về chu trình hình thành doanh nghiệp", ["Các địa phương"], "tập huấn"),
+    ("Trưởng phòng NN-PTNT huyện chủ trì, phối hợp với",
+     ["Phòng Nông nghiệp và Phát triển nông thôn huyện"], "chủ trì"),
+    ("Các Sở: Công Thương, Khoa học và Công nghệ, Y tế, Văn hóa Thể thao và Du lịch phối hợp với "
+     "Sở Nông nghiệp và Môi trường",
+     ["Sở Công Thương", "Sở Khoa học và Công nghệ", "Sở Y tế", "Sở Văn hóa, Thể thao và Du lịch"],
+     "phối hợp"),
+    ("các sở, ngành, UBND các huyện, thành phố, đơn vị liên quan tổ chức triển khai Kế hoạch",
+     ["Các sở, ngành", "Ủy ban nhân dân các huyện, thành phố", "Các đơn vị liên quan"], "tổ chức"),
+    ("Sở Nông nghiệp và PTNT tham mưu UBND tỉnh bổ sung nhiệm vụ",
+     ["Sở Nông nghiệp và Phát triển nông thôn"], "tham mưu"),
+    ("Văn phòng Điều phối nông thôn mới tỉnh phối hợp với Sở Nông nghiệp và PTNT sớm tham mưu",
+     ["Văn phòng Điều phối nông thôn mới tỉnh"], "phối hợp"),
+    ("Ngân hàng Nhà nước Chi nhánh Quảng Nam chỉ đạo, hướng dẫn các ngân hàng thương mại",
+     ["Ngân hàng Nhà nước Chi nhánh Quảng Nam"], "chỉ đạo"),
+    ("Các Sở, Ban, ngành, Hội, đoàn thể có liên quan khác xây dựng kế hoạch triển khai",
+     ["Các Sở, Ban, ngành, Hội, đoàn thể có liên quan khác"], "xây dựng"),
+    ("Sở Kế hoạch và Đầu tư, Sở Nông nghiệp và PTNT, Văn phòng Điều phối nông thôn mới tỉnh tham "
+     "mưu UBND tỉnh phân bổ kinh phí",
+     ["Sở Kế hoạch và Đầu tư", "Sở Nông nghiệp và Phát triển nông thôn",
+      "Văn phòng Điều phối nông thôn mới tỉnh"], "tham mưu"),
+    ("Ban Thi đua - Khen thưởng tỉnh tham mưu, đề xuất các tổ chức",
+     ["Ban Thi đua - Khen thưởng tỉnh"], "tham mưu"),
+    ("Các Sở, ban, ngành là thành viên Ban Chỉ đạo các Chương trình mục tiêu quốc gia tỉnh và Ủy "
+     "ban nhân dân các huyện, thành phố, căn cứ các nội dung của Kế hoạch này",
+     ["Các Sở, ban, ngành là thành viên Ban Chỉ đạo các Chương trình mục tiêu quốc gia tỉnh",
+      "Ủy ban nhân dân các huyện, thành phố"], "căn cứ"),
+    ("Sở Văn hóa Thể thao và Du lịch và các địa phương, đơn vị liên quan xây dựng và trình",
+     ["Sở Văn hóa, Thể thao và Du lịch", "Các địa phương, đơn vị liên quan"], "xây dựng"),
+    ("Thủ trưởng các Sở, Ban, ngành liên quan và các địa phương khẩn trương triển khai",
+     ["Các Sở, Ban, ngành liên quan", "Các địa phương"], "khẩn trương"),
+    ("Sở Y tế và Sở Tài chính cùng thực hiện", ["Sở Y tế", "Sở Tài chính"], "cùng"),
+    ("Giám đốc Sở Tài nguyên và Môi trường có trách nhiệm hướng dẫn",
+     ["Sở Tài nguyên và Môi trường"], "có trách nhiệm"),
+    ("Sở Giao thông vận tải, Sở Xây dựng kiểm tra các tuyến đường",
+     ["Sở Giao thông vận tải", "Sở Xây dựng"], "kiểm tra"),
+    ("Phòng Văn hóa và Thông tin huyện tuyên truyền về Chương trình",
+     ["Phòng Văn hóa và Thông tin huyện"], "tuyên truyền"),
+    ("UBND huyện Krông Pắc chỉ đạo các xã", ["Ủy ban nhân dân huyện Krông Pắc"], "chỉ đạo"),
+])
+def test_parse_agency_sequence(text, expected, action):
+    names, offset = parse_agency_sequence(text)
+    assert names == expected
+    assert text[offset:].startswith(action)
+
+
+@pytest.mark.parametrize("text", [
+    "Tổ chức thực hiện các hoạt động tuyên truyền",
+    "Xây dựng kế hoạch triển khai Chương trình",
+    "báo cáo kết quả về Sở Tài chính",
+    "Hội nghị sơ kết Chương trình OCOP",
+    "Bộ tiêu chí đánh giá, phân hạng sản phẩm",
+    "Ban hành kế hoạch thực hiện",
+])
+def test_no_agency_at_start(text):
+    assert parse_agency_sequence(text) == ([], 0)
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("1. Sở Nông nghiệp và Phát triển nông thôn (Cơ quan thường trực Chương trình)",
+     ["Sở Nông nghiệp và Phát triển nông thôn"]),
+    ("2. Văn phòng điều phối Nông thôn mới", ["Văn phòng Điều phối nông thôn mới"]),
+    ("4. Các Chi cục: Trồng trọt, Bảo vệ thực vật và Thủy lợi; Chăn nuôi và Thú y; Thủy sản; Kiểm lâm",
+     ["Chi cục Trồng trọt, Bảo vệ thực vật và Thủy lợi", "Chi cục Chăn nuôi và Thú y",
+      "Chi cục Thủy sản", "Chi cục Kiểm lâm"]),
+    ("13. Ủy ban nhân dân các huyện, thành phố:", ["Ủy ban nhân dân các huyện, thành phố"]),
+    ("11. UBND các huyện, thị xã, thành phố:", ["Ủy ban nhân dân các huyện, thị xã, thành phố"]),
+    ("4. Các tổ chức chính trị - xã hội, các tổ chức xã hội nghề nghiệp, các hội, hiệp hội hoạt động "
+     "trên địa bàn tỉnh",
+     ["Các tổ chức chính trị - xã hội", "Các tổ chức xã hội nghề nghiệp",
+      "Các hội, hiệp hội hoạt động trên địa bàn tỉnh"]),
+    ("5. Trung tâm dịch vụ Nông nghiệp", ["Trung tâm Dịch vụ nông nghiệp"]),
+    ("3. Các sở, ban, ngành", ["Các sở, ban, ngành"]),
+    ("b) Sở Lao động - Thương binh và Xã hội", ["Sở Lao động - Thương binh và Xã hội"]),
+    ("5. Xúc tiến thương mại và quảng bá sản phẩm", None),
+    ("V. Tổ chức thực hiện", None),
+    ("IV. TỔ CHỨC THỰC HIỆN", None),
+    ("6. Phát triển sản phẩm", None),
+    ("3. Giao Sở Nông nghiệp và PTNT:", None),
+])
+def test_heading_agencies(line, expected):
+    assert heading_agencies(line) == expected
+
+
+def test_find_agency_mentions_offsets():
+    text = "Xét đề nghị của Sở NN&PTNT tại Công văn số 12/SNN-KH, UBND tỉnh Lâm Đồng ban hành"
+    mentions = find_agency_mentions(text)
+    names = [n for _, _, n in mentions]
+    assert "Sở Nông nghiệp và Phát triển nông thôn" in names
+    assert "Ủy ban nhân dân tỉnh Lâm Đồng" in names
+    for s, e, n in mentions:
+        assert text[s:e].split()[0] in ("Sở", "UBND")
+
+
+def test_find_agency_mentions_ignores_capitalised_headings():
+    names = [n for _, _, n in find_agency_mentions("III. NỘI DUNG, NHIỆM VỤ TRỌNG TÂM\n")]
+    assert names == []
+
+
+def test_speed_on_largest_seed():
+    text = (SEEDS / "002_884e5c9489c26ebd.txt").read_text(encoding="utf-8")
+    find_agency_mentions(text)        # warm the data cache
+    t = time.perf_counter()
+    find_agency_mentions(text)
+    assert time.perf_counter() - t < 1.0
