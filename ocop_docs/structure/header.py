@@ -218,10 +218,8 @@ def parse_header(text: str, span: DocumentSpan, previous: Header | None = None) 
     if date_i is not None:
         line = lines[date_i]
         place = date_line_place(line)
-        if number_i == date_i and number_raw:
-            place = re.split(r"\s", place.strip())[-1] if place else place
         h.place = place.strip(" ,") if place else None
-        dates = list(_iter_dates(line.clean, None))
+        dates = list(_iter_dates(line.clean[line.clean.find(place or ""):], None))
         h.issued_date = dates[0][2].isoformat() if dates and dates[0][2] else None
     # ---- type
     subject_label = cue("subject_label")
@@ -283,16 +281,16 @@ def parse_header(text: str, span: DocumentSpan, previous: Header | None = None) 
         h.source_kind = "headless"
     if h.number is None and number_i is None:
         _from_attachment_line(lines, h)
+    attached = previous is not None and _is_attached(lines, head_idx)
+    if h.place is None and attached:
+        h.place = previous.place
     if h.issuer is None:
-        attached = previous is not None and _is_attached(lines, head_idx)
         if attached:
             h.issuer, h.parent_issuer = previous.issuer, previous.parent_issuer
         else:
             h.issuer = _infer_issuer(lines, h)
         if h.issuer is None and previous is not None:
             h.issuer, h.parent_issuer = previous.issuer, previous.parent_issuer
-        if h.place is None and attached:
-            h.place = previous.place
     if h.place is None and h.source_kind == "headless":
         h.place = _locality_name(h.issuer)
     return h
@@ -380,6 +378,16 @@ def _subject_lines(lines: list[Line], i: int, first_strip: re.Pattern | None = N
                 break
             if out and cue("body_start").search(line.folded):
                 break
+            if cue("motto").search(line.folded):
+                break
+            if out and is_caps(line.clean) != is_caps(out[0]):
+                break
+            if out and _new_sentence(out[-1], line.clean):
+                break
+            if not out and first_strip is None and is_caps(line.clean) and \
+                    cue("subject_author_line").search(line.folded):
+                i += 1          # "CỦA BAN THƯỜNG VỤ TỈNH ỦY" under a Party title
+                continue
         text = line.clean
         if first_strip is not None and not out:
             m = first_strip.search(line.folded)
@@ -389,6 +397,16 @@ def _subject_lines(lines: list[Line], i: int, first_strip: re.Pattern | None = N
         if len(out) >= 6:
             break
     return out, i
+
+
+def _new_sentence(previous: str, line: str) -> bool:
+    """A body sentence rather than a wrapped trích yếu line: it starts with a capital after a
+    line that does not continue, and is a full sentence of its own."""
+    if not line[:1].isupper() or is_caps(line):
+        return False
+    if re.search(r"[,\-–(“\"]$|\b(?:và|của|về|tại|trên|với)$", previous.strip()):
+        return False
+    return bool(re.search(r"[.:;]$", line.strip())) and len(line.split()) >= 8
 
 
 def _subject_text(texts: list[str]) -> str | None:
@@ -445,6 +463,9 @@ def _skip_stamp(lines: list[Line], k: int) -> int:
         if is_stamp(line):
             seen_stamp = True
             k += 1
+            continue
+        if line.clean.startswith("(") and cue("attached_to").search(line.folded):
+            k += 1          # "(Ban hành kèm theo Quyết định số ...)"
             continue
         if seen_stamp and len(line.clean.split()) <= 3 and not re.match(r"^[\dIVX]+[.)]", line.clean):
             k += 1
@@ -506,10 +527,14 @@ def _closure(lines: list[Line], h: Header, span: DocumentSpan) -> None:
             h.signer_title = " ".join(title_lines)
     if h.signer is None and dist_i is not None:
         _, after = _list_items(lines, dist_i + 1)
+        titles = []
         for i in range(after, min(stop, after + 15)):
             line = lines[i]
-            if line.clean and _is_name(line.clean, caps_ok=False):
-                h.signer = line.clean
+            if line.clean and _is_title(line):
+                titles.append(line.clean)
+            elif line.clean and _is_name(line.clean, caps_ok=bool(titles)):
+                h.signer = _title_case_name(line.clean)
+                h.signer_title = h.signer_title or (" ".join(titles) or None)
                 break
 
 

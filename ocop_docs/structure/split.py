@@ -110,12 +110,27 @@ def _date_line() -> re.Pattern:
     return re.compile(r"^(?P<place>[^\d,:;()]{2,60}?)\s*,\s*" + fold_regex("ngày") + r"\b")
 
 
+@lru_cache(maxsize=None)
+def _number_prefix() -> re.Pattern:
+    # "Số: 7590/UBND-KT " or "Số:   /KH-UBND " written on the same line as the date
+    return re.compile(r"^\W*" + fold_regex(parts()["number_label"])
+                      + r"[\w.\-–]*\s*(?:/\s*[^\s/]+\s*)+")
+
+
 def date_line_place(line: Line) -> str | None:
-    """The place when the line is "<Place>, ngày ... tháng ... năm ..."."""
+    """The place when the line is "<Place>, ngày ... tháng ... năm ..." (also after the number
+    on a two-column line: "Số: 12/KH-UBND   Tam Nông, ngày ...")."""
+    offset = 0
     m = _date_line().match(line.folded)
     if not m:
-        return None
-    return line.clean[:m.end("place")].strip()
+        pre = _number_prefix().match(line.folded)
+        if not pre:
+            return None
+        offset = pre.end()
+        m = _date_line().match(line.folded[offset:])
+        if not m:
+            return None
+    return line.clean[offset:offset + m.end("place")].strip()
 
 
 @lru_cache(maxsize=None)
