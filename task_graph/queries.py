@@ -232,7 +232,8 @@ def owes(store: Store, agency: str | None = None, *, as_of: Any = None,
     occurrence per period up to it; due_before: only occurrences due on or before that day;
     overdue: only occurrences past due and not done; role: lead, support or any;
     include_groups: for one agency, also tasks given to group phrases that cover it
-    ("Các sở, ban, ngành"). `limit`/`offset` page over tasks (a recurring task counts once).
+    ("Các sở, ban, ngành"). `limit`/`offset` page over tasks (a recurring task counts once);
+    for every agency without a date filter, over (agency, task) pairs in agency order.
     """
     as_of = _as_date(as_of, date.today())
     due_before = _as_date(due_before)
@@ -258,10 +259,15 @@ def owes(store: Store, agency: str | None = None, *, as_of: Any = None,
                                        limit + 1, offset)
         else:
             pairs = _owed_pairs_all(conn, roles, as_of, include_done, limit + 1, offset)
-        truncated = len({p[0] for p in pairs}) > limit
-        task_ids = list(dict.fromkeys(p[0] for p in pairs))[:limit]
-        keep_ids = set(task_ids)
-        pairs = [p for p in pairs if p[0] in keep_ids]
+        if agency is None and not (overdue or due_before is not None):
+            truncated = len(pairs) > limit          # pages of (agency, task) pairs
+            pairs = pairs[:limit]
+            task_ids = list(dict.fromkeys(p[0] for p in pairs))
+        else:                                       # pages of tasks
+            truncated = len({p[0] for p in pairs}) > limit
+            task_ids = list(dict.fromkeys(p[0] for p in pairs))[:limit]
+            keep_ids = set(task_ids)
+            pairs = [p for p in pairs if p[0] in keep_ids]
         trows = _task_rows(conn, task_ids)
         statuses = _done_periods(conn, [t for t in task_ids
                                         if rec.is_recurring(trows[t].recurrence)
