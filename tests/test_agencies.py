@@ -153,6 +153,16 @@ def test_split_distributed_levels():
     ("Phòng Văn hóa và Thông tin huyện tuyên truyền về Chương trình",
      ["Phòng Văn hóa và Thông tin huyện"], "tuyên truyền"),
     ("UBND huyện Krông Pắc chỉ đạo các xã", ["Ủy ban nhân dân huyện Krông Pắc"], "chỉ đạo"),
+    ("Các sở, ngành, UBND huyện, thành phố cẩn cứ chức năng, nhiệm vụ",
+     ["Các sở, ngành", "Ủy ban nhân dân huyện, thành phố"], "cẩn cứ"),
+    ("các sở, ngành và địa phương nâng cấp, phát triển sản phẩm",
+     ["Các sở, ngành và địa phương"], "nâng cấp"),
+    ("Thủ tướng Chính phủ và Chương trình “Mỗi xã một sản phẩm”", ["Thủ tướng Chính phủ"], "và"),
+    ("Phòng nông nghiệp và PTNT, các phòng ban liên quan thuộc huyện, đại diện UBND các xã có tổ "
+     "chức kinh tế tham gia OCOP, đại diện các tổ chức kinh tế tham gia Chương trình OCOP.",
+     ["Phòng Nông nghiệp và Phát triển nông thôn", "Các phòng ban liên quan thuộc huyện",
+      "Ủy ban nhân dân các xã có tổ chức kinh tế tham gia OCOP",
+      "Các tổ chức kinh tế tham gia Chương trình OCOP"], "."),
 ])
 def test_parse_agency_sequence(text, expected, action):
     names, offset = parse_agency_sequence(text)

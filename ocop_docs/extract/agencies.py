@@ -344,6 +344,7 @@ def _parse_one(toks: list[_Tok], i: int, loose: bool) -> _Agency | None:
         prefix = "các"          # "phối hợp với địa phương" -> "Các địa phương"
     agency = _Agency(start=start, end=j, prefix=prefix, family=family, plural=plural)
     agency.gazetteer_end = j if g and g >= n else None  # type: ignore[attr-defined]
+    agency.type_end = k + n  # type: ignore[attr-defined]
     # colon list: "Các Sở: Công Thương, Y tế", "UBND các xã: Vĩnh Tân, Thạnh Phú"
     j = _name_body(toks, j, agency, kind)
     agency.end = j
@@ -363,6 +364,24 @@ def _name_body(toks: list[_Tok], j: int, agency: _Agency, kind: str) -> int:
             if end is not None:
                 return end
             break
+        if j == getattr(agency, "type_end", -1) and not agency.plural \
+                and _match(lex.admin, toks, j) and kind == "proper":
+            # "UBND huyện, thành phố": the type word with bare units is a group
+            n = _match(lex.admin, toks, j)
+            nxt = j + n
+            if nxt + 1 < len(toks) and toks[nxt].t == "," and _match(lex.admin, toks, nxt + 1):
+                in_group, family = True, "admin"
+                agency.plural_inside = True  # type: ignore[attr-defined]
+                j = nxt
+                continue
+        if tok.l == "và" and in_group and j + 1 < len(toks) and not toks[j + 1].nl:
+            # "các sở, ngành và địa phương": a bare member of the same family
+            nxt = j + 1
+            n = _match(lex.group, toks, nxt)
+            fam = lex.group_family.get(tuple(t.l for t in toks[nxt:nxt + n])) if n else None
+            if n and fam == family and not _followed_by_name(toks, nxt + n):
+                j = nxt + n
+                continue
         if tok.t == "," and in_group:
             # group continuation: "các sở, ban, ngành", "các huyện, thị xã, thành phố"
             nxt = j + 1
