@@ -1,0 +1,137 @@
+"""The extraction pipeline: one spaCy `Doc` per document, rule components writing spans.
+
+spaCy is the container: `build_nlp()` makes a blank Vietnamese pipeline (whitespace tokenizer,
+no pyvi) with three registered components, configured in one place:
+  - "ocop_header": document type, number, date, place, issuer, signer, recipients (doc._.header)
+  - "ocop_citations": citations (doc.spans["citations"], doc._.citations)
+  - "ocop_tasks": task assignments (doc.spans["tasks"], doc._.tasks)
+The components call the plain extractor functions (structure.header, extract.citations,
+extract.tasks), which are also usable and tested on their own.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ocop_docs.extract.citations import find_citations
+from ocop_docs.extract.tasks import extract_tasks
+from ocop_docs.ingest import IngestedText, read_document
+from ocop_docs.model import DocumentRecord, Extraction
+from ocop_docs.structure.header import Header, parse_header
+from ocop_docs.structure.split import DocumentSpan, split_documents
+
+_APPENDIX = re.compile(r"^[ \t]*PH[ỤU][ \t]+L[ỤU]C\b", re.MULTILINE)
+
+for _name in ("header", "citations", "tasks", "file_text", "span"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+
+
+def _char_span(doc: Doc, start: int, end: int):
+    return doc.char_span(start, end, alignment_mode="expand")
+
+
+@Language.component("ocop_header")
+def header_component(doc: Doc) -> Doc:
+    span: DocumentSpan = doc._.span
+    doc._.header = parse_header(doc._.file_text, span, doc.user_data.get("previous_header"))
+    return doc
+
+
+@Language.component("ocop_citations")
+def citations_component(doc: Doc) -> Doc:
+    header: Header = doc._.header
+    citations = find_citations(doc.text, own_number=header.number if header else None)
+    doc._.citations = citations
+    doc.spans["citations"] = [s for c in citations if c.start is not None
+                              for s in [_char_span(doc, c.start, c.start + len(c.number or ""))]
+                              if s is not None]
+    return doc
+
+
+@Language.component("ocop_tasks")
+def tasks_component(doc: Doc) -> Doc:
+    header: Header = doc._.header
+    span: DocumentSpan = doc._.span
+    doc_date = _iso_date(header.issued_date) if header else None
+    body_start = max(header.body_start, span.start) if header else span.start
+    body_end = min(header.body_end, span.end) if header and header.body_end else span.end
+    tasks = extract_tasks(doc._.file_text, body_start, body_end, doc_date)
+    appendix = _APPENDIX.search(doc._.file_text, body_end, span.end)
+    if appendix:  # an appendix (Phụ lục) after the signature belongs to the document
+        tasks += extract_tasks(doc._.file_text, appendix.start(), span.end, doc_date)
+    doc._.tasks = tasks
+    spans = []
+    for task in tasks:
+        if task.start is not None and task.end is not None:
+            s = _char_span(doc, task.start - span.start, task.end - span.start)
+            if s is not None:
+                spans.append(s)
+    doc.spans["tasks"] = spans
+    return doc
+
+
+@lru_cache(maxsize=1)
+def build_nlp() -> Language:
+    nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}})
+    for name in ("ocop_header", "ocop_citations", "ocop_tasks"):
+        nlp.add_pipe(name)
+    return nlp
+
+
+def _iso_date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def extract_text(text: str, source: str) -> Extraction:
+    """Extract every document in a file's text."""
+    nlp = build_nlp()
+    result = Extraction(source=source)
+    previous: Header | None = None
+    for span in split_documents(text):
+        doc = nlp.make_doc(text[span.start:span.end])
+        doc._.file_text = text
+        doc._.span = span
+        doc.user_data["previous_header"] = previous
+        for _, component in nlp.pipeline:
+            doc = component(doc)
+        header: Header = doc._.header
+        for citation in doc._.citations:
+            if citation.start is not None:
+                citation.start += span.start
+        record = DocumentRecord(
+            doc_type=header.doc_type, number=header.number, issued_date=header.issued_date,
+            place=header.place, issuer=header.issuer, parent_issuer=header.parent_issuer,
+            subject=header.subject, recipients=list(header.recipients),
+            distribution=list(header.distribution), signer=header.signer,
+            signer_title=header.signer_title, citations=doc._.citations, tasks=doc._.tasks,
+            start=span.start, end=span.end,
+        )
+        result.documents.append(record)
+        previous = header
+    if not any(d.tasks for d in result.documents):
+        result.warnings.append("không tìm thấy nhiệm vụ nào được giao cho cơ quan, đơn vị cụ thể")
+    return result
+
+
+def extract_ingested(ingested: IngestedText) -> Extraction:
+    result = extract_text(ingested.text, ingested.path.name)
+    result.pages = [{"page": p.number, "method": p.method,
+                     **({"ocr_confidence": round(p.confidence, 1)} if p.confidence is not None
+                        else {})} for p in ingested.pages]
+    result.warnings = list(ingested.warnings) + result.warnings
+    return result
+
+
+def extract_file(path: str | Path) -> Extraction:
+    """Read any supported file and extract it (raises ocop_docs.ingest.IngestError)."""
+    return extract_ingested(read_document(path))

@@ -1,0 +1,207 @@
+"""The body outline of a document: numbered headings, items, bullets, paragraphs and tables.
+
+Vietnamese directives number their parts "I." / "1." / "1.1." / "a)" / "(1)" / "-" / "+", but
+offices use these in different orders, so the hierarchy is built from the order in which marker
+kinds appear (a marker kind already open on the stack closes everything below it; a new kind
+opens a level). Unmarked paragraphs attach to the nearest open numbered item, not to a bullet.
+
+Tables come in two layouts: one row per line with `|` between cells (what our readers write for
+PDF and .docx tables), and the converter layout of the seed corpus where each cell is a
+tab-indented line and rows are separated by blank lines.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# marker kinds; the value says how a line of that kind is recognised
+_MARKERS: list[tuple[str, re.Pattern]] = [
+    ("article", re.compile(r"(Điều\s+\d+)\s*[.:]\s*")),
+    ("roman", re.compile(r"([IVXL]{1,5})\s*[.)/-]\s+(?=\S)")),
+    ("dotted", re.compile(r"(\d{1,2}(?:\.\d{1,2}){1,3})\.?\)?\s+(?=\S)")),
+    ("number", re.compile(r"(\d{1,2})\s*[.)]\s*(?=[^\d\s/.,%])")),
+    ("letter", re.compile(r"([a-zđ])\s*\)\s*(?=\S)")),
+    ("paren", re.compile(r"\((\d{1,2}|[a-zđ])\)\s*(?=\S)")),
+    ("dash", re.compile(r"([-–—•·])\s*(?=\S)")),
+    ("plus", re.compile(r"(\+)\s*(?=\S)")),
+    ("star", re.compile(r"(\*)\s*(?=\S)")),
+]
+# kinds that behave like numbered items (unmarked paragraphs attach to them)
+NUMBERED_KINDS = {"article", "roman", "dotted", "number", "letter", "paren"}
+
+
+@dataclass
+class Block:
+    kind: str                    # a marker kind, "paragraph", "table" or "row"
+    marker: str | None           # "I", "1", "1.1", "a", "-", ...
+    text: str                    # the line's text without its marker
+    start: int                   # offsets of `text` in the full file text
+    end: int
+    children: list["Block"] = field(default_factory=list)
+    cells: list[str] = field(default_factory=list)          # for rows
+    header: list[str] = field(default_factory=list)         # for tables: column titles
+    parent: "Block | None" = field(default=None, repr=False, compare=False)
+
+    @property
+    def is_numbered(self) -> bool:
+        return self.kind in NUMBERED_KINDS
+
+    def walk(self):
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def ancestors(self):
+        node = self.parent
+        while node is not None:
+            yield node
+            node = node.parent
+
+    def full_text(self) -> str:
+        """The block's text followed by its descendants' texts (an item with its sub-bullets)."""
+        parts = [self.text]
+        for child in self.children:
+            if child.kind not in ("table", "row"):
+                parts.append(child.full_text())
+        return " ".join(p for p in parts if p)
+
+
+@dataclass
+class _Line:
+    text: str
+    start: int
+    end: int
+    raw: str
+
+
+def _lines(text: str, start: int, end: int) -> list[_Line]:
+    out = []
+    pos = start
+    for raw in text[start:end].split("\n"):
+        line_start, line_end = pos, pos + len(raw)
+        pos = line_end + 1
+        stripped = raw.strip()
+        if not stripped:
+            out.append(_Line("", line_start, line_start, raw))
+            continue
+        lead = len(raw) - len(raw.lstrip())
+        out.append(_Line(stripped, line_start + lead, line_start + lead + len(stripped), raw))
+    return out
+
+
+def classify_marker(line: str) -> tuple[str, str, int] | None:
+    """(kind, marker, length of the marker prefix) for a line that starts with a list marker."""
+    for kind, pattern in _MARKERS:
+        m = pattern.match(line)
+        if m:
+            if kind == "roman" and not _plausible_roman(m.group(1)):
+                continue
+            return kind, m.group(1), m.end()
+    return None
+
+
+def _plausible_roman(token: str) -> bool:
+    return re.fullmatch(r"X{0,3}(IX|IV|V?I{0,3})", token) is not None and token != ""
+
+
+def _is_tab_cell(line: _Line) -> bool:
+    return line.raw.startswith("\t")
+
+
+def _pipe_cells(line: str) -> list[str] | None:
+    if line.startswith("|") and line.endswith("|") and line.count("|") >= 3:
+        cells = [c.strip() for c in line[1:-1].split("|")]
+        if all(re.fullmatch(r":?-{2,}:?", c) for c in cells if c):
+            return []          # markdown separator row
+        return cells
+    return None
+
+
+def parse_outline(text: str, start: int = 0, end: int | None = None) -> list[Block]:
+    """The outline of text[start:end] as a list of top-level blocks."""
+    end = len(text) if end is None else end
+    lines = _lines(text, start, end)
+    roots: list[Block] = []
+    stack: list[Block] = []          # open marked blocks, outermost first
+
+    def attach(block: Block, to: Block | None) -> None:
+        block.parent = to
+        (to.children if to is not None else roots).append(block)
+
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if not line.text and not _is_tab_cell(line):
+            i += 1
+            continue
+        # --- tables
+        if _pipe_cells(line.text) is not None or _is_tab_cell(line):
+            table, after = _read_table(lines, i)
+            if table is not None:
+                owner = next((b for b in reversed(stack) if b.is_numbered), None)
+                attach(table, owner)
+                i = after
+                continue
+        i += 1
+        if not line.text:
+            continue
+        marker = classify_marker(line.text)
+        if marker is None:
+            block = Block("paragraph", None, line.text, line.start, line.end)
+            owner = next((b for b in reversed(stack) if b.is_numbered), None)
+            attach(block, owner)
+            continue
+        kind, mark, length = marker
+        body = line.text[length:].strip()
+        offset = line.start + line.text.index(body) if body else line.end
+        block = Block(kind, mark, body, offset, line.end)
+        # close levels: a kind already open is a sibling of that open block
+        open_kinds = [b.kind for b in stack]
+        if kind in open_kinds:
+            del stack[open_kinds.index(kind):]
+        elif kind in NUMBERED_KINDS and stack:
+            # a numbered item never nests under a bullet: close trailing bullets
+            while stack and not stack[-1].is_numbered:
+                stack.pop()
+        attach(block, stack[-1] if stack else None)
+        stack.append(block)
+    return roots
+
+
+def _read_table(lines: list[_Line], i: int) -> tuple[Block | None, int]:
+    """Read a table starting at lines[i]; returns (table block or None, next index)."""
+    rows: list[tuple[list[str], int, int]] = []
+    if _pipe_cells(lines[i].text) is not None:
+        while i < len(lines) and _pipe_cells(lines[i].text) is not None:
+            cells = _pipe_cells(lines[i].text)
+            if cells:
+                rows.append((cells, lines[i].start, lines[i].end))
+            i += 1
+    else:
+        while i < len(lines):
+            if not _is_tab_cell(lines[i]):
+                if lines[i].text:          # a non-cell line ends the table
+                    break
+                # blank line: the row ends; the table goes on if a cell line follows
+                j = i
+                while j < len(lines) and not lines[j].text and not _is_tab_cell(lines[j]):
+                    j += 1
+                if j < len(lines) and _is_tab_cell(lines[j]):
+                    i = j
+                    continue
+                break
+            cells, row_start, row_end = [], lines[i].start, lines[i].end
+            while i < len(lines) and _is_tab_cell(lines[i]):
+                cells.append(lines[i].text)
+                row_end = max(row_end, lines[i].end)
+                i += 1
+            rows.append((cells, row_start, row_end))
+    if len(rows) < 2:
+        return None, i
+    header = rows[0][0]
+    table = Block("table", None, " | ".join(header), rows[0][1], rows[-1][2], header=header)
+    for cells, row_start, row_end in rows[1:]:
+        row = Block("row", cells[0] if cells else None, " | ".join(cells), row_start, row_end,
+                    cells=cells, parent=table)
+        table.children.append(row)
+    return table, i

@@ -1,0 +1,139 @@
+"""Task assignment extraction on real passages of the corpus (and realistic variants)."""
+import datetime as dt
+
+import pytest
+
+from ocop_docs.evaluation.score import agency_match
+from ocop_docs.extract.tasks import extract_tasks, parse_assignment
+
+
+def same(names, expected):
+    """Agency lists equal under the scorer's name matching, one to one."""
+    left = list(names)
+    for e in expected:
+        hit = next((n for n in left if agency_match(e, n)), None)
+        if hit is None:
+            return False
+        left.remove(hit)
+    return not left
+
+
+def tasks_of(text, year=2019):
+    return extract_tasks(text, 0, len(text), dt.date(year, 6, 1))
+
+
+@pytest.mark.parametrize("sentence, lead, support", [
+    ("Giao Sở Tài chính chủ trì, phối hợp với Sở Kế hoạch và Đầu tư, Sở Nông nghiệp và PTNT, "
+     "Văn phòng Điều phối nông thôn mới tỉnh tham mưu UBND tỉnh phân bổ kinh phí.",
+     ["Sở Tài chính"],
+     ["Sở Kế hoạch và Đầu tư", "Sở Nông nghiệp và Phát triển nông thôn",
+      "Văn phòng Điều phối nông thôn mới tỉnh"]),
+    ("Đề nghị Ngân hàng Nhà nước Chi nhánh Quảng Nam chỉ đạo, hướng dẫn các ngân hàng thương mại "
+     "hỗ trợ doanh nghiệp tiếp cận nguồn vốn vay.",
+     ["Ngân hàng Nhà nước Chi nhánh Quảng Nam"], []),
+    ("Văn phòng Điều phối nông thôn mới tỉnh phối hợp với Sở Nông nghiệp và PTNT sớm tham mưu "
+     "UBND tỉnh ban hành quy định nội dung, định mức hỗ trợ.",
+     ["Văn phòng Điều phối nông thôn mới tỉnh"], ["Sở Nông nghiệp và Phát triển nông thôn"]),
+    ("Giao trách nhiệm Trưởng phòng NN-PTNT huyện chủ trì, phối hợp với các phòng, ban phụ trách "
+     "các tiêu chí xây dựng nông thôn mới huyện, Chủ tịch UBND các xã, thị trấn Vĩnh An và các "
+     "ngành có liên quan tham mưu UBND huyện kế hoạch thực hiện Đề án.",
+     ["Phòng Nông nghiệp và Phát triển nông thôn huyện"],
+     ["Các phòng, ban phụ trách các tiêu chí xây dựng nông thôn mới huyện",
+      "Ủy ban nhân dân các xã, thị trấn Vĩnh An", "Các ngành có liên quan"]),
+    ("Ngân hàng Nhà nước Việt Nam Chi nhánh tỉnh Hòa Bình: Chủ trì, phối hợp với Sở Nông nghiệp "
+     "và Phát triển nông thôn và các sở ngành liên quan rà soát chính sách tín dụng.",
+     ["Ngân hàng Nhà nước Việt Nam Chi nhánh tỉnh Hòa Bình"],
+     ["Sở Nông nghiệp và Phát triển nông thôn", "Các sở, ngành liên quan"]),
+])
+def test_explicit_assignment(sentence, lead, support):
+    found = parse_assignment(sentence)
+    assert same(found.lead, lead), found.lead
+    assert same(found.support, support), found.support
+
+
+@pytest.mark.parametrize("sentence", [
+    "Tuyên truyền về sự cần thiết, các nguyên tắc của OCOP, bộ tiêu chí đánh giá.",
+    "Tham mưu UBND tỉnh ban hành Quyết định phê duyệt kết quả đánh giá.",
+    "Hỗ trợ, hướng dẫn UBND các huyện, thành phố triển khai Kế hoạch.",
+])
+def test_no_lead_in_an_action(sentence):
+    assert parse_assignment(sentence).lead == []
+
+
+def test_agency_heading_frames_bullets_and_support_is_added():
+    text = ("V. PHÂN CÔNG NHIỆM VỤ\n4. Sở Công Thương\n"
+            "- Chủ trì, phối hợp với Sở Giao thông vận tải phát triển hệ thống phân phối, bán lẻ "
+            "sản phẩm OCOP tại các trạm dừng nghỉ.\n"
+            "- Hàng năm, phối hợp với Sở Nông nghiệp và Phát triển nông thôn và các sở, ngành liên "
+            "quan tổ chức các kỳ đánh giá và xếp hạng sản phẩm OCOP.\n")
+    tasks = tasks_of(text)
+    assert len(tasks) == 2
+    assert all(same(t.lead, ["Sở Công Thương"]) for t in tasks)
+    assert same(tasks[0].support, ["Sở Giao thông vận tải"])
+    assert same(tasks[1].support, ["Sở Nông nghiệp và Phát triển nông thôn",
+                                   "Các sở, ngành liên quan"])
+    assert tasks[1].recurrence == "annual" and tasks[1].due is None
+    assert tasks[0].section == "V.4"
+
+
+def test_framing_heading_gives_lead_and_support_to_each_bullet():
+    text = ("1. Chi cục Phát triển nông thôn chủ trì, phối hợp với các đơn vị liên quan tham mưu "
+            "Giám đốc Sở triển khai thực hiện:\n"
+            "- Tổ chức thực hiện các hoạt động tuyên truyền về Chương trình OCOP;\n"
+            "- Phối hợp Sở Công thương tổ chức xúc tiến thương mại các sản phẩm OCOP;\n")
+    tasks = tasks_of(text)
+    assert len(tasks) == 2
+    assert same(tasks[0].lead, ["Chi cục Phát triển nông thôn"])
+    assert same(tasks[0].support, ["Các đơn vị liên quan"])
+    assert same(tasks[1].support, ["Các đơn vị liên quan", "Sở Công Thương"])
+
+
+def test_field_lines_set_lead_support_and_deadline():
+    text = ("7. Hội nghị sơ kết, đánh giá Chương trình OCOP năm 2020\n"
+            "- Nội dung: Tổ chức Hội nghị đánh giá kết quả thực hiện Chương trình OCOP năm 2020.\n"
+            "- Cơ quan chủ trì: Ủy ban nhân dân huyện\n"
+            "- Đơn vị thực hiện: Phòng nông nghiệp và PTNT, các phòng ban liên quan, ủy ban nhân "
+            "dân các xã, thị trấn.\n"
+            "- Thời gian: Quý IV/2020.\n")
+    [task] = tasks_of(text, 2020)
+    assert task.action.startswith("Tổ chức Hội nghị đánh giá")
+    assert same(task.lead, ["Ủy ban nhân dân huyện"])
+    assert same(task.support, ["Phòng Nông nghiệp và Phát triển nông thôn",
+                               "Các phòng ban liên quan", "Ủy ban nhân dân các xã, thị trấn"])
+    assert task.due == "2020-12-31"
+
+
+def test_bare_assignment_line_is_not_a_task_but_assigns_its_siblings():
+    text = ("4. Triển khai Chu trình OCOP thường niên\n"
+            "- Triển khai Chu trình OCOP thường niên theo 06 bước đảm bảo nguyên tắc: Nhà nước "
+            "đồng hành, hỗ trợ, hướng dẫn.\n"
+            "- Phòng nông nghiệp và PTNT chủ trì, phối hợp với các cơ quan, đơn vị có liên quan "
+            "và đơn vị tư vấn tổ chức thực hiện.\n")
+    [task] = tasks_of(text, 2020)
+    assert same(task.lead, ["Phòng Nông nghiệp và Phát triển nông thôn"])
+    assert same(task.support, ["Các cơ quan, đơn vị có liên quan", "Đơn vị tư vấn"])
+    assert task.recurrence == "annual"
+
+
+def test_appendix_table_rows_with_continuations():
+    text = ("PHỤ LỤC\n"
+            "| TT | Nội dung | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian |\n"
+            "| I | Khởi động Chương trình OCOP |  |  |  |\n"
+            "| 1 | Hoàn thiện, phê duyệt đề cương Đề án | Sở Nông nghiệp và Phát triển nông thôn "
+            "| Các Sở: Công thương, Khoa học và Công nghệ, Y tế | Quý III/2018 |\n"
+            "| IV | Triển khai chu trình OCOP thường niên | Sở Nông nghiệp và Phát triển nông thôn "
+            "| Các đơn vị có liên quan | Hằng năm |\n"
+            "|  |  | Ủy ban nhân dân các huyện, thành phố |  |  |\n")
+    tasks = tasks_of(text, 2018)
+    assert len(tasks) == 2
+    assert tasks[0].due == "2018-09-30"
+    assert same(tasks[0].support, ["Sở Công Thương", "Sở Khoa học và Công nghệ", "Sở Y tế"])
+    assert same(tasks[1].lead, ["Sở Nông nghiệp và Phát triển nông thôn",
+                                "Ủy ban nhân dân các huyện, thành phố"])
+    assert tasks[1].recurrence == "annual" and tasks[1].due is None
+
+
+def test_implied_work_is_not_a_task():
+    text = ("III. NHIỆM VỤ VÀ GIẢI PHÁP\n1. Tuyên truyền\n"
+            "- Xây dựng website về Chương trình OCOP và tuyên truyền trên website.\n")
+    assert tasks_of(text) == []
