@@ -153,6 +153,12 @@ def test_split_distributed_levels():
     ("Phòng Văn hóa và Thông tin huyện tuyên truyền về Chương trình",
      ["Phòng Văn hóa và Thông tin huyện"], "tuyên truyền"),
     ("UBND huyện Krông Pắc chỉ đạo các xã", ["Ủy ban nhân dân huyện Krông Pắc"], "chỉ đạo"),
+    # an unknown verb after a unit or a complete standard name ends the name
+    ("Kho bạc Nhà nước tỉnh kiểm soát chi theo quy định", ["Kho bạc Nhà nước tỉnh"], "kiểm soát"),
+    ("Ban Dân tộc tỉnh rà soát danh sách", ["Ban Dân tộc tỉnh"], "rà soát"),
+    ("Sở Ngoại vụ giới thiệu sản phẩm với đối tác", ["Sở Ngoại vụ"], "giới thiệu"),
+    ("Phòng Kinh tế thành phố Bảo Lộc tiếp nhận hồ sơ", ["Phòng Kinh tế thành phố Bảo Lộc"],
+     "tiếp nhận"),
     ("Các sở, ngành, UBND huyện, thành phố cẩn cứ chức năng, nhiệm vụ",
      ["Các sở, ngành", "Ủy ban nhân dân huyện, thành phố"], "cẩn cứ"),
     ("các sở, ngành và địa phương nâng cấp, phát triển sản phẩm",

@@ -437,10 +437,15 @@ def _name_body(toks: list[_Tok], j: int, agency: _Agency, kind: str) -> int:
         if n:
             j += n
             continue
-        n = _match(lex.modifiers, toks, j)
+        n = _match(lex.modifiers, toks, j) or _match(lex.admin, toks, j)
         if n:
             j += n
             continue
+        if not in_group and j > agency.start and (
+                _match(lex.admin, toks, j - 1) or getattr(agency, "gazetteer_end", None) == j):
+            # after "tỉnh"/"huyện" or a complete standard name only a place name, a unit or a
+            # modifier continues: "Kho bạc Nhà nước tỉnh kiểm soát ...", "Sở Ngoại vụ kết nối ..."
+            break
         if in_group:
             n = _match(lex.relative, toks, j)
             if n:
