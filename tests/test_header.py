@@ -1,0 +1,201 @@
+"""Header parsing: numbers, types, dates, places, issuers, signers — table-driven on constructed
+headers, and the dev-set field accuracy on the seeds, scored with the scorer's own field_ok.
+
+Run `python tests/test_header.py` to print the per-field accuracy."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from ocop_docs.evaluation.score import DOC_FIELDS, field_ok, pair_documents
+from ocop_docs.model import DOC_TYPES
+from ocop_docs.resources import load_tsv, load_yaml
+from ocop_docs.structure.header import normalize_number, parse_header, type_from_number
+from ocop_docs.structure.split import split_documents
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ("7590/UBND-KT.", "7590/UBND-KT"),
+    ("**7590**/UBND-KT.", "7590/UBND-KT"),
+    ("~~5077~~ /KH-SNN", "5077/KH-SNN"),
+    ("125 / KH-UBND", "125/KH-UBND"),
+    ("39/2018/NĐ-CP", "39/2018/NĐ-CP"),
+    ("46-CT/TU", "46-CT/TU"),
+    ("392/TTr-CCPTNT-QLCL,", "392/TTr-CCPTNT-QLCL"),
+    ("     /KH-UBND", None),                        # unnumbered draft
+    ("/KH-UBND Tam Nông, ngày tháng 5 năm 2020", None),
+    ("7590/UBND-KT Vĩnh Cửu, ngày 16 tháng 12 năm 2019", "7590/UBND-KT"),
+])
+def test_normalize_number(raw, expected):
+    assert normalize_number(raw) == expected
+
+
+@pytest.mark.parametrize("number,expected", [
+    ("5077/KH-SNN", "Kế hoạch"), ("123/QĐ-UBND", "Quyết định"), ("48/TB-UBND", "Thông báo"),
+    ("7590/UBND-KT", "Công văn"), ("1099/VPCP-CĐS", "Công văn"), ("39/2018/NĐ-CP", "Nghị định"),
+    ("46-CT/TU", "Chỉ thị"), ("57-NQ/TW", "Nghị quyết"), ("06-CTr/TU", "Chương trình"),
+    ("392/TTr-CCPTNT-QLCL", "Tờ trình"), ("12/2019/TT-BNNPTNT", "Thông tư"), (None, None),
+])
+def test_type_from_number(number, expected):
+    assert type_from_number(number) == expected
+
+
+# constructed headers: (text, expected fields of the first document)
+CASES = [
+    # two-column header flattened onto shared lines; unnumbered draft with a blank day
+    ("ỦY BAN NHÂN DÂN          CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+     "HUYỆN TAM NÔNG           Độc lập - Tự do - Hạnh phúc\n"
+     "Số:      /KH-UBND        Tam Nông, ngày    tháng 5 năm 2020\n"
+     "KẾ HOẠCH\nThực hiện Chương trình mỗi xã một sản phẩm năm 2020\n"
+     "Căn cứ Kế hoạch số 45/KH-UBND ngày 10/3/2020 của UBND tỉnh;\nI. MỤC TIÊU\n",
+     dict(doc_type="Kế hoạch", number=None, issued_date=None, place="Tam Nông",
+          issuer="Ủy ban nhân dân huyện Tam Nông",
+          subject="Thực hiện Chương trình mỗi xã một sản phẩm năm 2020")),
+    # Công văn of a department: parent body, V/v, receiving stamp, Kính gửi on one line
+    ("UBND TỈNH LÂM ĐỒNG\nSỞ KẾ HOẠCH VÀ ĐẦU TƯ\nSố: 1234/SKHĐT-KTN\n"
+     "V/v góp ý dự thảo Kế hoạch OCOP\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+     "Độc lập - Tự do - Hạnh phúc\nLâm Đồng, ngày 02/4/2021\nCV ĐẾN\nSố: 456\nNgày 05/4\n"
+     "Kính gửi: Sở Nông nghiệp và Phát triển nông thôn.\n"
+     "Sở Kế hoạch và Đầu tư có ý kiến như sau: thống nhất với dự thảo./.\n"
+     "Nơi nhận:\n- Như trên;\n- Lưu: VT, KTN.\nGIÁM ĐỐC\nTrần Thị Mai\n",
+     dict(doc_type="Công văn", number="1234/SKHĐT-KTN", issued_date="2021-04-02",
+          place="Lâm Đồng", issuer="Sở Kế hoạch và Đầu tư tỉnh Lâm Đồng",
+          parent_issuer="Ủy ban nhân dân tỉnh Lâm Đồng", subject="góp ý dự thảo Kế hoạch OCOP",
+          recipients=["Sở Nông nghiệp và Phát triển nông thôn"], distribution=["Như trên"],
+          signer="Trần Thị Mai", signer_title="GIÁM ĐỐC")),
+    # Party document: "Số 46-CT/TU", T/M signature, name in capitals
+    ("TỈNH ỦY QUẢNG NINH\n*\nSố 46-CT/TU\nĐẢNG CỘNG SẢN VIỆT NAM\n"
+     "Quảng Ninh, ngày 27 tháng 6 năm 2019\nCHỈ THỊ\nCỦA BAN THƯỜNG VỤ TỈNH ỦY\n"
+     "về tăng cường công tác lãnh đạo việc triển khai Chương trình OCOP\n"
+     "Thời gian qua, việc triển khai chương trình đã đạt nhiều kết quả rất đáng ghi nhận.\n"
+     "Nơi nhận:\n- Các huyện ủy, thành ủy;\n- Lưu VPTU.\nT/M BAN THƯỜNG VỤ\n"
+     "PHÓ BÍ THƯ THƯỜNG TRỰC\nNGUYỄN VĂN ĐỌC\n",
+     dict(doc_type="Chỉ thị", number="46-CT/TU", issued_date="2019-06-27", place="Quảng Ninh",
+          signer="Nguyễn Văn Đọc",
+          subject="về tăng cường công tác lãnh đạo việc triển khai Chương trình OCOP")),
+    # no header at all: the author named in the body, the locality in the title
+    ("KẾ HOẠCH\nTRIỂN KHAI CHƯƠNG TRÌNH OCOP TỈNH PHÚ YÊN, GIAI ĐOẠN 2021 - 2025\n"
+     "Căn cứ Quyết định số 919/QĐ-TTg ngày 01/8/2022 của Thủ tướng Chính phủ;\n"
+     "Ủy ban nhân dân tỉnh ban hành Kế hoạch thực hiện như sau:\nI. MỤC ĐÍCH\n",
+     dict(doc_type="Kế hoạch", number=None, issuer="Ủy ban nhân dân tỉnh Phú Yên",
+          place="Phú Yên", signer=None)),
+]
+
+
+@pytest.mark.parametrize("text,expected", CASES)
+def test_constructed_headers(text, expected):
+    header = parse_header(text, split_documents(text)[0])
+    got = {k: getattr(header, k) for k in expected}
+    assert got == expected
+
+
+def test_body_offsets_exclude_header_stamp_and_signature():
+    text = CASES[1][0]
+    header = parse_header(text, split_documents(text)[0])
+    body = text[header.body_start:header.body_end]
+    assert body.startswith("Sở Kế hoạch và Đầu tư có ý kiến")
+    assert "Nơi nhận" not in body and "ĐẾN" not in body
+
+
+def test_attached_plan_takes_the_decision_issuer():
+    from tests.test_split import DECISION_AND_PLAN as text
+    spans = split_documents(text)
+    decision = parse_header(text, spans[0])
+    plan = parse_header(text, spans[1], decision)
+    assert (decision.doc_type, decision.number, decision.signer) == (
+        "Quyết định", "123/QĐ-UBND", "Nguyễn Văn Linh")
+    assert (plan.doc_type, plan.number, plan.issued_date) == ("Kế hoạch", None, None)
+    assert plan.issuer == decision.issuer == "Ủy ban nhân dân tỉnh Bắc Giang"
+    assert text[plan.body_start:].startswith("I. MỤC ĐÍCH")
+
+
+def test_receiving_stamp_is_not_the_number(seed_texts):
+    text = seed_texts["003_89f910b8a6ac1ae0.txt"]
+    header = parse_header(text, split_documents(text)[0])
+    assert header.number is None
+    assert "ĐẾN" not in text[header.body_start:header.body_start + 200]
+
+
+def test_appendix_line_gives_the_plan_number(seed_texts):
+    text = seed_texts["002_884e5c9489c26ebd.txt"]
+    header = parse_header(text, split_documents(text)[0])
+    assert (header.number, header.issued_date) == ("125/KH-UBND", "2018-09-20")
+    assert header.appendix_start is not None
+    assert text[header.appendix_start:].lstrip().startswith("PHỤ LỤC")
+    assert header.body_end < header.appendix_start
+
+
+# ---------------------------------------------------------------- dev-set accuracy
+
+def dev_accuracy() -> tuple[dict[str, float], list[str]]:
+    """Per-field accuracy of split+header on the seeds against the gold (scorer's field_ok)."""
+    right = {f: 0 for f in DOC_FIELDS}
+    total = 0
+    misses = []
+    for path in sorted((REPO / "corpus" / "seeds").glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        gold = json.loads((REPO / "corpus" / "gold" / f"{path.name}.gold.json").read_text(
+            encoding="utf-8"))["documents"]
+        preds, previous = [], None
+        for span in split_documents(text):
+            previous = parse_header(text, span, previous)
+            preds.append(vars(previous))
+        for g, p in pair_documents(gold, preds):
+            total += 1
+            for f in DOC_FIELDS:
+                ok = field_ok(f, g.get(f), (p or {}).get(f))
+                right[f] += ok
+                if not ok:
+                    misses.append(f"{path.name}: {f}: gold {g.get(f)!r} pred {(p or {}).get(f)!r}")
+    return {f: right[f] / total for f in DOC_FIELDS}, misses
+
+
+def test_dev_set_field_accuracy():
+    accuracy, misses = dev_accuracy()
+    assert all(v >= 0.9 for v in accuracy.values()), (accuracy, misses)
+
+
+def test_seed_document_count(seed_texts):
+    assert [len(split_documents(t)) for _, t in sorted(seed_texts.items())] == [2, 1, 1, 1, 1]
+
+
+# ---------------------------------------------------------------- data integrity
+
+def test_doc_types_data():
+    rows = load_tsv("doc_types.tsv")
+    assert {r["contract"] for r in rows} <= set(DOC_TYPES)
+    names = [r["name"] for r in rows]
+    assert len(names) == len(set(names))
+    abbreviations = [r["abbreviation"] for r in rows if r["abbreviation"]]
+    assert len(abbreviations) == len(set(abbreviations))
+    for row in rows:
+        assert row["title"] == row["title"].upper()
+    for name, abbreviation in [("Kế hoạch", "KH"), ("Quyết định", "QĐ"), ("Thông báo", "TB"),
+                               ("Tờ trình", "TTr"), ("Nghị định", "NĐ"), ("Luật", "L")]:
+        assert {"name": name, "abbreviation": abbreviation} .items() <= next(
+            r for r in rows if r["name"] == name).items()
+    assert next(r for r in rows if r["name"] == "Công văn")["abbreviation"] == ""
+
+
+def test_document_parts_data():
+    data = load_yaml("document_parts.yaml")
+    for key in ("motto", "body_start", "web_cues", "web_footer", "signer_titles"):
+        assert isinstance(data[key], list) and data[key]
+    for key, value in data.items():
+        for pattern in value if isinstance(value, list) else [value]:
+            if isinstance(pattern, str):
+                re.compile(pattern)
+    names = {w.lower() for w in data["not_name_words"]}
+    assert not names & {"văn", "thị", "minh", "thành", "trung", "tâm", "huy", "dung"}
+
+
+if __name__ == "__main__":
+    acc, miss = dev_accuracy()
+    for field, value in acc.items():
+        print(f"{field:12} {value:.2f}")
+    print("\n".join(miss))
