@@ -47,22 +47,16 @@ def register(sub) -> None:
     p.set_defaults(func=run_ingest)
 
     p = sub.add_parser("agencies", help="liệt kê cơ quan và tên gọi khác; gộp cơ quan",
-                       description="Liệt kê cơ quan, nhóm cơ quan và các tên gọi khác. "
-                                   "`agencies merge A B` gộp A vào B (ghi lại, giữ qua các "
-                                   "lần nhập sau).")
-    asub = p.add_subparsers(dest="agencies_cmd", metavar="merge")
-    p.add_argument("query", nargs="?", metavar="AGENCY", help="tìm theo tên (bất kỳ tên gọi)")
+                       description="`agencies [AGENCY]` liệt kê cơ quan, nhóm cơ quan và các "
+                                   "tên gọi khác. `agencies merge A B` gộp cơ quan A vào B "
+                                   "(A, B: mã số hoặc tên đủ rõ); việc gộp được ghi lại và giữ "
+                                   "qua các lần nhập sau.")
+    p.add_argument("words", nargs="*", metavar="AGENCY | merge A B",
+                   help="tên cần tìm (bất kỳ tên gọi), hoặc: merge A B")
     p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument("--by", help="người gộp (mặc định: người dùng hệ điều hành)")
     _db_arg(p)
     p.set_defaults(func=run_agencies)
-    m = asub.add_parser("merge", help="gộp cơ quan A vào cơ quan B",
-                        description="Gộp cơ quan A vào B: nhiệm vụ, văn bản và tên gọi của A "
-                                    "chuyển sang B. A, B: mã số hoặc tên đủ rõ.")
-    m.add_argument("source", metavar="A")
-    m.add_argument("target", metavar="B")
-    m.add_argument("--by", help="người thực hiện (mặc định: người dùng hệ điều hành)")
-    _db_arg(m)
-    m.set_defaults(func=run_merge)
 
     p = sub.add_parser("graph", help="xuất đồ thị văn bản - nhiệm vụ - cơ quan")
     gsub = p.add_subparsers(dest="graph_cmd", metavar="export")
@@ -255,7 +249,13 @@ def run_ingest(args) -> int:
 def run_agencies(args) -> int:
     from task_graph.queries import list_agencies
 
-    rows = list_agencies(_store(args), args.query)
+    if args.words and args.words[0] == "merge":
+        if len(args.words) != 3:
+            _err("cú pháp: ocop-docs agencies merge A B")
+            return EXIT_USAGE
+        args.source, args.target = args.words[1:]
+        return run_merge(args)
+    rows = list_agencies(_store(args), " ".join(args.words) or None)
     if args.format == "json":
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return EXIT_OK
