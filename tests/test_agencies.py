@@ -235,3 +235,23 @@ def test_speed_on_largest_seed():
     t = time.perf_counter()
     find_agency_mentions(text)
     assert time.perf_counter() - t < 1.0
+
+
+# ---------------------------------------------------------------- data integrity
+
+def test_agency_data_files_are_consistent():
+    from ocop_docs.resources import load_tsv, load_yaml
+    proper = [p.lower() for p in load_yaml("agency_types.yaml")["proper"]]
+    abbr = load_tsv("abbreviations.tsv")
+    assert abbr and all(r["kind"] in ("word", "joined") and r["form"] and r["expansion"]
+                        for r in abbr)
+    assert len({r["form"] for r in abbr}) == len(abbr)
+    names = [r["name"] for r in load_tsv("agencies_gazetteer.tsv")]
+    assert len(set(names)) == len(names)
+    for name in names:       # every standard name starts with a known type word
+        assert any(name.lower().startswith(p + " ") or name.lower() == p for p in proper), name
+    for r in load_tsv("leader_titles.tsv"):
+        assert not r["implied_type"] or r["implied_type"].lower() in proper, r
+    bounds = load_yaml("agency_boundaries.yaml")
+    # a type word is never an action word (else every name would end at once)
+    assert not {p for p in proper} & {w.lower() for w in bounds["action_words"]}
