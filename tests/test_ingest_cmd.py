@@ -129,3 +129,22 @@ def test_extractor_errors_are_reported_per_file(tmp_path):
     assert [Path(p).name for p, _ in report.failures] == ["001_a2896014b23254db.txt"]
     assert "bộ trích xuất hỏng" in report.failures[0][1]
     assert report.stored == 4
+
+
+def test_ingest_with_the_real_extractor(tmp_path):
+    """The default path: no reviewed extractions, the pipeline extracts."""
+    from task_graph import queries as q
+    from task_graph.ingest import default_extractor, ingest_paths
+    from task_graph.store import open_store
+
+    if default_extractor() is None:
+        pytest.skip("ocop_docs.extract.pipeline is not available")
+    store = open_store(str(tmp_path / "real.sqlite3"))
+    report = ingest_paths(store, [SEEDS], progress=False)
+    assert not report.failures and report.stored == 5
+    chain = q.chain(store, "7590/UBND-KT")["documents"][0]
+    assert [d["number"] for d in chain["up"]] == ["5077/KH-SNN"]
+    owed = q.owes(store, "Sở Công Thương tỉnh Hòa Bình", as_of="2020-12-31",
+                  include_groups=False)
+    assert {t["document"]["number"] for g in owed["agencies"] for t in g["tasks"]} == {
+        "125/KH-UBND"}
