@@ -199,3 +199,16 @@ if __name__ == "__main__":
     for field, value in acc.items():
         print(f"{field:12} {value:.2f}")
     print("\n".join(miss))
+
+
+@pytest.mark.parametrize("line,place", [
+    ("Vĩnh Cửu, ngày **16** tháng 12 năm 2019", "Vĩnh Cửu"),
+    ("TP. Hồ Chí Minh, ngày 05 tháng 3 năm 2020", "TP. Hồ Chí Minh"),
+    ("Số: 12/KH-UBND   Tam Nông, ngày 1 tháng 5 năm 2020", "Tam Nông"),
+    ("Hà Nội, ngày 05/3/2020", "Hà Nội"),
+    ("Trên cơ sở đó, ngày 12/6/2018 UBND tỉnh tổ chức Hội nghị", None),   # a body clause
+    ("Ngày 12/6/2018, tại UBND tỉnh", None),
+])
+def test_date_line_place(line, place):
+    from ocop_docs.structure.split import date_line_place, split_lines
+    assert date_line_place(split_lines(line)[0]) == place

@@ -130,7 +130,12 @@ def date_line_place(line: Line) -> str | None:
         m = _date_line().match(line.folded[offset:])
         if not m:
             return None
-    return line.clean[offset:offset + m.end("place")].strip()
+    place = line.clean[offset:offset + m.end("place")].strip()
+    words = place.split()
+    # a place name: a few capitalised words ("Vĩnh Cửu", "TP. Hồ Chí Minh"), not a clause
+    if not 1 <= len(words) <= 6 or not all(w[:1].isupper() for w in words):
+        return None
+    return place
 
 
 @lru_cache(maxsize=None)
