@@ -51,16 +51,21 @@ def soffice_text(path: Path) -> str | None:
 
 
 def antiword_tables(text: str) -> str:
-    """antiword draws table rows as `|cell|cell|`; use our `| cell | cell |` form."""
-    out = []
+    """antiword draws table rows as `|cell|cell|`, a cell with several lines as extra rows with
+    an empty first cell; use our `| cell | cell |` form, one line per row."""
+    out: list[str | list[str]] = []
     for line in text.split("\n"):
         stripped = line.strip()
         if stripped.startswith("|") and stripped.endswith("|") and stripped.count("|") >= 2:
             cells = [" ".join(c.split()) for c in stripped[1:-1].split("|")]
-            out.append("| " + " | ".join(cells) + " |")
+            prev = out[-1] if out else None
+            if isinstance(prev, list) and not cells[0] and len(prev) == len(cells):
+                out[-1] = [" ".join(filter(None, (a, b))) for a, b in zip(prev, cells)]
+            else:
+                out.append(cells)
         else:
             out.append(line)
-    return "\n".join(out)
+    return "\n".join("| " + " | ".join(x) + " |" if isinstance(x, list) else x for x in out)
 
 
 class DocReader(Reader):
