@@ -25,8 +25,42 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def cue_pattern(cues: list[str]) -> re.Pattern:
-    """A regex over folded text matching any of the cue phrases as whole words, longest first."""
-    folded = sorted({fold(c) for c in cues}, key=len, reverse=True)
-    alternatives = "|".join(r"\s+".join(map(re.escape, c.split())) for c in folded)
-    return re.compile(rf"(?<![\w])(?:{alternatives})(?![\w])")
+class CueSet:
+    """Cue phrases matched as whole words on folded text (tone-insensitive, so OCR's "chù trì"
+    matches "chủ trì"). A one-word cue must keep its tone marks ("giao" must not match "giáo"),
+    since single syllables that differ only in tone are different words."""
+
+    def __init__(self, cues: list[str]):
+        folded = sorted({fold(c) for c in cues}, key=len, reverse=True)
+        alternatives = "|".join(r"\s+".join(map(re.escape, c.split())) for c in folded)
+        self.pattern = re.compile(rf"(?<![\w])(?:{alternatives})(?![\w])")
+        self.exact = {fold(c): {c.lower() for c in cues if fold(c) == fold(c2)}
+                      for c2 in cues if len(c2.split()) == 1 for c in [c2]}
+
+    def _ok(self, m: re.Match, text: str) -> bool:
+        allowed = self.exact.get(m.group(0))
+        return allowed is None or text[m.start():m.end()].lower() in allowed
+
+    def match(self, text: str, folded: str | None = None) -> re.Match | None:
+        folded = fold(text) if folded is None else folded
+        m = self.pattern.match(folded)
+        return m if m and self._ok(m, text) else None
+
+    def fullmatch(self, text: str, folded: str | None = None) -> re.Match | None:
+        folded = fold(text) if folded is None else folded
+        m = self.pattern.fullmatch(folded)
+        return m if m and self._ok(m, text) else None
+
+    def search(self, text: str, folded: str | None = None) -> re.Match | None:
+        return next(self.finditer(text, folded), None)
+
+    def finditer(self, text: str, folded: str | None = None):
+        folded = fold(text) if folded is None else folded
+        for m in self.pattern.finditer(folded):
+            if self._ok(m, text):
+                yield m
+
+
+def cue_pattern(cues: list[str]) -> CueSet:
+    """Cue phrases as a CueSet (see there)."""
+    return CueSet(cues)

@@ -355,6 +355,7 @@ def _name_body(toks: list[_Tok], j: int, agency: _Agency, kind: str) -> int:
     lex = _lex()
     in_group = kind == "group" or agency.plural
     family = agency.family
+    closed = False      # a relative clause ("có liên quan") ended the group's member list
     while j < len(toks):
         tok = toks[j]
         if tok.nl and j > agency.start:
@@ -374,7 +375,8 @@ def _name_body(toks: list[_Tok], j: int, agency: _Agency, kind: str) -> int:
                 agency.plural_inside = True  # type: ignore[attr-defined]
                 j = nxt
                 continue
-        if tok.l == "và" and in_group and j + 1 < len(toks) and not toks[j + 1].nl:
+        if tok.l == "và" and in_group and not closed and j + 1 < len(toks) \
+                and not toks[j + 1].nl:
             # "các sở, ngành và địa phương": a bare member of the same family
             nxt = j + 1
             n = _match(lex.group, toks, nxt)
@@ -437,7 +439,12 @@ def _name_body(toks: list[_Tok], j: int, agency: _Agency, kind: str) -> int:
         if n:
             j += n
             continue
-        n = _match(lex.modifiers, toks, j) or _match(lex.admin, toks, j)
+        n = _match(lex.modifiers, toks, j)
+        if n:
+            closed = closed or in_group   # "các sở, ngành liên quan" ends the member list
+            j += n
+            continue
+        n = _match(lex.admin, toks, j)
         if n:
             j += n
             continue
@@ -450,6 +457,7 @@ def _name_body(toks: list[_Tok], j: int, agency: _Agency, kind: str) -> int:
             n = _match(lex.relative, toks, j)
             if n:
                 j = _relative_clause(toks, j + n)
+                closed = True
                 continue
         if _match(lex.action, toks, j) or _match(lex.stop, toks, j):
             break
@@ -473,8 +481,9 @@ def _relative_clause(toks: list[_Tok], j: int) -> int:
         tok = toks[j]
         if tok.nl or tok.t in _DELIMS:
             break
-        if tok.l == "và" and _agency_starts(toks, j + 1, loose=False):
-            break
+        if tok.l == "và" and (_agency_starts(toks, j + 1, loose=False)
+                              or _match(lex.group, toks, j + 1)):
+            break   # "các cơ quan có liên quan và đơn vị tư vấn": a new agency follows
         n = _match(lex.relative, toks, j) or _match(lex.collocations, toks, j)
         if n:
             j += n
@@ -490,7 +499,8 @@ def _colon_list(toks: list[_Tok], j: int, agency: _Agency) -> int | None:
     k = j + 1
     if k >= len(toks) or toks[k].nl and False:
         return None
-    if not toks[k].word or _is_action(toks, k) or (toks[k].cap and _match(_lex().action, [
+    if not toks[k].word or _is_action(toks, k) or _match(_lex().stop, toks, k) \
+            or (toks[k].cap and _match(_lex().action, [
             _Tok(t.t, t.l, t.s, t.e, t.nl) for t in toks[k:k + 3]], 0)):
         return None
     end = k

@@ -23,7 +23,7 @@ from ocop_docs.extract.deadlines import find_deadline, find_recurrence
 from ocop_docs.model import Deadline, Task
 from ocop_docs.resources import load_yaml
 from ocop_docs.structure.outline import Block, parse_outline
-from ocop_docs.textutil import cue_pattern, fold, squash
+from ocop_docs.textutil import CueSet, cue_pattern, fold, squash
 
 # generic verbs that make "X chủ trì, phối hợp với Y tổ chức thực hiện." a bare assignment line
 _GENERIC_ACTION = re.compile(
@@ -35,15 +35,15 @@ _GENERIC_ACTION = re.compile(
 
 @dataclass(frozen=True)
 class _Cues:
-    lead_before: re.Pattern
-    lead_after: re.Pattern
-    support_before: re.Pattern
-    non_assignment: re.Pattern
-    obligation: re.Pattern
-    fields: dict[str, re.Pattern]
-    columns: dict[str, re.Pattern]
-    detail_labels: re.Pattern
-    non_task_sections: re.Pattern
+    lead_before: CueSet
+    lead_after: CueSet
+    support_before: CueSet
+    non_assignment: CueSet
+    obligation: CueSet
+    fields: dict[str, CueSet]
+    columns: dict[str, CueSet]
+    detail_labels: CueSet
+    non_task_sections: CueSet
 
 
 @lru_cache(maxsize=1)
@@ -89,12 +89,17 @@ class Assignment:
 
 # ----------------------------------------------------------------- agency phrases
 
+_AGENCY_WINDOW = 600   # characters of text in which an agency list must lie
+
 def _agencies_at(text: str) -> tuple[list[str], int]:
     """Agencies named at the start of text, and where they end."""
     if not text.strip():
         return [], 0
     lead_space = len(text) - len(text.lstrip(" ,:"))
-    names, end = agencies.parse_agency_sequence(text[lead_space:])
+    window = text[lead_space:lead_space + _AGENCY_WINDOW]
+    if len(text) - lead_space > _AGENCY_WINDOW and " " in window:
+        window = window[:window.rindex(" ")]  # an agency list never runs this long
+    names, end = agencies.parse_agency_sequence(window)
     return (names, lead_space + end) if names else ([], 0)
 
 
@@ -103,7 +108,7 @@ def _supports_in(text: str) -> list[str]:
     cues = _cues()
     folded = fold(text)
     found: list[str] = []
-    for m in cues.support_before.finditer(folded):
+    for m in cues.support_before.finditer(text, folded):
         names, _ = _agencies_at(text[m.end():])
         found.extend(names)
     return found
@@ -129,7 +134,7 @@ def parse_assignment(text: str, allow_sentence_cues: bool = True) -> Assignment:
     cues = _cues()
     folded = fold(text)
     # "Giao X ...", "Đề nghị X ...", "Yêu cầu X ..."
-    m = cues.lead_before.match(folded)
+    m = cues.lead_before.match(text, folded)
     if m:
         names, end = _agencies_at(text[m.end():])
         if names:
@@ -139,10 +144,10 @@ def parse_assignment(text: str, allow_sentence_cues: bool = True) -> Assignment:
     names, end = _agencies_at(text)
     if names:
         rest = text[end:]
-        rest_folded = fold(rest).lstrip(" ,")
+        rest_stripped = rest.lstrip(" ,")
         if rest.lstrip().startswith(":"):
             return Assignment(names, _supports_in(rest), rest.lstrip()[1:], "colon")
-        if not cues.non_assignment.match(rest_folded) and rest_folded[:1].isalpha():
+        if not cues.non_assignment.match(rest_stripped) and rest_stripped[:1].isalpha():
             return Assignment(names, _supports_in(rest), rest, "subject")
     if not allow_sentence_cues:
         return Assignment(support=_supports_in(text))
@@ -150,7 +155,7 @@ def parse_assignment(text: str, allow_sentence_cues: bool = True) -> Assignment:
     for sentence_start in _sentence_starts(text):
         sentence = text[sentence_start:]
         sub_folded = fold(sentence)
-        for m in cues.lead_before.finditer(sub_folded):
+        for m in cues.lead_before.finditer(sentence, sub_folded):
             if m.start() > 80:
                 break
             names, _ = _agencies_at(sentence[m.end():])
@@ -158,8 +163,7 @@ def parse_assignment(text: str, allow_sentence_cues: bool = True) -> Assignment:
                 return Assignment(names, _supports_in(sentence), sentence, "sentence")
         if sentence_start:
             names, end = _agencies_at(sentence)
-            rest_folded = fold(sentence[end:]).lstrip(" ,")
-            if names and cues.obligation.match(rest_folded):
+            if names and cues.obligation.match(sentence[end:].lstrip(" ,")):
                 return Assignment(names, _supports_in(sentence), sentence, "sentence")
     return Assignment(support=_supports_in(text))
 
@@ -180,7 +184,7 @@ def _field(text: str) -> tuple[str, str] | None:
     colon = text.find(":")
     if colon < 0 or colon > 45:
         return None
-    label = folded[:colon].strip()
+    label = text[:colon].strip()
     for kind, pattern in cues.fields.items():
         m = pattern.fullmatch(label)
         if m:
@@ -193,12 +197,12 @@ def _performers(value: str) -> tuple[list[str], list[str]]:
     "A chủ trì, B" → ([A], [B]); "A, B, C" → ([A, B, C], [])."""
     cues = _cues()
     folded = fold(value)
-    m = cues.lead_after.search(folded)
+    m = cues.lead_after.search(value, folded)
     if m:
         lead = agencies.split_agency_list(value[:m.start()])
         rest = value[m.end():]
         rest_folded = fold(rest)
-        s = cues.support_before.search(rest_folded)
+        s = cues.support_before.search(rest, rest_folded)
         support_text = rest[s.end():] if s else rest
         return lead, agencies.split_agency_list(support_text.strip(" ,.;"))
     return agencies.split_agency_list(value), []
@@ -215,13 +219,13 @@ def _strip_support_phrase(rest: str) -> str:
     text = rest
     for _ in range(4):
         folded = fold(text)
-        m = cues.lead_after.match(folded.lstrip(" ,"))
+        m = cues.lead_after.match(text.lstrip(" ,"))
         if m:
             offset = len(folded) - len(folded.lstrip(" ,"))
             text = text[offset + m.end():]
             continue
         stripped = folded.lstrip(" ,")
-        m = cues.support_before.match(stripped)
+        m = cues.support_before.match(text.lstrip(" ,"), stripped)
         if m:
             offset = len(folded) - len(stripped)
             names, end = _agencies_at(text[offset + m.end():])
@@ -313,7 +317,7 @@ class TaskExtractor:
         frame = frame.child(section=section)
         text = block.text
         if block.kind == "roman" or (block.is_numbered and block.children and _is_title(text)):
-            frame.in_non_task_section = bool(cues.non_task_sections.match(fold(text))) \
+            frame.in_non_task_section = bool(cues.non_task_sections.match(text)) \
                 if block.kind == "roman" else frame.in_non_task_section
         heading = _heading_agencies(text) if block.children or block.is_numbered else None
         if block.children and not _details_only(block):
@@ -363,7 +367,7 @@ class TaskExtractor:
         for index, title in enumerate(table.header):
             folded = fold(title)
             for kind, pattern in cues.columns.items():
-                if kind not in columns and pattern.search(folded):
+                if kind not in columns and pattern.search(title, folded):
                     columns[kind] = index
                     break
         if "lead" not in columns or "action" not in columns:
@@ -450,7 +454,7 @@ def _details_only(block: Block) -> bool:
     children = [c for c in block.children if c.kind not in ("table", "row")]
     if not children:
         return False
-    return all(cues.detail_labels.match(fold(c.text)) for c in children)
+    return all(cues.detail_labels.match(c.text) for c in children)
 
 
 def extract_tasks(text: str, body_start: int, body_end: int,
