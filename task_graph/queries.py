@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,8 +22,19 @@ from task_graph.schema import (agencies, agency_aliases, citations, documents, f
 from task_graph.store import Store, StoreError, _date
 from task_graph.text import fold, name_key
 
-DEFAULT_LIMIT = 500
+DEFAULT_LIMIT = 200
 ROLES = ("lead", "support")
+
+
+@lru_cache(maxsize=65536)
+def _sort_name(name: str) -> str:
+    return fold(name)
+
+
+@lru_cache(maxsize=65536)
+def _periods_through(recurrence: str | None, start: date | None, due: date | None,
+                     through: date) -> tuple:
+    return tuple(rec.occurrences(recurrence, start, due, through))
 
 
 def _iso(d: date | None) -> str | None:
@@ -76,20 +88,24 @@ def _member_prefixes(group_row) -> list[str]:
 
 def _groups_containing(conn, agency_rows) -> dict[int, list[sa.Row]]:
     """Group nodes (same jurisdiction) whose members would include each agency."""
-    out: dict[int, list] = {}
+    wanted = {}
     for a in agency_rows:
         if a.kind != "agency":
             continue
         scopes = {a.scope_key}
         if a.province:
             scopes.add(f"tinh:{fold(a.province)}")
-        groups = conn.execute(sa.select(agencies).where(
-            agencies.c.kind == "group", agencies.c.scope_key.in_(scopes),
-            agencies.c.merged_into.is_(None))).all()
-        key = name_key(a.name)
-        out[a.id] = [g for g in groups
-                     if any(key.startswith(p.strip()) for p in _member_prefixes(g))]
-    return out
+        wanted[a.id] = (scopes, name_key(a.name))
+    all_scopes = set().union(*(v[0] for v in wanted.values())) if wanted else set()
+    groups = []
+    for chunk in _chunks(sorted(all_scopes)):
+        groups.extend(conn.execute(sa.select(agencies).where(
+            agencies.c.kind == "group", agencies.c.scope_key.in_(chunk),
+            agencies.c.merged_into.is_(None))).all())
+    prefixes = {g.id: [p.strip() for p in _member_prefixes(g)] for g in groups}
+    return {a_id: [g for g in groups if g.scope_key in scopes
+                   and any(key.startswith(p) for p in prefixes[g.id])]
+            for a_id, (scopes, key) in wanted.items()}
 
 
 def group_members(conn, group_row) -> list[dict]:
@@ -180,7 +196,7 @@ def _done_periods(conn, task_ids) -> dict[int, dict[str, str]]:
 
 def _occurrences(t, statuses: dict[str, str], as_of: date) -> list[dict]:
     start = t.doc_date or t.due
-    occ = rec.occurrences(t.recurrence, start, t.due, as_of)
+    occ = _periods_through(t.recurrence, start, t.due, as_of)
     out = []
     for period, due in occ:
         status = statuses.get(period, "done" if (period == rec.ONE_OFF and t.status == "done")
@@ -283,13 +299,19 @@ def owes(store: Store, agency: str | None = None, *, as_of: Any = None,
                 if _keep(occ, as_of=as_of, due_before=due_before, overdue=overdue,
                          include_done=include_done):
                     grouped[agency_id].append(_row(t, occ, r, via_group))
-        groups_out = []
-        for agency_id, rows in grouped.items():
-            rows.sort(key=_sort_key)
-            groups_out.append({"agency": {"id": agency_id, "name": names.get(agency_id)},
-                               "tasks": rows})
-        groups_out.sort(key=lambda g: (fold(g["agency"]["name"] or ""), g["agency"]["id"]))
-        return _result(as_of, groups_out, matched, limit, offset, truncated, query=agency)
+        groups_out, cut = _group_rows(grouped, names, limit)
+        return _result(as_of, groups_out, matched, limit, offset, truncated or cut,
+                       query=agency)
+
+
+def _group_rows(grouped: dict[int, list[dict]], names: dict[int, str], limit: int):
+    """Agencies in name order, each with its rows by due date. (`limit` counts tasks, so a
+    page holds every occurrence of the recurring tasks on it.)"""
+    groups_out = [{"agency": {"id": a, "name": names.get(a)},
+                   "tasks": sorted(grouped[a], key=_sort_key)}
+                  for a in sorted(grouped, key=lambda a: (_sort_name(names.get(a) or ""), a))
+                  if grouped[a]]
+    return groups_out, False
 
 
 def _result(as_of, groups, matched, limit, offset, truncated, query=None) -> dict:
@@ -422,10 +444,8 @@ def upcoming(store: Store, days: int, as_of: Any = None, agency: str | None = No
                 if _keep(occ, as_of=as_of, due_before=None, overdue=False,
                          include_done=False, upcoming_until=until):
                     grouped[agency_id].append(_row(t, occ, r))
-        groups_out = [{"agency": {"id": a, "name": names.get(a)},
-                       "tasks": sorted(rows, key=_sort_key)} for a, rows in grouped.items()]
-        groups_out.sort(key=lambda g: (fold(g["agency"]["name"] or ""), g["agency"]["id"]))
-        out = _result(as_of, groups_out, matched, limit, offset, truncated, query=agency)
+        groups_out, cut = _group_rows(grouped, names, limit)
+        out = _result(as_of, groups_out, matched, limit, offset, truncated or cut, query=agency)
         out["until"] = _iso(until)
         return out
 
@@ -502,50 +522,89 @@ def _doc_summary(conn, doc_ids) -> dict[int, dict]:
     return out
 
 
-def chain(store: Store, number: str, *, depth: int = 10, fanout: int = 200) -> dict:
+def chain(store: Store, number: str, *, depth: int = 10, fanout: int = 200,
+          max_nodes: int = 500) -> dict:
     """The `implements` chain of a document, up (what it carries out, up to the Prime
     Minister's decision) and down (who carries it out, down to the commune). Cited documents
-    that are not in the store appear with `stored: False`. `fanout` bounds children per node."""
+    that are not in the store appear with `stored: False`. `fanout` bounds the children of a
+    node and `max_nodes` the whole answer (`truncated` says when a bound was hit). The walk
+    goes level by level with one query per level, so long chains stay cheap."""
     with store.connect() as conn:
         doc_ids = store.document_ids_by_number(conn, number)
         if not doc_ids:
             raise StoreError(f"không có văn bản số {number} trong cơ sở dữ liệu")
+        budget = {"left": max_nodes, "truncated": False}
+        ups = _walk(conn, doc_ids, "up", depth, fanout, budget)
+        downs = _walk(conn, doc_ids, "down", depth, fanout, budget)
         summaries = _doc_summary(conn, doc_ids)
+        docs = [dict(summaries[d], up=ups[d], down=downs[d]) for d in doc_ids]
+        return {"number": number, "documents": docs, "truncated": budget["truncated"]}
 
-        def up(doc_id: int, level: int, seen: frozenset) -> list[dict]:
-            if level >= depth:
-                return []
-            rows = conn.execute(sa.select(citations.c.number, citations.c.doc_type,
-                                          citations.c.cited_date, citations.c.issuer,
-                                          citations.c.target_document_id)
-                                .where(citations.c.document_id == doc_id,
-                                       citations.c.relation == "implements")
-                                .order_by(citations.c.id).limit(fanout)).all()
-            targets = [r.target_document_id for r in rows if r.target_document_id]
-            info = _doc_summary(conn, targets)
-            out = []
+
+def _walk(conn, roots: list[int], direction: str, depth: int, fanout: int,
+          budget: dict) -> dict[int, list[dict]]:
+    """{root: [child nodes, each with its own `up`/`down` list]} for one direction."""
+    key = direction
+    children: dict[int, list] = {}           # doc id -> [(target doc id | None, citation row)]
+    frontier, seen = list(roots), set(roots)
+    for _level in range(depth):
+        if not frontier or budget["left"] <= 0:
+            if frontier:
+                budget["truncated"] = True
+            break
+        found: dict[int, list] = defaultdict(list)
+        for chunk in _chunks(frontier):
+            if direction == "up":
+                stmt = (sa.select(citations.c.document_id.label("parent"),
+                                  citations.c.target_document_id.label("child"),
+                                  citations.c.number, citations.c.doc_type,
+                                  citations.c.cited_date, citations.c.issuer)
+                        .where(citations.c.document_id.in_(chunk),
+                               citations.c.relation == "implements")
+                        .order_by(citations.c.id))
+            else:
+                stmt = (sa.select(citations.c.target_document_id.label("parent"),
+                                  citations.c.document_id.label("child"),
+                                  citations.c.number, citations.c.doc_type,
+                                  citations.c.cited_date, citations.c.issuer)
+                        .where(citations.c.target_document_id.in_(chunk),
+                               citations.c.relation == "implements")
+                        .order_by(citations.c.target_document_id, citations.c.document_id)
+                        .limit(fanout * len(chunk) + 1))
+            for r in conn.execute(stmt):
+                found[r.parent].append(r)
+        nxt = []
+        for parent in frontier:
+            rows = found.get(parent, [])
+            if len(rows) > fanout:
+                rows, budget["truncated"] = rows[:fanout], True
+            kept = []
             for r in rows:
-                t = r.target_document_id
-                if t and t not in seen:
-                    node = dict(info[t])
-                    node["up"] = up(t, level + 1, seen | {t})
-                else:
-                    node = {"id": None, "number": r.number, "doc_type": r.doc_type,
-                            "issued_date": _iso(r.cited_date), "issuer": r.issuer,
-                            "stored": False, "up": []}
-                out.append(node)
-            return out
+                if r.child is not None and r.child in seen:
+                    continue
+                if budget["left"] <= 0:
+                    budget["truncated"] = True
+                    break
+                budget["left"] -= 1
+                kept.append(r)
+                if r.child is not None:
+                    seen.add(r.child)
+                    nxt.append(r.child)
+            children[parent] = kept
+        frontier = nxt
+    info = _doc_summary(conn, [c for rows in children.values() for r in rows
+                               if (c := r.child) is not None])
 
-        def down(doc_id: int, level: int, seen: frozenset) -> list[dict]:
-            if level >= depth:
-                return []
-            srcs = list(conn.execute(sa.select(citations.c.document_id).where(
-                citations.c.target_document_id == doc_id, citations.c.relation == "implements")
-                .order_by(citations.c.document_id).limit(fanout)).scalars())
-            srcs = [s for s in dict.fromkeys(srcs) if s not in seen]
-            info = _doc_summary(conn, srcs)
-            return [dict(info[s], down=down(s, level + 1, seen | {s})) for s in srcs]
-
-        return {"number": number,
-                "documents": [dict(summaries[d], up=up(d, 0, frozenset({d})),
-                                   down=down(d, 0, frozenset({d}))) for d in doc_ids]}
+    def build(doc_id: int) -> list[dict]:
+        out = []
+        for r in children.get(doc_id, []):
+            if r.child is not None:
+                node = dict(info[r.child])
+                node[key] = build(r.child)
+            else:
+                node = {"id": None, "number": r.number, "doc_type": r.doc_type,
+                        "issued_date": _iso(r.cited_date), "issuer": r.issuer,
+                        "stored": False, key: []}
+            out.append(node)
+        return out
+    return {root: build(root) for root in roots}

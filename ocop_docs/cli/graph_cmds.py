@@ -13,6 +13,7 @@ EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
 STATUS_VI = {"open": "chưa xong", "done": "đã xong"}
 ROLE_VI = {"lead": "chủ trì", "support": "phối hợp"}
+CLI_LIMIT = 1000      # tasks per page on the command line (the query functions default to 200)
 
 
 def _db_arg(p) -> None:
@@ -32,8 +33,6 @@ def _page_args(p, default_limit: int) -> None:
 
 
 def register(sub) -> None:
-    from task_graph.queries import DEFAULT_LIMIT
-
     p = sub.add_parser("ingest", help="đọc, trích xuất và lưu văn bản vào cơ sở dữ liệu",
                        description="Đọc các tệp và thư mục, trích xuất văn bản và nhiệm vụ, "
                                    "lưu vào cơ sở dữ liệu. Tệp đã lưu (cùng nội dung) được "
@@ -80,14 +79,14 @@ def register(sub) -> None:
     p.add_argument("--no-groups", action="store_true",
                    help="không tính nhiệm vụ giao cho nhóm (\"các sở, ban, ngành\")")
     p.add_argument("--include-done", action="store_true", help="kể cả nhiệm vụ đã xong")
-    _page_args(p, DEFAULT_LIMIT)
+    _page_args(p, CLI_LIMIT)
     _db_arg(p)
     p.set_defaults(func=run_owes)
 
     p = sub.add_parser("overdue", help="nhiệm vụ quá hạn tính đến một ngày")
     p.add_argument("agency", nargs="?", metavar="AGENCY")
     p.add_argument("--as-of", metavar="DATE", help="tính đến ngày (mặc định hôm nay)")
-    _page_args(p, DEFAULT_LIMIT)
+    _page_args(p, CLI_LIMIT)
     _db_arg(p)
     p.set_defaults(func=run_overdue)
 
@@ -95,7 +94,7 @@ def register(sub) -> None:
     p.add_argument("agency", nargs="?", metavar="AGENCY")
     p.add_argument("--days", type=int, default=30, metavar="N", help="số ngày (mặc định 30)")
     p.add_argument("--as-of", metavar="DATE", help="tính từ ngày (mặc định hôm nay)")
-    _page_args(p, DEFAULT_LIMIT)
+    _page_args(p, CLI_LIMIT)
     _db_arg(p)
     p.set_defaults(func=run_upcoming)
 

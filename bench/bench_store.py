@@ -1,0 +1,116 @@
+"""Latency of the task-graph queries on a large store (median of repeated runs).
+
+    .venv/bin/python bench/make_synthetic_store.py            # once: 100k documents, 1M tasks
+    .venv/bin/python bench/bench_store.py [--db bench/results/synthetic.sqlite3] [--repeat 15]
+
+Calls the same functions the CLI and the web UI use (task_graph.queries) and prints, per
+query, the median and 90th-percentile wall time in milliseconds and the size of the answer;
+the figures are also written to bench/results/bench_store.json.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import sqlalchemy as sa  # noqa: E402
+
+from task_graph import queries as q  # noqa: E402
+from task_graph.schema import citations, documents, tasks  # noqa: E402
+from task_graph.store import open_store  # noqa: E402
+
+AS_OF = "2022-06-30"
+
+
+def pick_numbers(store) -> dict[str, str]:
+    """A central decision, a province plan and a district plan that sit on implements chains."""
+    with store.connect() as conn:
+        central = conn.execute(sa.select(documents.c.number).where(
+            documents.c.number.like("%/QĐ-TTg")).order_by(documents.c.id).limit(1)).scalar()
+        mid = conn.execute(sa.select(documents.c.number).select_from(
+            citations.join(documents, documents.c.id == citations.c.target_document_id))
+            .where(citations.c.relation == "implements", documents.c.number.like("%/KH-UBND"))
+            .order_by(citations.c.id).limit(1)).scalar()
+        leaf = conn.execute(sa.select(documents.c.number).select_from(
+            citations.join(documents, documents.c.id == citations.c.document_id))
+            .where(citations.c.relation == "implements")
+            .order_by(citations.c.id.desc()).limit(1)).scalar()
+    return {"central": central, "province": mid, "leaf": leaf}
+
+
+def timed(fn, repeat: int) -> tuple[list[float], object]:
+    out = None
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        out = fn()
+        times.append((time.perf_counter() - t) * 1000)
+    return times, out
+
+
+def size(result) -> str:
+    if isinstance(result, dict) and "agencies" in result:
+        return (f"{result['rows']} rows / {len(result['agencies'])} agencies"
+                + (" (more pages)" if result.get("truncated") else ""))
+    if isinstance(result, dict) and "documents" in result:
+        def count(nodes, key):
+            return sum(1 + count(n.get(key) or [], key) for n in nodes)
+        docs = result["documents"]
+        return (f"{len(docs)} docs, {sum(count(d['up'], 'up') for d in docs)} up, "
+                f"{sum(count(d['down'], 'down') for d in docs)} down"
+                + (" (truncated)" if result.get("truncated") else ""))
+    return "?"
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--db", default="bench/results/synthetic.sqlite3")
+    ap.add_argument("--repeat", type=int, default=15)
+    ap.add_argument("--out", default="bench/results/bench_store.json")
+    args = ap.parse_args(argv)
+    store = open_store(args.db)
+    with store.connect() as conn:
+        n_tasks = conn.execute(sa.select(sa.func.count()).select_from(tasks)).scalar()
+        n_docs = conn.execute(sa.select(sa.func.count()).select_from(documents)).scalar()
+    numbers = pick_numbers(store)
+    one = "Sở Công Thương tỉnh Tỉnh 07"
+    cases = {
+        "owes AGENCY (one agency)": lambda: q.owes(store, one, as_of=AS_OF),
+        "owes AGENCY --overdue": lambda: q.owes(store, one, as_of=AS_OF, overdue=True),
+        "owes 'Sở Công Thương' (63 provinces)": lambda: q.owes(store, "Sở Công Thương",
+                                                              as_of=AS_OF),
+        "owes (all agencies, first page)": lambda: q.owes(store, as_of=AS_OF),
+        "owes (all agencies, page 100)": lambda: q.owes(store, as_of=AS_OF, offset=50_000),
+        "owes --due-before (all agencies)": lambda: q.owes(store, as_of=AS_OF,
+                                                           due_before="2021-01-31"),
+        "overdue --as-of (all agencies)": lambda: q.overdue(store, AS_OF),
+        "overdue AGENCY --as-of": lambda: q.overdue(store, AS_OF, one),
+        "upcoming --days 30 (all agencies)": lambda: q.upcoming(store, 30, as_of=AS_OF),
+        "chain (district plan, up)": lambda: q.chain(store, numbers["leaf"]),
+        "chain (province plan, up and down)": lambda: q.chain(store, numbers["province"]),
+        "chain (PM decision, down; node budget)": lambda: q.chain(store, numbers["central"]),
+    }
+    print(f"store: {n_docs:,} documents, {n_tasks:,} tasks ({store.engine.url}); "
+          f"as of {AS_OF}; {args.repeat} runs each")
+    report = {"documents": n_docs, "tasks": n_tasks, "as_of": AS_OF, "repeat": args.repeat,
+              "numbers": numbers, "results": {}}
+    for name, fn in cases.items():
+        fn()                                    # warm the page cache once
+        times, result = timed(fn, args.repeat)
+        med = statistics.median(times)
+        p90 = sorted(times)[int(0.9 * (len(times) - 1))]
+        report["results"][name] = {"median_ms": round(med, 1), "p90_ms": round(p90, 1),
+                                   "answer": size(result)}
+        print(f"{name:<42} median {med:7.1f} ms   p90 {p90:7.1f} ms   {size(result)}")
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
