@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Full-task F1 of the extraction on the seeds as text vs. as rendered scans through OCR.
 
-Renders every seed (scripts/render_scans.py: 300 dpi, skew, noise, red seal) into a multi-page
-TIFF, reads it with `read_document` (OCR), extracts with `extract_text`, writes predictions under
+Renders every seed (scripts/render_scans.py: 300 dpi, skew, noise, red seal) into an image-only
+PDF (JPEG pages), reads it with `read_document` (OCR), extracts with `extract_text`, writes predictions under
 the ORIGINAL source names, and scores both versions with ocop_docs/evaluation/score.py.
 
 Usage: bench/ocr_vs_text.py [--keep DIR]
@@ -49,9 +49,9 @@ def main() -> int:
         extraction = extract_text(text_doc.text, seed.name)
         (text_dir / f"{seed.name}.json").write_text(
             json.dumps(extraction.to_json(), ensure_ascii=False, indent=1), encoding="utf-8")
-        tif = scans / f"{seed.name}.tif"
+        tif = scans / f"{seed.name}.pdf"   # image-only PDF (JPEG pages), like a scanner makes
         if not tif.exists():
-            render_scans.render_file(seed, scans, ["tiff"])
+            render_scans.render_file(seed, scans, ["pdf"])
         scanned = read_document(tif)
         pages += len(scanned.pages)
         (scans / f"{seed.name}.ocr.txt").write_text(scanned.text, encoding="utf-8")
