@@ -1,0 +1,194 @@
+"""JSON API under /api/ for e-office systems (OpenAPI at /openapi.json, docs at /api/docs).
+The accounts and roles of the pages apply: a session cookie (unsafe methods with the
+X-CSRF-Token header) or HTTP Basic (unsafe methods with an X-Requested-With header)."""
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, UploadFile
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from ocop_docs.web import db, services
+from ocop_docs.web.auth import api_user
+from ocop_docs.web.security import UploadRejected
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+
+def _store(request: Request):
+    return request.app.state.store
+
+
+class TaskIn(BaseModel):
+    id: int | None = Field(None, description="mã nhiệm vụ đã có; bỏ trống: nhiệm vụ mới")
+    action: str
+    lead: list[str] = []
+    support: list[str] = []
+    due: str | None = None
+    deadline_text: str | None = None
+    recurrence: str | None = None
+    section: str | None = None
+    start: int | None = None
+    end: int | None = None
+
+
+class DocumentIn(BaseModel):
+    doc_type: str | None = None
+    number: str | None = None
+    issued_date: str | None = None
+    place: str | None = None
+    issuer: str | None = None
+    parent_issuer: str | None = None
+    subject: str | None = None
+    recipients: list[str] = []
+    distribution: list[str] = []
+    signer: str | None = None
+    tasks: list[TaskIn] = []
+
+
+class StatusIn(BaseModel):
+    status: Literal["done", "open"] = "done"
+    period: str | None = None
+    evidence: str | None = Field(None, description="số văn bản báo cáo kết quả")
+    note: str | None = None
+
+
+@router.get("/documents", summary="Tìm văn bản")
+def documents(request: Request, q: str | None = None, number: str | None = None,
+              doc_type: str | None = None, issuer: str | None = None,
+              date_from: str | None = None, date_to: str | None = None,
+              limit: int = Query(100, le=1000), offset: int = 0, user=Depends(api_user())):
+    return services.search_documents(_store(request), q=q, number=number, doc_type=doc_type,
+                                     issuer=issuer, date_from=services.parse_date(date_from),
+                                     date_to=services.parse_date(date_to), limit=limit,
+                                     offset=offset)
+
+
+@router.get("/documents/{document_id}", summary="Một văn bản: thông tin và nhiệm vụ")
+def document(request: Request, document_id: int, user=Depends(api_user())):
+    doc = services.document(_store(request), document_id)
+    if doc is None:
+        raise HTTPException(404, "không có văn bản này")
+    out = services.record_of(doc)
+    out.update(id=doc["id"], file_id=doc["file_id"], source=doc["source_path"],
+               corrected=doc["corrected"] is not None)
+    return out
+
+
+@router.put("/documents/{document_id}", summary="Sửa văn bản và nhiệm vụ (lưu như bản hiệu "
+                                                 "đính, giữ riêng bản máy trích xuất)")
+def correct_document(request: Request, document_id: int, body: DocumentIn,
+                     user=Depends(api_user("review"))):
+    if services.document(_store(request), document_id) is None:
+        raise HTTPException(404, "không có văn bản này")
+    record = body.model_dump()
+    record["tasks"] = [{k: v for k, v in t.items() if not (k == "id" and v is None)}
+                       for t in record["tasks"]]
+    return db.apply_correction(_store(request), document_id, record, user["name"])
+
+
+@router.get("/files/{file_id}/gold", summary="Bản trích xuất đã hiệu đính (định dạng gold)")
+def gold(request: Request, file_id: int, user=Depends(api_user())):
+    try:
+        return services.gold_of_file(_store(request), file_id)[1]
+    except LookupError as exc:
+        raise HTTPException(404, str(exc)) from None
+
+
+@router.get("/tasks", summary="Ai phải làm gì, hạn khi nào")
+def tasks(request: Request, agency: str | None = None,
+          status: Literal["open", "overdue", "done", "all"] = "open",
+          due_from: str | None = None, due_to: str | None = None, as_of: str | None = None,
+          role: Literal["lead", "support", "any"] = "lead", user=Depends(api_user())):
+    from datetime import date
+
+    return services.dashboard(_store(request), agency=agency, status=status,
+                              due_from=services.parse_date(due_from),
+                              due_to=services.parse_date(due_to),
+                              as_of=services.parse_date(as_of) or date.today(), role=role)
+
+
+@router.get("/tasks/{task_id}", summary="Chi tiết một nhiệm vụ")
+def task(request: Request, task_id: int, user=Depends(api_user())):
+    from task_graph import queries
+    from task_graph.store import StoreError
+
+    try:
+        return queries.task_detail(_store(request), task_id)
+    except StoreError as exc:
+        raise HTTPException(404, str(exc)) from None
+
+
+@router.post("/tasks/{task_id}/status", summary="Đánh dấu hoàn thành / mở lại")
+def task_status(request: Request, task_id: int, body: StatusIn,
+                user=Depends(api_user("status"))):
+    from task_graph.store import StoreError
+
+    try:
+        return _store(request).set_status(task_id, body.status, period=body.period,
+                                          by=user["name"], evidence=body.evidence,
+                                          note=body.note)
+    except StoreError as exc:
+        raise HTTPException(400, str(exc)) from None
+
+
+@router.get("/agencies", summary="Cơ quan và tên gọi khác")
+def agencies(request: Request, q: str | None = None, user=Depends(api_user())):
+    from task_graph import queries
+
+    return queries.list_agencies(_store(request), q, limit=5000)
+
+
+@router.get("/letters", summary="Công văn đôn đốc (json, html hoặc docx)")
+def letters(request: Request, agency: str | None = None, task: list[int] = Query([]),
+            as_of: str | None = None, issuer: str | None = None, signer: str | None = None,
+            signer_title: str | None = None, upcoming: int | None = None,
+            format: Literal["json", "html", "docx"] = "json", i: int = 0,
+            user=Depends(api_user("read"))):
+    from datetime import date
+
+    from ocop_docs.letters import render, render_text
+
+    if format == "docx" and user["role"] != "coordinator":
+        raise HTTPException(403, "chỉ điều phối viên tải công văn")
+    found = services.build_letters(_store(request), as_of=services.parse_date(as_of)
+                                   or date.today(), agency=agency, task_ids=task,
+                                   issuer=issuer, signer=signer, signer_title=signer_title,
+                                   upcoming=upcoming)
+    if format == "json":
+        return [{"index": n, "issuer": l.issuer, "recipient": l.recipient_agency,
+                 "ordinal": l.ordinal, "letter_date": l.letter_date.isoformat(),
+                 "reply_by": l.reply_by.isoformat(), "text": render_text(l, "txt"),
+                 "tasks": [{"task_id": t.task_id, "action": t.action,
+                            "due": t.due.isoformat(), "days_overdue": t.days_overdue}
+                           for t in l.tasks]} for n, l in enumerate(found)]
+    if not 0 <= i < len(found):
+        raise HTTPException(404, "không có công văn nào với lựa chọn này")
+    if format == "html":
+        return Response(render_text(found[i], "html"), media_type="text/html; charset=utf-8")
+    return Response(render(found[i], "docx"), media_type="application/vnd.openxmlformats-"
+                    "officedocument.wordprocessingml.document")
+
+
+@router.post("/uploads", summary="Tải lên tệp văn bản để trích xuất")
+async def upload(request: Request, file: UploadFile, user=Depends(api_user("upload"))):
+    data = await file.read()
+    try:
+        upload_id = request.app.state.jobs.accept(file.filename or "", data, user["name"])
+    except UploadRejected as exc:
+        raise HTTPException(415, str(exc)) from None
+    return {"id": upload_id, "status": "queued"}
+
+
+@router.get("/uploads/{upload_id}", summary="Trạng thái trích xuất một tệp")
+def upload_status(request: Request, upload_id: int, user=Depends(api_user())):
+    row = db.upload_row(_store(request).engine, upload_id)
+    if row is None:
+        raise HTTPException(404, "không có tệp này")
+    docs = services.documents_of_file(_store(request), row["file_id"]) if row["file_id"] else []
+    return {"id": row["id"], "name": row["original_name"], "status": row["status"],
+            "status_vi": services.UPLOAD_STATUS_VI.get(row["status"], row["status"]),
+            "error": row["error"], "file_id": row["file_id"],
+            "documents": [{"id": d["id"], "number": d["number"], "doc_type": d["doc_type"]}
+                          for d in docs]}

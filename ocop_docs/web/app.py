@@ -1,0 +1,115 @@
+"""The web application: `create_app()` builds the FastAPI app on a task-graph store.
+
+Server-rendered pages (Jinja2) for clerks and coordinators, and a JSON API under /api/ for
+e-office systems; the same accounts and roles apply to both (see ocop_docs.web.auth).
+"""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from datetime import date
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.responses import (FileResponse, HTMLResponse, JSONResponse, RedirectResponse,
+                               Response)
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.middleware.sessions import SessionMiddleware
+
+from ocop_docs.model import DOC_TYPES
+from ocop_docs.web import db, services
+from ocop_docs.web.auth import LoginRequired, can, csrf_token, page_user, session_user
+from ocop_docs.web.jobs import Jobs
+from ocop_docs.web.security import UploadRejected, same_token
+
+HERE = Path(__file__).resolve().parent
+ENV_SECRET = "OCOP_DOCS_SECRET"
+ENV_STORAGE = "OCOP_DOCS_STORAGE"
+
+
+def _secret(storage: Path) -> str:
+    """$OCOP_DOCS_SECRET, else a random key kept in <storage>/../web-secret (mode 600)."""
+    if os.environ.get(ENV_SECRET):
+        return os.environ[ENV_SECRET]
+    path = storage.parent / "web-secret"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def create_app(db_url: str | None = None, *, storage: str | Path | None = None,
+               secret: str | None = None, workers: int = 2, store=None) -> FastAPI:
+    from ocop_docs.letters import ledger
+    from task_graph import open_store
+
+    store = store or open_store(db_url)
+    storage = Path(storage or os.environ.get(ENV_STORAGE) or Path("var") / "uploads").resolve()
+    storage.mkdir(parents=True, exist_ok=True)
+    db.ensure_tables(store.engine)
+    ledger.ensure_tables(store.engine)
+
+    app = FastAPI(title="ocop-docs", version="1", docs_url="/api/docs", redoc_url=None,
+                  openapi_url="/openapi.json",
+                  description="Văn bản, nhiệm vụ, cơ quan và công văn đôn đốc. Xác thực: "
+                              "phiên đăng nhập (cookie) hoặc HTTP Basic với cùng tài khoản.")
+    app.state.store = store
+    app.state.jobs = Jobs(store, storage, workers=workers)
+    app.add_middleware(SessionMiddleware, secret_key=secret or _secret(storage),
+                       session_cookie="ocop_session", same_site="strict", https_only=False,
+                       max_age=12 * 3600)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    templates = Jinja2Templates(directory=HERE / "templates")
+    templates.env.filters["vn_date"] = services.vn_date
+    templates.env.globals.update(STATUS_VI=services.STATUS_VI, ROLE_VI=services.ROLE_VI,
+                                 RECURRENCE_VI=services.RECURRENCE_VI,
+                                 UPLOAD_STATUS_VI=services.UPLOAD_STATUS_VI,
+                                 ROLE_NAMES=db.ROLE_VI, DOC_TYPES=DOC_TYPES, can=can)
+    app.state.templates = templates
+
+    @app.middleware("http")
+    async def headers(request: Request, call_next):
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+    @app.exception_handler(LoginRequired)
+    async def to_login(request: Request, _exc):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException):
+        if request.url.path.startswith("/api/") or "text/html" not in request.headers.get(
+                "accept", "text/html"):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
+                                headers=exc.headers)
+        return templates.TemplateResponse(request, "error.html", {
+            "user": session_user(request), "csrf": csrf_token(request),
+            "status": exc.status_code, "message": exc.detail}, status_code=exc.status_code)
+
+    @app.on_event("shutdown")
+    def _shutdown():
+        app.state.jobs.shutdown()
+
+    from ocop_docs.web import api, pages
+    app.include_router(pages.router)
+    app.include_router(api.router)
+    return app
+
+
+def render(request: Request, name: str, user: dict | None, status_code: int = 200,
+           **context) -> HTMLResponse:
+    templates = request.app.state.templates
+    return templates.TemplateResponse(request, name, {"user": user,
+                                                      "csrf": csrf_token(request),
+                                                      **context}, status_code=status_code)

@@ -1,0 +1,334 @@
+"""Server-rendered pages."""
+from __future__ import annotations
+
+import json
+from datetime import date
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+
+from ocop_docs.web import db, services
+from ocop_docs.web.app import render
+from ocop_docs.web.auth import can, check_form_csrf, page_user, session_user
+from ocop_docs.web.security import UploadRejected, inside, new_token
+
+router = APIRouter(include_in_schema=False)
+
+
+def _store(request: Request):
+    return request.app.state.store
+
+
+def _safe_next(target: str | None) -> str:
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+# ----------------------------------------------------------------------------- login
+
+@router.get("/login")
+def login_form(request: Request, next: str = "/"):
+    return render(request, "login.html", session_user(request), next=_safe_next(next),
+                  error=None)
+
+
+@router.post("/login")
+async def login(request: Request):
+    await check_form_csrf(request)
+    form = await request.form()
+    user = db.check_user(_store(request).engine, str(form.get("name") or ""),
+                         str(form.get("password") or ""))
+    target = _safe_next(str(form.get("next") or "/"))
+    if user is None:
+        return render(request, "login.html", None, status_code=401, next=target,
+                      error="Sai tên đăng nhập hoặc mật khẩu.")
+    request.session.clear()
+    request.session["user"] = user["name"]
+    request.session["csrf"] = new_token()         # a new token for the new session
+    return RedirectResponse(target, status_code=303)
+
+
+@router.post("/logout")
+async def logout(request: Request):
+    await check_form_csrf(request)
+    request.session.clear()
+    return RedirectResponse("/login", status_code=303)
+
+
+# ----------------------------------------------------------------------------- dashboard
+
+@router.get("/")
+def dashboard(request: Request, agency: str = "", status: str = "open", due_from: str = "",
+              due_to: str = "", as_of: str = "", role: str = "lead",
+              user=Depends(page_user("read"))):
+    from task_graph import queries
+    from task_graph.store import StoreError
+
+    day = services.parse_date(as_of) or date.today()
+    status = status if status in ("open", "overdue", "done", "all") else "open"
+    role = role if role in ("lead", "support", "any") else "lead"
+    error = None
+    try:
+        data = services.dashboard(_store(request), agency=agency.strip() or None, status=status,
+                                  due_from=services.parse_date(due_from),
+                                  due_to=services.parse_date(due_to), as_of=day, role=role)
+    except StoreError as exc:
+        data, error = {"agencies": [], "rows": 0, "truncated": False}, str(exc)
+    agencies = queries.list_agencies(_store(request), limit=2000)
+    return render(request, "dashboard.html", user, data=data, agencies=agencies, error=error,
+                  timeline=services.timeline_svg(data["agencies"], day),
+                  f={"agency": agency, "status": status, "due_from": due_from,
+                     "due_to": due_to, "as_of": day.isoformat(), "role": role})
+
+
+# ----------------------------------------------------------------------------- upload
+
+@router.get("/upload")
+def upload_page(request: Request, user=Depends(page_user("upload"))):
+    return render(request, "upload.html", user,
+                  uploads=db.recent_uploads(_store(request).engine),
+                  documents_by_file=_docs_by_file(request))
+
+
+def _docs_by_file(request: Request) -> dict[int, list[dict]]:
+    out = {}
+    for u in db.recent_uploads(_store(request).engine):
+        if u["file_id"]:
+            out[u["file_id"]] = services.documents_of_file(_store(request), u["file_id"])
+    return out
+
+
+@router.post("/upload")
+async def upload(request: Request, user=Depends(page_user("upload"))):
+    form = await request.form()
+    results = []
+    for item in form.getlist("files"):
+        if not hasattr(item, "read"):
+            continue
+        data = await item.read()
+        try:
+            upload_id = request.app.state.jobs.accept(item.filename or "", data, user["name"])
+            results.append({"name": item.filename, "id": upload_id, "status": "queued"})
+        except UploadRejected as exc:
+            results.append({"name": item.filename, "id": None, "status": "rejected",
+                            "error": str(exc)})
+    wants_json = "application/json" in request.headers.get("accept", "")
+    if wants_json:
+        code = 200 if any(r["id"] for r in results) else 415
+        return JSONResponse({"results": results}, status_code=code)
+    rejected = [r for r in results if r["status"] == "rejected"]
+    if rejected:
+        return render(request, "upload.html", user, status_code=415,
+                      uploads=db.recent_uploads(_store(request).engine),
+                      documents_by_file=_docs_by_file(request), rejected=rejected)
+    return RedirectResponse("/upload", status_code=303)
+
+
+@router.post("/uploads/{upload_id}/retry")
+async def retry(request: Request, upload_id: int, user=Depends(page_user("upload"))):
+    row = db.upload_row(_store(request).engine, upload_id)
+    if row is None:
+        raise HTTPException(404, "Không tìm thấy tệp tải lên.")
+    if row["status"] != "failed":
+        raise HTTPException(409, "Chỉ thử lại được tệp bị lỗi.")
+    request.app.state.jobs.submit(upload_id)
+    if "application/json" in request.headers.get("accept", ""):
+        return {"id": upload_id, "status": "queued"}
+    return RedirectResponse("/upload", status_code=303)
+
+
+@router.get("/uploads/{upload_id}/pages/{page}.png")
+def page_image(request: Request, upload_id: int, page: int, user=Depends(page_user("read"))):
+    jobs = request.app.state.jobs
+    try:
+        path = inside(jobs.preview_dir(upload_id), f"{int(page)}.png")
+    except UploadRejected:
+        raise HTTPException(404, "Không có trang này.") from None
+    if not path.is_file():
+        raise HTTPException(404, "Không có trang này.")
+    return FileResponse(path, media_type="image/png")
+
+
+# ----------------------------------------------------------------------------- registry
+
+@router.get("/documents")
+def registry(request: Request, q: str = "", number: str = "", doc_type: str = "",
+             issuer: str = "", date_from: str = "", date_to: str = "",
+             user=Depends(page_user("read"))):
+    rows = services.search_documents(_store(request), q=q or None, number=number or None,
+                                     doc_type=doc_type or None, issuer=issuer or None,
+                                     date_from=services.parse_date(date_from),
+                                     date_to=services.parse_date(date_to))
+    return render(request, "registry.html", user, rows=rows,
+                  f={"q": q, "number": number, "doc_type": doc_type, "issuer": issuer,
+                     "date_from": date_from, "date_to": date_to})
+
+
+# ----------------------------------------------------------------------------- review
+
+def _document(request: Request, document_id: int) -> dict:
+    doc = services.document(_store(request), document_id)
+    if doc is None:
+        raise HTTPException(404, "Không tìm thấy văn bản.")
+    return doc
+
+
+@router.get("/documents/{document_id}")
+def review(request: Request, document_id: int, saved: str = "",
+           user=Depends(page_user("read"))):
+    doc = _document(request, document_id)
+    upload = db.upload_for_file(_store(request).engine, doc["file_id"])
+    siblings = services.documents_of_file(_store(request), doc["file_id"])
+    return render(request, "review.html", user, doc=doc, upload=upload, siblings=siblings,
+                  text_html=services.highlighted_text(doc), saved=saved, error=None,
+                  editable=can(user, "review"))
+
+
+@router.post("/documents/{document_id}")
+async def save_review(request: Request, document_id: int, user=Depends(page_user("review"))):
+    doc = _document(request, document_id)
+    form = await request.form()
+    try:
+        record = services.parse_review_form(form)
+    except ValueError as exc:
+        upload = db.upload_for_file(_store(request).engine, doc["file_id"])
+        return render(request, "review.html", user, status_code=400, doc=doc, upload=upload,
+                      siblings=services.documents_of_file(_store(request), doc["file_id"]),
+                      text_html=services.highlighted_text(doc), saved="", error=str(exc),
+                      editable=True)
+    base = services.record_of(doc)
+    for k in ("citations",):
+        record[k] = base[k]
+    result = db.apply_correction(_store(request), document_id, record, user["name"])
+    note = f"{result['updated']}-{result['added']}-{result['removed']}"
+    return RedirectResponse(f"/documents/{document_id}?saved={note}", status_code=303)
+
+
+@router.get("/files/{file_id}/gold.json")
+def gold(request: Request, file_id: int, user=Depends(page_user("read"))):
+    try:
+        name, data = services.gold_of_file(_store(request), file_id)
+    except LookupError as exc:
+        raise HTTPException(404, str(exc)) from None
+    body = json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
+    return Response(body, media_type="application/json; charset=utf-8", headers={
+        "Content-Disposition": _disposition(name)})
+
+
+def _disposition(name: str) -> str:
+    from urllib.parse import quote as q
+
+    ascii_name = name.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{q(name)}"
+
+
+@router.get("/documents/{document_id}/graph")
+def graph(request: Request, document_id: int, user=Depends(page_user("read"))):
+    doc = _document(request, document_id)
+    view = services.chain_view(_store(request), doc)
+    return render(request, "graph.html", user, doc=doc, view=view,
+                  svg=services.chain_svg(view, doc))
+
+
+# ----------------------------------------------------------------------------- tasks
+
+@router.get("/tasks/{task_id}")
+def task_page(request: Request, task_id: int, user=Depends(page_user("read"))):
+    from ocop_docs.letters import ledger
+    from task_graph import queries
+    from task_graph.store import StoreError
+
+    try:
+        detail = queries.task_detail(_store(request), task_id)
+    except StoreError as exc:
+        raise HTTPException(404, str(exc)) from None
+    letters = ledger.reminders_for_task(_store(request).engine, task_id)
+    return render(request, "task.html", user, t=detail, letters=letters)
+
+
+@router.post("/tasks/{task_id}/status")
+async def task_status(request: Request, task_id: int, user=Depends(page_user("status"))):
+    from task_graph.store import StoreError
+
+    form = await request.form()
+    status = "done" if form.get("status") == "done" else "open"
+    try:
+        _store(request).set_status(task_id, status, by=user["name"],
+                                   period=(form.get("period") or None),
+                                   evidence=(str(form.get("evidence") or "").strip() or None),
+                                   note=(str(form.get("note") or "").strip() or None))
+    except StoreError as exc:
+        raise HTTPException(400, str(exc)) from None
+    back = _safe_next(str(form.get("next") or f"/tasks/{task_id}"))
+    return RedirectResponse(back, status_code=303)
+
+
+# ----------------------------------------------------------------------------- letters
+
+def _letter_args(request: Request) -> dict:
+    p = request.query_params
+    return {"as_of": services.parse_date(p.get("as_of")) or date.today(),
+            "agency": (p.get("agency") or "").strip() or None,
+            "task_ids": [int(t) for t in p.getlist("task") if t.isdigit()],
+            "issuer": (p.get("issuer") or "").strip() or None,
+            "signer": (p.get("signer") or "").strip() or None,
+            "signer_title": (p.get("signer_title") or "").strip() or None,
+            "upcoming": int(p["upcoming"]) if (p.get("upcoming") or "").isdigit() else None}
+
+
+@router.get("/letters")
+def letters_page(request: Request, user=Depends(page_user("read"))):
+    from ocop_docs.letters import render_text
+    from task_graph import queries
+
+    args = _letter_args(request)
+    asked = bool(request.query_params)
+    previews, error = [], None
+    if asked:
+        try:
+            letters = services.build_letters(_store(request), **args)
+            previews = [{"index": i, "to": l.recipient_agency, "issuer": l.issuer,
+                         "tasks": len(l.tasks), "ordinal": l.ordinal,
+                         "html": render_text(l, "html")} for i, l in enumerate(letters)]
+        except Exception as exc:  # noqa: BLE001 - StoreError, template errors: show them
+            error = str(exc)
+    query = [(k, v) for k, v in request.query_params.multi_items() if k != "i"]
+    return render(request, "letters.html", user, previews=previews, error=error,
+                  asked=asked, args=args, query=urlencode(query),
+                  agencies=queries.list_agencies(_store(request), limit=2000))
+
+
+@router.get("/letters/download")
+def letter_download(request: Request, i: int = 0, user=Depends(page_user("letters"))):
+    from ocop_docs.letters import render
+    from ocop_docs.letters.render import file_name
+
+    letters = services.build_letters(_store(request), **_letter_args(request))
+    if not 0 <= i < len(letters):
+        raise HTTPException(404, "Không có công văn nào với lựa chọn này.")
+    letter = letters[i]
+    return Response(render(letter, "docx"), headers={
+        "Content-Disposition": _disposition(file_name(letter, "docx"))},
+        media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+
+
+# ----------------------------------------------------------------------------- users
+
+@router.get("/users")
+def users_page(request: Request, user=Depends(page_user("users"))):
+    return render(request, "users.html", user, users=db.list_users(_store(request).engine),
+                  error=None, done=request.query_params.get("done"))
+
+
+@router.post("/users")
+async def users_add(request: Request, user=Depends(page_user("users"))):
+    form = await request.form()
+    try:
+        db.add_user(_store(request).engine, str(form.get("name") or ""),
+                    str(form.get("role") or ""), str(form.get("password") or ""))
+    except ValueError as exc:
+        return render(request, "users.html", user, status_code=400, error=str(exc),
+                      users=db.list_users(_store(request).engine), done=None)
+    return RedirectResponse("/users?done=1", status_code=303)
