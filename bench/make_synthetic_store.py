@@ -217,6 +217,12 @@ def build(db: str, n_docs: int, per_doc: int, seed: int) -> dict:
     if engine.dialect.name == "sqlite":
         with engine.connect() as conn:
             conn.exec_driver_sql("ANALYZE")
+    elif engine.dialect.name == "postgresql":      # ids were given explicitly: move sequences
+        with engine.begin() as conn:
+            for table in ("agencies", "documents", "tasks"):
+                conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                     f"(SELECT MAX(id) FROM {table}))")
+            conn.exec_driver_sql("ANALYZE")
     return {"db": str(engine.url), "agencies": len(agency_rows), "documents": len(doc_rows),
             "citations": len(cit_rows), "tasks": n_tasks, "task_agencies": n_links,
             "seconds": round(time.perf_counter() - t0, 1)}

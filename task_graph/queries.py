@@ -170,7 +170,7 @@ def _chunks(ids, size: int = 500):
 _TASK_COLS = (tasks.c.id, tasks.c.action, tasks.c.section, tasks.c.due, tasks.c.deadline_text,
               tasks.c.recurrence, tasks.c.optional, tasks.c.status, tasks.c.next_due,
               tasks.c.doc_date, tasks.c.document_id, documents.c.number, documents.c.doc_type,
-              documents.c.issued_date, documents.c.issuer)
+              documents.c.issued_date, documents.c.issuer, documents.c.subject)
 
 
 def _task_rows(conn, task_ids) -> dict[int, sa.Row]:
@@ -213,7 +213,8 @@ def _row(t, occ: dict, role: str | None = None, via_group: str | None = None) ->
         "recurrence": t.recurrence, "status": occ["status"], "overdue": occ["overdue"],
         "optional": bool(t.optional), "role": role, "via_group": via_group,
         "document": {"id": t.document_id, "number": t.number, "doc_type": t.doc_type,
-                     "issued_date": _iso(t.issued_date), "issuer": t.issuer},
+                     "issued_date": _iso(t.issued_date), "issuer": t.issuer,
+                     "subject": t.subject},
     }
 
 

@@ -1,5 +1,8 @@
 """The database schema (SQLAlchemy Core), portable across SQLite and PostgreSQL.
 
+Names, numbers and other text taken from documents are `Text` (no length limit for PostgreSQL
+to enforce); only short codes (status, role, kind, level, period, hash) are `String(n)`.
+
 `metadata` describes the current schema; `task_graph.migrations` brings a database to it step
 by step. Dates are `Date` columns (ISO strings in SQLite), timestamps are UTC `DateTime`s.
 """
@@ -25,21 +28,21 @@ files = sa.Table(
     sa.Column("size", sa.Integer),
     sa.Column("text", sa.Text),
     sa.Column("extraction_json", sa.Text, nullable=False),
-    sa.Column("extractor", sa.String(100)),
+    sa.Column("extractor", sa.Text),
     sa.Column("ingested_at", sa.DateTime, nullable=False),
 )
 
 agencies = sa.Table(
     "agencies", metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("key", sa.String(400), nullable=False, unique=True),
-    sa.Column("name", sa.String(400), nullable=False),
+    sa.Column("key", sa.Text, nullable=False, unique=True),
+    sa.Column("name", sa.Text, nullable=False),
     sa.Column("kind", sa.String(10), nullable=False),          # agency | group
     sa.Column("level", sa.String(10)),                         # central|province|district|commune
-    sa.Column("base_key", sa.String(400), nullable=False),
-    sa.Column("scope_key", sa.String(200), nullable=False),
-    sa.Column("province", sa.String(100)),
-    sa.Column("district", sa.String(100)),
+    sa.Column("base_key", sa.Text, nullable=False),
+    sa.Column("scope_key", sa.Text, nullable=False),
+    sa.Column("province", sa.Text),
+    sa.Column("district", sa.Text),
     sa.Column("merged_into", sa.Integer, sa.ForeignKey("agencies.id")),
     sa.Index("ix_agencies_base_key", "base_key"),
     sa.Index("ix_agencies_name", "name"),
@@ -49,8 +52,8 @@ agency_aliases = sa.Table(
     "agency_aliases", metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("agency_id", sa.Integer, sa.ForeignKey("agencies.id"), nullable=False),
-    sa.Column("alias", sa.String(400), nullable=False),        # as written in a document
-    sa.Column("alias_key", sa.String(400), nullable=False),    # task_graph.text.name_key
+    sa.Column("alias", sa.Text, nullable=False),        # as written in a document
+    sa.Column("alias_key", sa.Text, nullable=False),    # task_graph.text.name_key
     sa.UniqueConstraint("agency_id", "alias", name="uq_agency_alias"),
     sa.Index("ix_agency_aliases_key", "alias_key"),
 )
@@ -59,9 +62,9 @@ agency_aliases = sa.Table(
 agency_merges = sa.Table(
     "agency_merges", metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("from_key", sa.String(400), nullable=False),
-    sa.Column("into_key", sa.String(400), nullable=False),
-    sa.Column("merged_by", sa.String(100)),
+    sa.Column("from_key", sa.Text, nullable=False),
+    sa.Column("into_key", sa.Text, nullable=False),
+    sa.Column("merged_by", sa.Text),
     sa.Column("merged_at", sa.DateTime, nullable=False),
     sa.Index("ix_agency_merges_from", "from_key"),
 )
@@ -69,9 +72,9 @@ agency_merges = sa.Table(
 # District -> province facts learned from documents (a district plan forwarding a province's).
 places = sa.Table(
     "places", metadata,
-    sa.Column("district_key", sa.String(200), primary_key=True),
-    sa.Column("district", sa.String(100), nullable=False),
-    sa.Column("province", sa.String(100), nullable=False),
+    sa.Column("district_key", sa.Text, primary_key=True),
+    sa.Column("district", sa.Text, nullable=False),
+    sa.Column("province", sa.Text, nullable=False),
 )
 
 documents = sa.Table(
@@ -79,17 +82,17 @@ documents = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("file_id", sa.Integer, sa.ForeignKey("files.id"), nullable=False),
     sa.Column("ordinal", sa.Integer, nullable=False),          # position in the file
-    sa.Column("doc_type", sa.String(40)),
-    sa.Column("number", sa.String(100)),
-    sa.Column("number_key", sa.String(100)),
+    sa.Column("doc_type", sa.Text),
+    sa.Column("number", sa.Text),
+    sa.Column("number_key", sa.Text),
     sa.Column("issued_date", sa.Date),
-    sa.Column("place", sa.String(100)),
-    sa.Column("issuer", sa.String(400)),
+    sa.Column("place", sa.Text),
+    sa.Column("issuer", sa.Text),
     sa.Column("issuer_agency_id", sa.Integer, sa.ForeignKey("agencies.id")),
-    sa.Column("province", sa.String(100)),
-    sa.Column("district", sa.String(100)),
+    sa.Column("province", sa.Text),
+    sa.Column("district", sa.Text),
     sa.Column("subject", sa.Text),
-    sa.Column("signer", sa.String(200)),
+    sa.Column("signer", sa.Text),
     sa.Column("text_start", sa.Integer),                       # span in files.text
     sa.Column("text_end", sa.Integer),
     sa.Column("extraction_json", sa.Text, nullable=False),     # this document's record
@@ -102,11 +105,11 @@ citations = sa.Table(
     "citations", metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("document_id", sa.Integer, sa.ForeignKey("documents.id"), nullable=False),
-    sa.Column("doc_type", sa.String(40)),
-    sa.Column("number", sa.String(100)),
-    sa.Column("number_key", sa.String(100)),
+    sa.Column("doc_type", sa.Text),
+    sa.Column("number", sa.Text),
+    sa.Column("number_key", sa.Text),
     sa.Column("cited_date", sa.Date),
-    sa.Column("issuer", sa.String(400)),
+    sa.Column("issuer", sa.Text),
     sa.Column("relation", sa.String(12), nullable=False),      # implements | cites
     sa.Column("context", sa.Text),                             # the words before the number
     sa.Column("target_document_id", sa.Integer, sa.ForeignKey("documents.id")),
@@ -121,10 +124,10 @@ tasks = sa.Table(
     sa.Column("document_id", sa.Integer, sa.ForeignKey("documents.id"), nullable=False),
     sa.Column("ordinal", sa.Integer, nullable=False),
     sa.Column("action", sa.Text, nullable=False),
-    sa.Column("section", sa.String(40)),
+    sa.Column("section", sa.Text),
     sa.Column("due", sa.Date),
-    sa.Column("deadline_text", sa.String(200)),
-    sa.Column("recurrence", sa.String(12)),
+    sa.Column("deadline_text", sa.Text),
+    sa.Column("recurrence", sa.Text),
     sa.Column("optional", sa.Boolean, nullable=False, default=False),
     sa.Column("implied_lead", sa.Boolean, nullable=False, default=False),
     sa.Column("doc_date", sa.Date),                            # copy of the document's date
@@ -145,7 +148,7 @@ task_agencies = sa.Table(
               autoincrement=False),
     sa.Column("role", sa.String(8), primary_key=True),         # lead | support
     sa.Column("position", sa.Integer, nullable=False, default=0),
-    sa.Column("written", sa.String(400)),                      # the name as the task wrote it
+    sa.Column("written", sa.Text),                      # the name as the task wrote it
     sa.Index("ix_task_agencies_agency", "agency_id", "role", "task_id"),
     sa.Index("ix_task_agencies_role_agency", "role", "agency_id", "task_id"),
 )
@@ -158,7 +161,7 @@ task_status = sa.Table(
     sa.Column("period", sa.String(12), primary_key=True),
     sa.Column("status", sa.String(10), nullable=False),
     sa.Column("changed_at", sa.DateTime, nullable=False),
-    sa.Column("changed_by", sa.String(100)),
+    sa.Column("changed_by", sa.Text),
 )
 
 status_history = sa.Table(
@@ -168,8 +171,8 @@ status_history = sa.Table(
     sa.Column("period", sa.String(12), nullable=False),
     sa.Column("status", sa.String(10), nullable=False),
     sa.Column("changed_at", sa.DateTime, nullable=False),
-    sa.Column("changed_by", sa.String(100)),
-    sa.Column("evidence_number", sa.String(100)),
+    sa.Column("changed_by", sa.Text),
+    sa.Column("evidence_number", sa.Text),
     sa.Column("evidence_document_id", sa.Integer, sa.ForeignKey("documents.id")),
     sa.Column("note", sa.Text),
     sa.Index("ix_status_history_task", "task_id", "period"),
