@@ -110,7 +110,8 @@ def _lex() -> _Lexicon:
     titles = {}
     for r in load_tsv("leader_titles.tsv"):
         words = tuple(_TOKEN_RE.findall(_normalize(r["title"]).lower()))
-        titles.setdefault(words[0], []).append((words, r["implied_type"]))
+        implied = r["implied_type"] + ("\t" if r.get("office_of_body") == "yes" else "")
+        titles.setdefault(words[0], []).append((words, implied))
     for v in titles.values():
         v.sort(key=lambda x: -len(x[0]))
 
@@ -313,10 +314,12 @@ def _parse_one(toks: list[_Tok], i: int, loose: bool) -> _Agency | None:
     k = i
     implied = None
     titled = False
+    office_of_body = False
     for words, imp in lex.titles.get(toks[k].l, ()):
         n = len(words)
         if all(k + m < len(toks) and toks[k + m].l == words[m] for m in range(n)):
-            implied, titled = imp, True
+            implied, titled = imp.rstrip("\t"), True
+            office_of_body = imp.endswith("\t")
             k += n
             break
     start = k
@@ -334,6 +337,8 @@ def _parse_one(toks: list[_Tok], i: int, loose: bool) -> _Agency | None:
             typ = ("group", _match(lex.admin, toks, k), "admin")
         else:
             return None
+    if typ is not None and office_of_body and implied:
+        prefix = implied     # "Chánh Văn phòng UBND tỉnh" -> Văn phòng UBND tỉnh
     kind, n, family = typ
     j = k + n
     # a standard name from the gazetteer, whole
@@ -510,6 +515,10 @@ def _colon_list(toks: list[_Tok], j: int, agency: _Agency) -> int | None:
             break
         if tok.t in (".", "(", ")", ":"):
             break
+        if tok.t == ";" and end + 1 < len(toks) and (
+                _agency_starts(toks, end + 1, loose=False)
+                or toks[end + 1].l in _lex().titles):
+            break   # "Giám đốc các Sở: A, B; Chủ tịch UBND ...": the list ends here
         if tok.word and not tok.cap:
             n = _match(_lex().modifiers, toks, end) or _match(_lex().collocations, toks, end)
             if n:
@@ -666,6 +675,7 @@ def canonical_name(surface: str) -> str:
     toks = _tokenize(text)
     if toks:
         for words, imp in lex.titles.get(toks[0].l, ()):
+            imp = imp.rstrip("\t")
             n = len(words)
             if n < len(toks) and all(toks[m].l == words[m] for m in range(n)):
                 rest = text[toks[n].s:]

@@ -59,7 +59,10 @@ def citations_component(doc: Doc) -> Doc:
 def tasks_component(doc: Doc) -> Doc:
     header: Header = doc._.header
     span: DocumentSpan = doc._.span
-    doc_date = _iso_date(header.issued_date) if header else None
+    previous: Header | None = doc.user_data.get("previous_header")
+    # an attached plan without its own date takes the date of the decision that issues it
+    doc_date = _iso_date(header.issued_date if header and header.issued_date else
+                         previous.issued_date if previous else None)
     body_start = max(header.body_start, span.start) if header else span.start
     body_end = min(header.body_end, span.end) if header and header.body_end else span.end
     tasks = extract_tasks(doc._.file_text, body_start, body_end, doc_date)
