@@ -9,6 +9,7 @@ models/task_graph.yaml; all folding goes through task_graph.text.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from task_graph.text import data, expand_abbreviations, fold, name_key
@@ -158,9 +159,13 @@ def _strip_title(name: str) -> str:
 
 # ----------------------------------------------------------------------------- resolution
 
+_DOUBLED_LEVEL = re.compile(r"\s+(huyện|tỉnh|xã)\s+cấp\s+\1$", re.IGNORECASE)
+
+
 def resolve(name: str, ctx: Jurisdiction) -> AgencyRef:
     """The identity of agency `name` as written in a document issued in `ctx`."""
     expanded = _strip_title(" ".join(expand_abbreviations(name).split()))
+    expanded = _DOUBLED_LEVEL.sub(r" \1", expanded)          # "... huyện cấp huyện"
     folded = fold(expanded)
     rule = group_rule(folded)
     if rule is not None:

@@ -279,7 +279,7 @@ class Store:
             for pos, name in enumerate(task.get(role) or []):
                 if not name or not name.strip():
                     continue
-                agency_id = self._agency_id(conn, ag.resolve(name, ctx), name)
+                agency_id = self._agency_id(conn, self._resolve_named(name, doc, ctx), name)
                 if (agency_id, role) in seen:
                     continue
                 seen.add((agency_id, role))
@@ -288,6 +288,17 @@ class Store:
         if rows:
             conn.execute(task_agencies.insert(), rows)
         return task_id
+
+    @staticmethod
+    def _resolve_named(name: str, doc: dict, ctx: ag.Jurisdiction) -> ag.AgencyRef:
+        """A bare type word ("Sở", "Phòng", "Chi cục") stands for the issuing body when the
+        issuer is of that type ("Tham mưu Giám đốc Sở ..." in a Sở's plan)."""
+        issuer = doc.get("issuer")
+        key = name_key(name)
+        if issuer and key and len(key.split()) <= 2 and ag.level_of(key) is not None:
+            if name_key(issuer).startswith(key + " "):
+                return ag.resolve(issuer, ctx)
+        return ag.resolve(name, ctx)
 
     # ------------------------------------------------------------------ statuses
     def set_status(self, task_id: int, status: str, *, period: str | None = None,

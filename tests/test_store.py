@@ -126,6 +126,11 @@ def test_spellings_of_one_department_are_one_agency(name):
     ("Ủy ban nhân dân huyện Vĩnh Cửu", "Ủy ban nhân dân xã Vĩnh Tân",
      "uy ban nhan dan|xa:vinh tan/huyen:vinh cuu"),
     ("Ủy ban nhân dân tỉnh Hòa Bình", "Thủ tướng Chính phủ", "thu tuong chinh phu|"),
+    ("Ủy ban nhân dân huyện Chư Pưh", "Phòng Nông nghiệp và PTNT huyện cấp huyện",
+     "phong nong nghiep phat trien nong thon|huyen:chu puh"),
+    ("Ủy ban nhân dân tỉnh Đồng Nai", "Hội đồng OCOP cấp tỉnh", "hoi dong ocop cap tinh|tinh:dong nai"),
+    ("Ủy ban nhân dân tỉnh Đồng Nai", "Hội đồng OCOP cấp huyện",
+     "hoi dong ocop cap huyen|tinh:dong nai"),
 ])
 def test_jurisdiction_comes_from_the_issuer(issuer, name, expected):
     assert ag.resolve(name, ag.parse_jurisdiction(issuer)).key == expected
@@ -135,6 +140,15 @@ def test_group_phrases_stay_groups():
     ref = ag.resolve("UBND các huyện, thành phố", HOA_BINH)
     assert ref.kind == "group" and ref.scope_key == "tinh:hoa binh"
     assert ag.resolve("Các sở, ban, ngành", HOA_BINH).kind == "group"
+
+
+def test_bare_type_word_stands_for_the_issuer():
+    from task_graph.store import Store
+    doc = {"issuer": "Sở Nông nghiệp và Phát triển nông thôn tỉnh Đồng Nai"}
+    ctx = ag.parse_jurisdiction(doc["issuer"])
+    assert Store._resolve_named("Sở", doc, ctx).key == \
+        "so nong nghiep phat trien nong thon|tinh:dong nai"
+    assert Store._resolve_named("Sở Y tế", doc, ctx).key == "so y te|tinh:dong nai"
 
 
 def _agency(conn, key):

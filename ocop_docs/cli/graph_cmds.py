@@ -161,9 +161,16 @@ def _short(text: str, width: int) -> str:
     return text if len(text) <= width else text[:width - 1] + "…"
 
 
+def _vn_date(iso: str | None) -> str | None:
+    """2019-06-30 -> 30/06/2019, as dates are written in Vietnamese documents."""
+    if not iso or len(iso) != 10:
+        return iso
+    return f"{iso[8:10]}/{iso[5:7]}/{iso[0:4]}"
+
+
 def _doc_label(doc: dict) -> str:
     number = doc.get("number") or f"({doc.get('doc_type') or 'văn bản'} không số)"
-    return f"{number} ngày {doc['issued_date']}" if doc.get("issued_date") else number
+    return f"{number} ngày {_vn_date(doc['issued_date'])}" if doc.get("issued_date") else number
 
 
 def print_task_table(result: dict, out=None) -> None:
@@ -175,7 +182,7 @@ def print_task_table(result: dict, out=None) -> None:
         print(f"\n■ {group['agency']['name']}  ({len(group['tasks'])} nhiệm vụ)", file=out)
         for t in group["tasks"]:
             tid = f"#{t['task_id']}" + (f"@{t['period']}" if t["period"] else "")
-            due = t["due"] or (t["deadline_text"] or "không hạn")
+            due = _vn_date(t["due"]) or (t["deadline_text"] or "không hạn")
             flag = " QUÁ HẠN" if t["overdue"] else ""
             if t["status"] == "done":
                 flag = " đã xong"
@@ -187,7 +194,7 @@ def print_task_table(result: dict, out=None) -> None:
                   file=out)
             print(f"      ← {src}", file=out)
     more = " — còn nữa, dùng --offset để xem tiếp" if result["truncated"] else ""
-    print(f"\nTính đến {result['as_of']}: {result['rows']} dòng, "
+    print(f"\nTính đến {_vn_date(result['as_of'])}: {result['rows']} dòng, "
           f"{len(result['agencies'])} cơ quan{more}.", file=out)
 
 
@@ -345,13 +352,13 @@ def run_task_show(args) -> int:
     print(textwrap.indent(textwrap.fill(t["action"], 92), "  "))
     print("  Chủ trì: " + ("; ".join(a["name"] for a in t["lead"]) or "—"))
     print("  Phối hợp: " + ("; ".join(a["name"] for a in t["support"]) or "—"))
-    print(f"  Hạn: {t['due'] or '—'}" + (f" ({t['deadline_text']})" if t["deadline_text"] else "")
+    print(f"  Hạn: {_vn_date(t['due']) or '—'}" + (f" ({t['deadline_text']})" if t["deadline_text"] else "")
           + (f"; định kỳ: {t['recurrence']}" if t["recurrence"] else ""))
     for o in t["occurrences"]:
         label = f"kỳ {o['period']}" if o["period"] else "trạng thái"
         flag = " — QUÁ HẠN" if o["overdue"] else ""
         print(f"  {label}: {STATUS_VI.get(o['status'], o['status'])}"
-              + (f", hạn {o['due']}" if o["due"] else "") + flag)
+              + (f", hạn {_vn_date(o['due'])}" if o["due"] else "") + flag)
     for h in t["history"]:
         print(f"  · {h['at']} {h['by']}: {STATUS_VI.get(h['status'], h['status'])}"
               + (f" kỳ {h['period']}" if h["period"] else "")
