@@ -97,10 +97,6 @@ def create_app(db_url: str | None = None, *, storage: str | Path | None = None,
             "user": session_user(request), "csrf": csrf_token(request),
             "status": exc.status_code, "message": exc.detail}, status_code=exc.status_code)
 
-    @app.on_event("shutdown")
-    def _shutdown():
-        app.state.jobs.shutdown()
-
     from ocop_docs.web import api, pages
     app.include_router(pages.router)
     app.include_router(api.router)
