@@ -137,3 +137,43 @@ def test_implied_work_is_not_a_task():
     text = ("III. NHIỆM VỤ VÀ GIẢI PHÁP\n1. Tuyên truyền\n"
             "- Xây dựng website về Chương trình OCOP và tuyên truyền trên website.\n")
     assert tasks_of(text) == []
+
+
+@pytest.mark.parametrize("sentence, lead", [
+    # a topic label before the sentence (seed 003)
+    ("Về công tác thông tin, tuyên truyền: Báo Quảng Nam, Đài Phát thanh - Truyền hình tỉnh tăng "
+     "cường công tác thông tin, tuyên truyền.",
+     ["Báo Quảng Nam", "Đài Phát thanh - Truyền hình tỉnh"]),
+    # the subject after a leading adverbial clause (seed 004), with ';' or ',' as its end
+    ("Trên cơ sở Bộ tiêu chí, quy trình đánh giá, phân hạng sản phẩm được ban hành; Hội đồng "
+     "OCOP cấp tỉnh tiến hành rà soát hồ sơ.", ["Hội đồng OCOP cấp tỉnh"]),
+    ("Để triển khai có hiệu quả, Ủy ban nhân dân các huyện cần bố trí kinh phí.",
+     ["Ủy ban nhân dân các huyện"]),
+])
+def test_subject_after_label_or_clause(sentence, lead):
+    assert same(parse_assignment(sentence).lead, lead)
+
+
+def test_adverbial_clause_then_action_keeps_the_frame():
+    found = parse_assignment("Hằng năm, phối hợp với Sở Nông nghiệp và Phát triển nông thôn và các "
+                             "sở, ngành liên quan tổ chức các kỳ đánh giá sản phẩm OCOP.")
+    assert found.lead == []
+    assert same(found.support, ["Sở Nông nghiệp và Phát triển nông thôn", "Các sở, ngành liên quan"])
+
+
+def test_one_word_cue_keeps_its_tones():
+    # "giáo" (Ban Tuyên giáo) is not the cue "giao"
+    text = ("Tham dự có đại diện Thường trực UBMTTQ Việt Nam tỉnh, Ban Tuyên giáo Tỉnh ủy, Ban Dân "
+            "vận Tỉnh ủy và các đơn vị liên quan.")
+    assert parse_assignment(text).lead == []
+
+
+@pytest.mark.parametrize("heading, lead", [
+    ("Đối với Sở Công Thương", ["Sở Công Thương"]),
+    ("Trách nhiệm của Ủy ban nhân dân các huyện, thành phố:", ["Ủy ban nhân dân các huyện, thành phố"]),
+    ("Giao Sở Nông nghiệp và PTNT:", ["Sở Nông nghiệp và Phát triển nông thôn"]),
+])
+def test_headings_that_name_the_agency_frame_their_bullets(heading, lead):
+    text = f"2. {heading}\n- Tổ chức kiểm tra, giám sát các sản phẩm OCOP đã được chứng nhận.\n"
+    [task] = tasks_of(text)
+    assert same(task.lead, lead)

@@ -44,6 +44,9 @@ class _Cues:
     columns: dict[str, CueSet]
     detail_labels: CueSet
     non_task_sections: CueSet
+    topic_labels: CueSet
+    adverbial_openers: CueSet
+    heading_prefixes: CueSet
 
 
 @lru_cache(maxsize=1)
@@ -59,6 +62,9 @@ def _cues() -> _Cues:
         columns={k: cue_pattern(v) for k, v in data["columns"].items()},
         detail_labels=cue_pattern(data["detail_labels"]),
         non_task_sections=cue_pattern(data["non_task_sections"]),
+        topic_labels=cue_pattern(data["topic_labels"]),
+        adverbial_openers=cue_pattern(data["adverbial_openers"]),
+        heading_prefixes=cue_pattern(data["heading_prefixes"]),
     )
 
 
@@ -132,6 +138,26 @@ def _dedupe(names: list[str], exclude: list[str] = ()) -> list[str]:
 def parse_assignment(text: str, allow_sentence_cues: bool = True) -> Assignment:
     """The agencies an item names as responsible, from its own words."""
     cues = _cues()
+    # "Về công tác thông tin, tuyên truyền: Báo ..., Đài ... tăng cường ...": read past the label
+    colon = text.find(":")
+    if 0 < colon < 80 and cues.topic_labels.match(text) and not agencies.parse_agency_sequence(
+            text[:colon])[0]:
+        found = parse_assignment(text[colon + 1:], allow_sentence_cues)
+        if found.lead:
+            return found
+    # "Trên cơ sở ..., Hội đồng OCOP cấp huyện tổ chức ...": the subject after the clause
+    if cues.adverbial_openers.match(text):
+        sentence_end = re.search(r"[.:](\s|$)", text)
+        limit = min(400, sentence_end.start() if sentence_end else len(text))
+        for comma in (m.start() for m in re.finditer("[,;]", text[:limit])):
+            if cues.support_before.search(text[:comma]):
+                break   # "Hằng năm, phối hợp với A và các sở, ngành ...": no subject follows
+            if not text[comma + 1:].lstrip()[:1].isupper():
+                continue
+            names, end = _agencies_at(text[comma + 1:])
+            rest = text[comma + 1 + end:].lstrip(" ,")
+            if names and rest[:1].islower() and not cues.non_assignment.match(rest):
+                return Assignment(names, _supports_in(rest), rest, "subject")
     folded = fold(text)
     # "Giao X ...", "Đề nghị X ...", "Yêu cầu X ..."
     m = cues.lead_before.match(text, folded)
@@ -422,6 +448,9 @@ def _heading_agencies(text: str) -> list[str] | None:
     """The agencies of a heading that is only an agency list ("4. Sở Công Thương",
     "Ủy ban nhân dân các huyện, thành phố:", "Các Chi cục: Trồng trọt, ...; Kiểm lâm")."""
     clean = _without_parenthetical(text)
+    prefix = _cues().heading_prefixes.match(clean)
+    if prefix:
+        clean = clean[prefix.end():].strip()
     names = agencies.heading_agencies(clean)
     if not names:
         return None
