@@ -206,16 +206,22 @@ def _occurrences(t, statuses: dict[str, str], as_of: date) -> list[dict]:
     return out
 
 
-def _row(t, occ: dict, role: str | None = None, via_group: str | None = None) -> dict:
-    return {
-        "task_id": t.id, "period": occ["period"] or None, "action": t.action,
-        "section": t.section, "due": _iso(occ["due"]), "deadline_text": t.deadline_text,
-        "recurrence": t.recurrence, "status": occ["status"], "overdue": occ["overdue"],
-        "optional": bool(t.optional), "role": role, "via_group": via_group,
-        "document": {"id": t.document_id, "number": t.number, "doc_type": t.doc_type,
-                     "issued_date": _iso(t.issued_date), "issuer": t.issuer,
-                     "subject": t.subject},
-    }
+def _row(t, occ: dict, role: str | None = None, via_group: str | None = None,
+         _cache: dict | None = None) -> dict:
+    base = _cache.get(t.id) if _cache is not None else None
+    if base is None:
+        base = {"task_id": t.id, "action": t.action, "section": t.section,
+                "deadline_text": t.deadline_text, "recurrence": t.recurrence,
+                "optional": bool(t.optional),
+                "document": {"id": t.document_id, "number": t.number, "doc_type": t.doc_type,
+                             "issued_date": _iso(t.issued_date), "issuer": t.issuer,
+                             "subject": t.subject}}
+        if _cache is not None:
+            _cache[t.id] = base
+    row = dict(base)
+    row.update(period=occ["period"] or None, due=_iso(occ["due"]), status=occ["status"],
+               overdue=occ["overdue"], role=role, via_group=via_group)
+    return row
 
 
 def _keep(occ: dict, *, as_of: date, due_before: date | None, overdue: bool,
@@ -291,6 +297,7 @@ def owes(store: Store, agency: str | None = None, *, as_of: Any = None,
                                         or trows[t].status == "done"])
         names = _agency_names(conn, {p[1] for p in pairs} | {v[0] for v in via.values()})
         grouped: dict[int, list[dict]] = defaultdict(list)
+        cache: dict[int, dict] = {}
         for task_id, agency_id, r in pairs:
             t = trows[task_id]
             via_group = None
@@ -299,7 +306,7 @@ def owes(store: Store, agency: str | None = None, *, as_of: Any = None,
             for occ in _occurrences(t, statuses.get(task_id, {}), as_of):
                 if _keep(occ, as_of=as_of, due_before=due_before, overdue=overdue,
                          include_done=include_done):
-                    grouped[agency_id].append(_row(t, occ, r, via_group))
+                    grouped[agency_id].append(_row(t, occ, r, via_group, cache))
         groups_out, cut = _group_rows(grouped, names, limit)
         return _result(as_of, groups_out, matched, limit, offset, truncated or cut,
                        query=agency)
