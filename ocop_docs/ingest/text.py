@@ -28,19 +28,22 @@ def decode_text(raw: bytes) -> tuple[str, str]:
     for bom, name in _BOMS:
         if raw.startswith(bom):
             return raw.decode(name, errors="replace").lstrip("\ufeff"), name
-    candidates: list[tuple[float, int, str, str]] = []
+    # the encodings are scored on a sample: a few pages tell them apart as well as a book
+    sample = raw[:_SAMPLE_BYTES]
+    candidates: list[tuple[float, int, str]] = []
     try:
         text = raw.decode("utf-8")
-        if text.isascii():
-            return text, "ascii"
-        candidates.append((score_text(text).value, 3, "utf-8", text))
+        # legacy single-byte text is practically never valid UTF-8 beyond ASCII
+        return text, ("ascii" if text.isascii() else "utf-8")
     except UnicodeDecodeError:
-        pass
+        text = None
     for rank, name in enumerate(LEGACY_ENCODINGS):
-        text = decode_legacy(raw, name)
-        candidates.append((score_text(text).value, -rank, name, text))
-    score, _, name, text = max(candidates)
-    return text, name
+        candidates.append((score_text(decode_legacy(sample, name)).value, -rank, name))
+    _, _, name = max(candidates)
+    return decode_legacy(raw, name), name
+
+
+_SAMPLE_BYTES = 6_000
 
 
 class TextReader(Reader):
