@@ -43,6 +43,7 @@ async def login(request: Request):
     target = _safe_next(str(form.get("next") or "/"))
     if user is None:
         return render(request, "login.html", None, status_code=401, next=target,
+                      login_name=str(form.get("name") or "")[:100],
                       error="Sai tên đăng nhập hoặc mật khẩu.")
     request.session.clear()
     request.session["user"] = user["name"]
