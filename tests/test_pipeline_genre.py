@@ -6,20 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from ocop_docs.evaluation.score import agency_match
+from agency_names import same
 from ocop_docs.extract.pipeline import extract_file
 
 GENRE = Path(__file__).resolve().parent / "fixtures" / "genre"
 
-
-def same(names, expected):
-    left = list(names)
-    for e in expected:
-        hit = next((n for n in left if agency_match(e, n)), None)
-        if hit is None:
-            return False
-        left.remove(hit)
-    return not left
 
 
 def task_with(doc, words):

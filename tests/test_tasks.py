@@ -3,19 +3,9 @@ import datetime as dt
 
 import pytest
 
-from ocop_docs.evaluation.score import agency_match
+from agency_names import same
 from ocop_docs.extract.tasks import extract_tasks, parse_assignment
 
-
-def same(names, expected):
-    """Agency lists equal under the scorer's name matching, one to one."""
-    left = list(names)
-    for e in expected:
-        hit = next((n for n in left if agency_match(e, n)), None)
-        if hit is None:
-            return False
-        left.remove(hit)
-    return not left
 
 
 def tasks_of(text, year=2019):
