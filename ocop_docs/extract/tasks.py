@@ -106,6 +106,8 @@ def _agencies_at(text: str) -> tuple[list[str], int]:
     if len(text) - lead_space > _AGENCY_WINDOW and " " in window:
         window = window[:window.rindex(" ")]  # an agency list never runs this long
     names, end = agencies.parse_agency_sequence(window)
+    # a bare type word ("Sở", "Ban" of "giao ban") names no agency
+    names = [n for n in names if len(n.split()) > 1]
     return (names, lead_space + end) if names else ([], 0)
 
 
@@ -184,6 +186,9 @@ def parse_assignment(text: str, allow_sentence_cues: bool = True) -> Assignment:
         for m in cues.lead_before.finditer(sentence, sub_folded):
             if m.start() > 80:
                 break
+            after = sentence[m.end():].lstrip()
+            if not after[:1].isupper() and not re.match(r"(?i)(các|cho|những)\b", after):
+                continue   # "hội nghị giao ban": the cue word inside a noun phrase
             names, _ = _agencies_at(sentence[m.end():])
             if names:
                 return Assignment(names, _supports_in(sentence), sentence, "sentence")
