@@ -406,6 +406,16 @@ def chain_view(store, doc: dict) -> dict:
                 b = binds.setdefault(a["id"], {"id": a["id"], "name": a["name"], "lead": 0,
                                                "support": 0})
                 b[role] += 1
+    # documents only cited (not carried out) stand beside the nearest higher layer
+    shown = {n.get("number") for layer in up_layers for n in layer}
+    cited = [{"id": c["target"], "number": c["number"], "doc_type": c["doc_type"],
+              "issued_date": c["date"], "stored": bool(c["target"]), "relation": "cites"}
+             for c in cites if c["relation"] != "implements" and c["number"] not in shown]
+    if cited:
+        if up_layers:
+            up_layers[0] = up_layers[0] + cited
+        else:
+            up_layers.append(cited)
     return {"up": list(reversed(up_layers)), "down": down_layers, "cites": cites,
             "agencies": sorted(binds.values(), key=lambda b: (-b["lead"], b["name"]))}
 
@@ -417,7 +427,7 @@ def chain_svg(view: dict, doc: dict) -> str:
               "issued_date": doc["issued_date"], "stored": True, "self": True}
     columns = [*view["up"], [center], *view["down"]]
     agencies = view["agencies"][:25]
-    col_w, box_w, box_h, gap = 230, 200, 46, 14
+    col_w, box_w, box_h, gap = 300, 270, 46, 14
     n_cols = len(columns) + (1 if agencies else 0)
     rows = max([len(c) for c in columns] + [len(agencies)])
     width, height = max(400, n_cols * col_w + 20), rows * (box_h + gap) + 40
@@ -444,11 +454,14 @@ def chain_svg(view: dict, doc: dict) -> str:
             x, y = pos[(ci, ri)]
             fill = "#fff3c4" if n.get("self") else ("#e3f2fd" if n.get("stored") else "#eee")
             label = escape(f"{n.get('doc_type') or 'Văn bản'} {n.get('number') or ''}".strip())
-            sub = escape(vn_date(n.get("issued_date")) or
-                         ("chưa có trong hệ thống" if not n.get("stored") else ""))
+            sub = " · ".join(x for x in (
+                vn_date(n.get("issued_date")),
+                "dẫn chiếu" if n.get("relation") == "cites" else "",
+                "chưa có trong hệ thống" if not n.get("stored") else "") if x)
+            sub = escape(sub)
             box = (f'<rect x="{x}" y="{y}" width="{box_w}" height="{box_h}" rx="6" '
                    f'fill="{fill}" stroke="#555"/><text x="{x + 8}" y="{y + 19}" '
-                   f'font-size="12" font-weight="bold">{label[:30]}</text>'
+                   f'font-size="12" font-weight="bold">{label[:40]}</text>'
                    f'<text x="{x + 8}" y="{y + 36}" font-size="11">{sub}</text>')
             if n.get("stored") and n.get("id") and not n.get("self"):
                 box = f'<a href="/documents/{n["id"]}/graph">{box}</a>'
@@ -463,7 +476,7 @@ def chain_svg(view: dict, doc: dict) -> str:
             parts.append(f'<a href="/?agency={a["id"]}"><rect x="{ax}" y="{y}" width="{box_w}" '
                          f'height="{box_h}" rx="18" fill="#f1f8e9" stroke="#558b2f"/>'
                          f'<text x="{ax + 8}" y="{y + 19}" font-size="11">'
-                         f'{escape(a["name"][:34])}</text><text x="{ax + 8}" y="{y + 36}" '
+                         f'{escape(a["name"][:44])}</text><text x="{ax + 8}" y="{y + 36}" '
                          f'font-size="10">chủ trì {a["lead"]}, phối hợp {a["support"]}</text>'
                          f'</a>')
     parts.append("</svg>")
