@@ -167,3 +167,25 @@ def test_headings_that_name_the_agency_frame_their_bullets(heading, lead):
     text = f"2. {heading}\n- Tổ chức kiểm tra, giám sát các sản phẩm OCOP đã được chứng nhận.\n"
     [task] = tasks_of(text)
     assert same(task.lead, lead)
+
+
+def test_unnumbered_agency_lead_in_holds_its_bullets():
+    text = ("V. TỔ CHỨC THỰC HIỆN\nSở Tài chính:\n"
+            "- Tham mưu bố trí kinh phí thực hiện Chương trình OCOP hằng năm.\n"
+            "Sở Công Thương:\n"
+            "- Chủ trì, phối hợp với Sở Nông nghiệp và PTNT tổ chức hội chợ sản phẩm OCOP.\n")
+    first, second = tasks_of(text)
+    assert same(first.lead, ["Sở Tài chính"]) and first.recurrence == "annual"
+    assert same(second.lead, ["Sở Công Thương"])
+    assert same(second.support, ["Sở Nông nghiệp và Phát triển nông thôn"])
+
+
+def test_table_time_cells_need_no_cue_word():
+    text = ("| STT | Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời hạn hoàn thành |\n"
+            "| 1 | Ban hành kế hoạch thực hiện | Sở Nông nghiệp và PTNT | Sở Tài chính | 30/6/2021 |\n"
+            "| 2 | Kiểm tra, giám sát sản phẩm | Sở Y tế | | Thường xuyên |\n"
+            "| 3 | Báo cáo kết quả | UBND các huyện | | Hàng quý |\n")
+    first, second, third = tasks_of(text, 2021)
+    assert first.due == "2021-06-30" and same(first.support, ["Sở Tài chính"])
+    assert (second.due, second.recurrence) == (None, None)
+    assert (third.due, third.recurrence) == (None, "quarterly")

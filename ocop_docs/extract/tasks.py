@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ocop_docs.extract import agencies
-from ocop_docs.extract.deadlines import find_deadline, find_recurrence
+from ocop_docs.extract.deadlines import find_deadline, find_recurrence, normalize_deadline
 from ocop_docs.model import Deadline, Task
 from ocop_docs.resources import load_yaml
 from ocop_docs.structure.outline import Block, parse_outline
@@ -318,7 +318,7 @@ class TaskExtractor:
                 elif kind == "support":
                     local.support = _dedupe(local.support + agencies.split_agency_list(value))
                 elif kind == "deadline":
-                    local.deadline = find_deadline(value, self.doc_date) or local.deadline
+                    local.deadline = normalize_when(value, self.doc_date) or local.deadline
                 elif kind == "content":
                     content.append((block, value))
                 continue
@@ -440,13 +440,12 @@ class TaskExtractor:
 
 
 def normalize_when(cell_text: str, doc_date: dt.date | None) -> Deadline | None:
+    """The deadline a table's time cell or a "Thời gian:" field states (the whole value is a
+    time expression there, so no cue word is needed: "30/6/2021", "Quý II/2019", "Hằng năm")."""
     if not cell_text.strip():
         return None
-    found = find_deadline(cell_text, doc_date)
-    if found is None:
-        recurrence = find_recurrence(cell_text)
-        return Deadline(None, cell_text.strip(), recurrence) if recurrence else None
-    return found
+    found = normalize_deadline(cell_text, doc_date)
+    return found if found.due or found.recurrence else None
 
 
 def _heading_agencies(text: str) -> list[str] | None:

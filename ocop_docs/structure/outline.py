@@ -32,7 +32,7 @@ NUMBERED_KINDS = {"article", "roman", "dotted", "number", "letter", "paren"}
 
 @dataclass
 class Block:
-    kind: str                    # a marker kind, "paragraph", "table" or "row"
+    kind: str                    # a marker kind, "paragraph", "lead-in", "table" or "row"
     marker: str | None           # "I", "1", "1.1", "a", "-", ...
     text: str                    # the line's text without its marker
     start: int                   # offsets of `text` in the full file text
@@ -147,9 +147,16 @@ def parse_outline(text: str, start: int = 0, end: int | None = None) -> list[Blo
             continue
         marker = classify_marker(line.text)
         if marker is None:
+            # an unmarked paragraph closes open bullets and lead-ins
+            while stack and not stack[-1].is_numbered:
+                stack.pop()
             block = Block("paragraph", None, line.text, line.start, line.end)
-            owner = next((b for b in reversed(stack) if b.is_numbered), None)
-            attach(block, owner)
+            attach(block, stack[-1] if stack else None)
+            if line.text.endswith(":"):
+                # a lead-in ("Sở Tài chính:", "... thực hiện các nội dung sau:") holds the
+                # bullets that follow it
+                block.kind = "lead-in"
+                stack.append(block)
             continue
         kind, mark, length = marker
         body = line.text[length:].strip()
@@ -160,7 +167,7 @@ def parse_outline(text: str, start: int = 0, end: int | None = None) -> list[Blo
         if kind in open_kinds:
             del stack[open_kinds.index(kind):]
         elif kind in NUMBERED_KINDS and stack:
-            # a numbered item never nests under a bullet: close trailing bullets
+            # a numbered item never nests under a bullet or a lead-in: close them
             while stack and not stack[-1].is_numbered:
                 stack.pop()
         attach(block, stack[-1] if stack else None)
