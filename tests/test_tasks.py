@@ -189,3 +189,19 @@ def test_table_time_cells_need_no_cue_word():
     assert first.due == "2021-06-30" and same(first.support, ["Sở Tài chính"])
     assert (second.due, second.recurrence) == (None, None)
     assert (third.due, third.recurrence) == (None, "quarterly")
+
+
+def test_noun_phrase_sub_items_are_details_of_their_task():
+    text = ("3. Sở Y tế\n"
+            "- Rà soát, đánh giá tiêu chuẩn chất lượng các sản phẩm hiện có, trước mắt thực hiện "
+            "chỉ đạo điểm đối với một số sản phẩm đặc trưng của tỉnh, bao gồm:\n"
+            "+ Nhóm sản phẩm thực phẩm;\n+ Nhóm sản phẩm thảo dược.\n")
+    [task] = tasks_of(text)
+    assert same(task.lead, ["Sở Y tế"])
+
+
+def test_sentences_split_on_abbreviations_correctly():
+    from ocop_docs.extract.tasks import _sentence_starts
+    text = "Hội nghị do PGS. TS Trần Văn A chủ trì. Các ngành, địa phương cần đưa Chương trình vào."
+    starts = _sentence_starts(text)
+    assert text[starts[-1]:].startswith("Các ngành") and len(starts) == 2

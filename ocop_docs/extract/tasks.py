@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from underthesea import pos_tag, sent_tokenize
+
 from ocop_docs.extract import agencies
 from ocop_docs.extract.deadlines import find_deadline, find_recurrence, normalize_deadline
 from ocop_docs.model import Deadline, Task
@@ -200,10 +202,19 @@ def parse_assignment(text: str, allow_sentence_cues: bool = True) -> Assignment:
 
 
 def _sentence_starts(text: str) -> list[int]:
-    starts = [0]
-    for m in re.finditer(r"(?<=[.;:!?])\s+(?=[A-ZĐÀ-Ỹ])", text):
-        starts.append(m.end())
-    return sorted(set(starts))
+    """Where the sentences of a paragraph start (underthesea's sentence segmentation, which
+    knows abbreviations such as "TS." and "TP."), and the clauses after ';' or ':' that begin
+    with a capital ("...; Hội đồng OCOP cấp tỉnh tiến hành ...")."""
+    starts = {0}
+    position = 0
+    for sentence in sent_tokenize(text):
+        found = text.find(sentence[:40], position)
+        if found >= 0:
+            starts.add(found)
+            position = found + len(sentence)
+    for m in re.finditer(r"(?<=[;:])\s+(?=[A-ZĐÀ-Ỹ])", text):
+        starts.add(m.end())
+    return sorted(starts)
 
 
 # ----------------------------------------------------------------- field lines
@@ -480,14 +491,26 @@ def _is_title(text: str) -> bool:
 
 
 def _details_only(block: Block) -> bool:
-    """Children that enumerate details (steps, groups) of a sentence item, not obligations."""
+    """Children that enumerate details (steps, product groups) of a sentence item rather than
+    obligations: each begins with a detail label ("Bước 1: ...") or is a short noun phrase (no
+    verb first, by underthesea's part-of-speech tags)."""
     if _is_title(block.text):
         return False
     cues = _cues()
     children = [c for c in block.children if c.kind not in ("table", "row")]
     if not children:
         return False
-    return all(cues.detail_labels.match(c.text) for c in children)
+    return all(cues.detail_labels.match(c.text) or _is_noun_phrase_item(c.text)
+               for c in children)
+
+
+@lru_cache(maxsize=2048)
+def _is_noun_phrase_item(text: str) -> bool:
+    words = text.split()
+    if len(words) > 10:
+        return False
+    tags = [tag for _, tag in pos_tag(" ".join(words))]
+    return bool(tags) and tags[0] in ("N", "Np", "Nc", "M") and "V" not in tags[:3]
 
 
 def extract_tasks(text: str, body_start: int, body_end: int,
