@@ -51,11 +51,18 @@ def _fix_tones(line: str) -> str:
     return _WORD.sub(lambda m: modern_tone_placement(m.group()), line)
 
 
+# page numbers and running page labels left between paragraphs: "- 2 -", "Trang 3/5", "2/7"
+_PAGE_MARK = re.compile(r"^(?:[-–—]\s*\d{1,3}\s*[-–—]|(?:trang|page)\s+\d{1,3}(?:\s*/\s*\d{1,3})?"
+                        r"|\d{1,3}\s*/\s*\d{1,3})$", re.IGNORECASE)
+
+
 def _is_debris(stripped: str) -> bool:
-    """A short line (1-4 characters) with no Vietnamese word and no list marker: OCR noise
-    such as "1/2", "J", "GH", "TF", "3NF"."""
+    """A page mark ("- 2 -", "Trang 3/5"), or a short line (1-4 characters) with no Vietnamese
+    word and no list marker: OCR noise such as "1/2", "J", "GH", "TF", "3NF"."""
     from ocop_docs.ingest.language import is_syllable, strip_tone
 
+    if _PAGE_MARK.match(stripped):
+        return True
     if not stripped or len(stripped) > 4 or stripped in _KEEP_SHORT:
         return False
     if _LIST_MARKER.match(stripped) and not stripped.isdigit():

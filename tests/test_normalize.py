@@ -93,3 +93,11 @@ def test_seed_002_table_survives(seed_texts):
     assert len(rows) > 20 and all(len(r) == 5 for r in rows)
     assert rows[0] == ["TT", "Nội dung", "Cơ quan chủ trì", "Cơ quan phối hợp",
                        "Thời gian thực hiện/hoàn thành"]
+
+
+def test_page_marks_between_paragraphs_are_dropped_and_the_sentence_rejoined():
+    from ocop_docs.normalize import normalize_text
+    text = ("- Phối hợp với UBND các huyện hướng dẫn các chủ\n- 3 -\nTrang 3/5\n"
+            "thể tham gia Chương trình.\n- 4 -\n")
+    assert normalize_text(text).strip() == (
+        "- Phối hợp với UBND các huyện hướng dẫn các chủ thể tham gia Chương trình.")
