@@ -205,3 +205,14 @@ def test_sentences_split_on_abbreviations_correctly():
     text = "Hội nghị do PGS. TS Trần Văn A chủ trì. Các ngành, địa phương cần đưa Chương trình vào."
     starts = _sentence_starts(text)
     assert text[starts[-1]:].startswith("Các ngành") and len(starts) == 2
+
+
+def test_two_obligations_for_different_agencies_in_one_bullet_are_two_tasks():
+    text = ("1. Về xúc tiến thương mại\n"
+            "- Giao Sở Công Thương tổ chức hội chợ sản phẩm OCOP trong Quý III/2021; giao Sở Văn "
+            "hóa, Thể thao và Du lịch lồng ghép quảng bá sản phẩm OCOP tại các lễ hội.\n")
+    first, second = tasks_of(text, 2021)
+    assert same(first.lead, ["Sở Công Thương"]) and first.due == "2021-09-30"
+    assert same(second.lead, ["Sở Văn hóa, Thể thao và Du lịch"])
+    assert second.action.startswith("giao Sở Văn hóa") and second.due is None
+    assert "Văn hóa" not in first.action

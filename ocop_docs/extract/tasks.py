@@ -201,6 +201,23 @@ def parse_assignment(text: str, allow_sentence_cues: bool = True) -> Assignment:
     return Assignment(support=_supports_in(text))
 
 
+def _later_assignments(text: str) -> list[tuple[int, Assignment]]:
+    """(offset, assignment) of each later sentence or clause of an item that opens with
+    "Giao X" / "Đề nghị X" / "Yêu cầu X" (the item's first assignment excluded)."""
+    cues = _cues()
+    found = []
+    for m in re.finditer(r"[.;]\s+", text):
+        clause = text[m.end():]
+        cue = cues.lead_before.match(clause)
+        if not cue:
+            continue
+        names, end = _agencies_at(clause[cue.end():])
+        if names:
+            rest = clause[cue.end() + end:]
+            found.append((m.end(), Assignment(names, _supports_in(rest), rest, "giao")))
+    return found
+
+
 def _sentence_starts(text: str) -> list[int]:
     """Where the sentences of a paragraph start (underthesea's sentence segmentation, which
     knows abbreviations such as "TS." and "TP."), and the clauses after ';' or ':' that begin
@@ -401,7 +418,18 @@ class TaskExtractor:
         if own.how == "sentence" and block.kind == "paragraph":
             action = own.rest
         details = " ".join(c.full_text() for c in block.children)
-        self.emit(block, action, frame, own, extra_text=details)
+        # a second obligation for other agencies in the same item ("...; giao Sở Y tế ...") is
+        # a task of its own
+        cuts: list[tuple[int, Assignment]] = [(0, own)]
+        lead = own.lead or frame.lead
+        for start, later in _later_assignments(action):
+            if lead and not _same_agencies(later.lead, lead):
+                cuts.append((start, later))
+                lead = later.lead
+        ends = [start for start, _ in cuts[1:]] + [len(action)]
+        for (start, assignment), end in zip(cuts, ends):
+            self.emit(block, action[start:end].rstrip(" ;"), frame, assignment,
+                      extra_text=details if start == 0 else "")
 
     def table(self, table: Block, frame: Frame) -> None:
         cues = _cues()
