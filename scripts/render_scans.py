@@ -28,6 +28,10 @@ FONT_PT = 12
 FONT_DIRS = [Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/truetype/liberation")]
 # DejaVu Serif has every precomposed Vietnamese letter (Liberation Serif here lacks some)
 FONTS = {"regular": ["DejaVuSerif.ttf"], "bold": ["DejaVuSerif-Bold.ttf"]}
+TABLE_FONT_PT = 11
+CELL_PAD = 18                                     # pixels between a cell border and its text
+TABLE_BORDER = 3
+INK = (20, 20, 20, 255)
 SIGNATURE_RE = re.compile(r"^(KT\.|TM\.|TL\.|TUQ\.|Q\.)\s|^(CHỦ TỊCH|GIÁM ĐỐC|PHÓ CHỦ TỊCH)$")
 
 
@@ -51,6 +55,58 @@ def wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
     if current:
         lines.append(current)
     return lines or [""]
+
+
+def split_tables(text: str) -> list[str | list[list[str]]]:
+    """Seed text → a list of text lines and tables. A table is a run of tab-indented cell lines,
+    one line per cell, rows separated by blank lines (the seeds' layout of Word tables); a run of
+    fewer than two rows of two cells stays text."""
+    lines = text.replace("\u00a0", " ").split("\n")
+    out: list[str | list[list[str]]] = []
+    i = 0
+    while i < len(lines):
+        if not lines[i].startswith("\t"):
+            out.append(lines[i])
+            i += 1
+            continue
+        rows, start = [], i
+        while i < len(lines):
+            if lines[i].startswith("\t"):
+                row = []
+                while i < len(lines) and lines[i].startswith("\t"):
+                    row.append(lines[i].strip())
+                    i += 1
+                rows.append(row)
+                continue
+            j = i
+            while j < len(lines) and not lines[j].startswith("\t") and not lines[j].strip():
+                j += 1
+            if j < len(lines) and lines[j].startswith("\t"):
+                i = j
+                continue
+            break
+        ncols = max(len(r) for r in rows)
+        if len(rows) >= 2 and ncols >= 2:
+            out.append([r + [""] * (ncols - len(r)) for r in rows])
+        else:
+            out.extend(lines[start:i])
+    return out
+
+
+def column_widths(rows: list[list[str]], fonts: dict, width: int) -> list[int]:
+    """Column widths sized to content, like a word processor's autofit: every column gets at
+    least its longest word, the rest of the width is shared in proportion to the text length."""
+    ncols = len(rows[0])
+    natural = [max(fonts[r == 0].getlength(row[c]) for r, row in enumerate(rows)) + 2 * CELL_PAD
+               for c in range(ncols)]
+    minimum = [max([fonts[r == 0].getlength(w) for r, row in enumerate(rows) for w in row[c].split()]
+                   or [0]) + 2 * CELL_PAD for c in range(ncols)]
+    if sum(natural) <= width:
+        extra = width - sum(natural)
+        return [int(n + extra * n / sum(natural)) for n in natural]
+    spare = max(width - sum(minimum), 0)
+    slack = sum(n - m for n, m in zip(natural, minimum)) or 1
+    return [int(m + spare * (n - m) / slack) for n, m in zip(natural, minimum)]
 
 
 def layout(text: str) -> list[tuple[str, bool, int, bool]]:
@@ -116,22 +172,80 @@ def render_text(text: str, seed: int = 0, stamp: bool = True, max_pages: int | N
         pages.append(page)
         y = MARGIN_T
 
+    def room(height: int) -> bool:
+        """Start a new page when `height` does not fit; False when over max_pages."""
+        if y + height > PAGE_H - MARGIN_B:
+            if max_pages and len(pages) >= max_pages:
+                return False
+            new_page()
+        return True
+
+    def draw_table(rows: list[list[str]]) -> bool:
+        nonlocal y
+        t_size = round(TABLE_FONT_PT / 72 * DPI)
+        t_fonts = {False: ImageFont.truetype(str(find_font("regular")), t_size),
+                   True: ImageFont.truetype(str(find_font("bold")), t_size)}
+        t_line = round(t_size * 1.3)
+        widths = column_widths(rows, t_fonts, width)
+        xs = [MARGIN_L]
+        for w in widths:
+            xs.append(xs[-1] + w)
+        # an empty cell in a continuation row (first cell empty) is merged with the cell above:
+        # the row-spanning cells of a real appendix
+        spanned = [[r > 1 and not row[0] and not cell for cell in row] for r, row in enumerate(rows)]
+        wrapped = [[wrap(cell, t_fonts[r == 0], w - 2 * CELL_PAD) if cell else []
+                    for cell, w in zip(row, widths)] for r, row in enumerate(rows)]
+        heights = [max(len(c) for c in row) * t_line + 2 * CELL_PAD for row in wrapped]
+        # rows grouped with their continuation rows, so a spanning cell never crosses a page
+        groups: list[list[int]] = []
+        for r in range(len(rows)):
+            if r > 1 and not rows[r][0]:
+                groups[-1].append(r)
+            else:
+                groups.append([r])
+        for group in groups:
+            if not room(sum(heights[r] for r in group) + TABLE_BORDER):
+                return False
+            top = y
+            for r in group:
+                for c, lines in enumerate(wrapped[r]):
+                    if not spanned[r][c]:
+                        draw.line([(xs[c], y), (xs[c + 1], y)], fill=INK, width=TABLE_BORDER)
+                    for k, part in enumerate(lines):
+                        draw.text((xs[c] + CELL_PAD, y + CELL_PAD + k * t_line), part,
+                                  font=t_fonts[r == 0], fill=INK)
+                y += heights[r]
+            for x in xs:
+                draw.line([(x, top), (x, y)], fill=INK, width=TABLE_BORDER)
+            draw.line([(xs[0], y), (xs[-1], y)], fill=INK, width=TABLE_BORDER)
+        y += line_h // 2
+        return True
+
     new_page()
-    for line, bold, indent, signature in layout(text):
+    items: list = []
+    for item in split_tables(text):
+        if isinstance(item, list):
+            items.append(item)
+        else:
+            items.extend(layout(item))
+    for item in items:
+        if isinstance(item, list):
+            if not draw_table(item):
+                break
+            continue
+        line, bold, indent, signature = item
         if not line:
             y += line_h // 2
             continue
         for part in wrap(line, fonts[bold], width - indent):
-            if y + line_h > PAGE_H - MARGIN_B:
-                if max_pages and len(pages) >= max_pages:
-                    break
-                new_page()
+            if not room(line_h):
+                break
             x = MARGIN_L + indent
             if signature:
                 x = PAGE_W - MARGIN_R - fonts[bold].getlength(part) - 150
                 stamp_at.setdefault(len(pages) - 1, (int(x + fonts[bold].getlength(part) / 2) - 120,
                                                      y + 150))
-            draw.text((x, y), part, font=fonts[bold], fill=(20, 20, 20, 255))
+            draw.text((x, y), part, font=fonts[bold], fill=INK)
             y += line_h
         else:
             continue
