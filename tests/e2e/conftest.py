@@ -17,10 +17,6 @@ SCREENSHOTS = Path(__file__).resolve().parent.parent / "artifacts" / "screenshot
 PASSWORD = "mật-khẩu-e2e-1"
 
 
-def pytest_configure(config):
-    config.addinivalue_line("markers", "e2e: drives the web application in headless chromium")
-
-
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
