@@ -4,7 +4,8 @@ import datetime as dt
 import pytest
 
 from agency_names import same
-from ocop_docs.extract.tasks import extract_tasks, parse_assignment
+from ocop_docs.extract.assignments import parse_assignment
+from ocop_docs.extract.tasks import extract_tasks
 
 
 
@@ -201,9 +202,9 @@ def test_noun_phrase_sub_items_are_details_of_their_task():
 
 
 def test_sentences_split_on_abbreviations_correctly():
-    from ocop_docs.extract.tasks import _sentence_starts
+    from ocop_docs.extract.assignments import sentence_starts
     text = "Hội nghị do PGS. TS Trần Văn A chủ trì. Các ngành, địa phương cần đưa Chương trình vào."
-    starts = _sentence_starts(text)
+    starts = sentence_starts(text)
     assert text[starts[-1]:].startswith("Các ngành") and len(starts) == 2
 
 

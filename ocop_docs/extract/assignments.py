@@ -1,0 +1,283 @@
+"""What one item of a directive says about who must act: its own words ("Giao X ...",
+"X chủ trì, phối hợp với Y ...", "X: ...", a sentence whose subject is an agency), field lines
+("Đơn vị thực hiện: ..."), and agency headings. The cue words are data (models/assignment_cues.yaml);
+agency names are parsed by ocop_docs.extract.agencies.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from underthesea import sent_tokenize
+
+from ocop_docs.extract import agencies
+from ocop_docs.resources import load_yaml
+from ocop_docs.textutil import CueSet, cue_pattern, fold, squash
+
+_GENERIC_ACTION = re.compile(
+    r"^(?:,?\s*(?:và\s+)?(?:tổ chức|triển khai|thực hiện|tổ chức thực hiện|triển khai thực hiện"
+    r"|chịu trách nhiệm|chủ trì|thực hiện nhiệm vụ|tham mưu thực hiện|theo dõi)\s*)*[.;:]?\s*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class _Cues:
+    lead_before: CueSet
+    lead_after: CueSet
+    support_before: CueSet
+    non_assignment: CueSet
+    obligation: CueSet
+    fields: dict[str, CueSet]
+    columns: dict[str, CueSet]
+    detail_labels: CueSet
+    non_task_sections: CueSet
+    topic_labels: CueSet
+    adverbial_openers: CueSet
+    heading_prefixes: CueSet
+
+
+@lru_cache(maxsize=1)
+def cue_sets() -> _Cues:
+    data = load_yaml("assignment_cues.yaml")
+    return _Cues(
+        lead_before=cue_pattern(data["lead_before"]),
+        lead_after=cue_pattern(data["lead_after"]),
+        support_before=cue_pattern(data["support_before"]),
+        non_assignment=cue_pattern(data["non_assignment_predicates"]),
+        obligation=cue_pattern(data["obligation_predicates"]),
+        fields={k: cue_pattern(v) for k, v in data["fields"].items()},
+        columns={k: cue_pattern(v) for k, v in data["columns"].items()},
+        detail_labels=cue_pattern(data["detail_labels"]),
+        non_task_sections=cue_pattern(data["non_task_sections"]),
+        topic_labels=cue_pattern(data["topic_labels"]),
+        adverbial_openers=cue_pattern(data["adverbial_openers"]),
+        heading_prefixes=cue_pattern(data["heading_prefixes"]),
+    )
+
+
+@dataclass
+class Assignment:
+    """Agencies an item's own words name."""
+    lead: list[str] = field(default_factory=list)
+    support: list[str] = field(default_factory=list)
+    rest: str = ""              # the text after the lead phrase (the action proper)
+    how: str | None = None      # "giao", "subject", "colon", "sentence"
+
+
+
+_AGENCY_WINDOW = 600   # characters of text in which an agency list must lie
+
+def agencies_at(text: str) -> tuple[list[str], int]:
+    """Agencies named at the start of text, and where they end."""
+    if not text.strip():
+        return [], 0
+    lead_space = len(text) - len(text.lstrip(" ,:"))
+    window = text[lead_space:lead_space + _AGENCY_WINDOW]
+    if len(text) - lead_space > _AGENCY_WINDOW and " " in window:
+        window = window[:window.rindex(" ")]  # an agency list never runs this long
+    names, end = agencies.parse_agency_sequence(window)
+    # a bare type word ("Sở", "Ban" of "giao ban") names no agency
+    names = [n for n in names if len(n.split()) > 1]
+    return (names, lead_space + end) if names else ([], 0)
+
+
+def supports_in(text: str) -> list[str]:
+    """Agencies named after every "phối hợp (với)" / "cùng với" in text."""
+    cues = cue_sets()
+    folded = fold(text)
+    found: list[str] = []
+    for m in cues.support_before.finditer(text, folded):
+        names, _ = agencies_at(text[m.end():])
+        found.extend(names)
+    return found
+
+
+def same_agencies(a: list[str], b: list[str]) -> bool:
+    return {fold(squash(n)) for n in a} == {fold(squash(n)) for n in b}
+
+
+def dedupe(names: list[str], exclude: list[str] = ()) -> list[str]:
+    out: list[str] = []
+    keys = {fold(squash(n)) for n in exclude}
+    for name in names:
+        key = fold(squash(name))
+        if key and key not in keys:
+            keys.add(key)
+            out.append(name)
+    return out
+
+
+def parse_assignment(text: str, allow_sentence_cues: bool = True) -> Assignment:
+    """The agencies an item names as responsible, from its own words."""
+    cues = cue_sets()
+    # "Về công tác thông tin, tuyên truyền: Báo ..., Đài ... tăng cường ...": read past the label
+    colon = text.find(":")
+    if 0 < colon < 80 and cues.topic_labels.match(text) and not agencies.parse_agency_sequence(
+            text[:colon])[0]:
+        found = parse_assignment(text[colon + 1:], allow_sentence_cues)
+        if found.lead:
+            return found
+    # "Trên cơ sở ..., Hội đồng OCOP cấp huyện tổ chức ...": the subject after the clause
+    if cues.adverbial_openers.match(text):
+        sentence_end = re.search(r"[.:](\s|$)", text)
+        limit = min(400, sentence_end.start() if sentence_end else len(text))
+        for comma in (m.start() for m in re.finditer("[,;]", text[:limit])):
+            if cues.support_before.search(text[:comma]):
+                break   # "Hằng năm, phối hợp với A và các sở, ngành ...": no subject follows
+            if not text[comma + 1:].lstrip()[:1].isupper():
+                continue
+            names, end = agencies_at(text[comma + 1:])
+            rest = text[comma + 1 + end:].lstrip(" ,")
+            if names and rest[:1].islower() and not cues.non_assignment.match(rest):
+                return Assignment(names, supports_in(rest), rest, "subject")
+    folded = fold(text)
+    # "Giao X ...", "Đề nghị X ...", "Yêu cầu X ..."
+    m = cues.lead_before.match(text, folded)
+    if m:
+        names, end = agencies_at(text[m.end():])
+        if names:
+            rest = text[m.end() + end:]
+            return Assignment(names, supports_in(rest), rest, "giao")
+    # "X chủ trì ...", "X phối hợp với Y ...", "X: ...", "X <verb> ..."
+    names, end = agencies_at(text)
+    if names:
+        rest = text[end:]
+        rest_stripped = rest.lstrip(" ,")
+        if rest.lstrip().startswith(":"):
+            return Assignment(names, supports_in(rest), rest.lstrip()[1:], "colon")
+        if not cues.non_assignment.match(rest_stripped) and rest_stripped[:1].isalpha():
+            return Assignment(names, supports_in(rest), rest, "subject")
+    if not allow_sentence_cues:
+        return Assignment(support=supports_in(text))
+    # a later sentence: "... UBND tỉnh yêu cầu các Sở, ngành ... ", "Các ngành, địa phương cần ..."
+    for sentence_start in sentence_starts(text):
+        sentence = text[sentence_start:]
+        sub_folded = fold(sentence)
+        for m in cues.lead_before.finditer(sentence, sub_folded):
+            if m.start() > 80:
+                break
+            after = sentence[m.end():].lstrip()
+            if not after[:1].isupper() and not re.match(r"(?i)(các|cho|những)\b", after):
+                continue   # "hội nghị giao ban": the cue word inside a noun phrase
+            names, _ = agencies_at(sentence[m.end():])
+            if names:
+                return Assignment(names, supports_in(sentence), sentence, "sentence")
+        if sentence_start:
+            names, end = agencies_at(sentence)
+            if names and cues.obligation.match(sentence[end:].lstrip(" ,")):
+                return Assignment(names, supports_in(sentence), sentence, "sentence")
+    return Assignment(support=supports_in(text))
+
+
+def later_assignments(text: str) -> list[tuple[int, Assignment]]:
+    """(offset, assignment) of each later sentence or clause of an item that opens with
+    "Giao X" / "Đề nghị X" / "Yêu cầu X" (the item's first assignment excluded)."""
+    cues = cue_sets()
+    found = []
+    for m in re.finditer(r"[.;]\s+", text):
+        clause = text[m.end():]
+        cue = cues.lead_before.match(clause)
+        if not cue:
+            continue
+        names, end = agencies_at(clause[cue.end():])
+        if names:
+            rest = clause[cue.end() + end:]
+            found.append((m.end(), Assignment(names, supports_in(rest), rest, "giao")))
+    return found
+
+
+def sentence_starts(text: str) -> list[int]:
+    """Where the sentences of a paragraph start (underthesea's sentence segmentation, which
+    knows abbreviations such as "TS." and "TP."), and the clauses after ';' or ':' that begin
+    with a capital ("...; Hội đồng OCOP cấp tỉnh tiến hành ...")."""
+    starts = {0}
+    position = 0
+    for sentence in sent_tokenize(text):
+        found = text.find(sentence[:40], position)
+        if found >= 0:
+            starts.add(found)
+            position = found + len(sentence)
+    for m in re.finditer(r"(?<=[;:])\s+(?=[A-ZĐÀ-Ỹ])", text):
+        starts.add(m.end())
+    return sorted(starts)
+
+
+
+def field_line(text: str) -> tuple[str, str] | None:
+    """("lead"|"performers"|"support"|"deadline"|"content"|"products", value) for a field line."""
+    cues = cue_sets()
+    colon = text.find(":")
+    if colon < 0 or colon > 45:
+        return None
+    label = text[:colon].strip()
+    for kind, pattern in cues.fields.items():
+        m = pattern.fullmatch(label)
+        if m:
+            return kind, text[colon + 1:].strip()
+    return None
+
+
+def performers(value: str) -> tuple[list[str], list[str]]:
+    """An "Đơn vị thực hiện" value: "A chủ trì, phối hợp với B, C" → ([A], [B, C]);
+    "A chủ trì, B" → ([A], [B]); "A, B, C" → ([A, B, C], [])."""
+    cues = cue_sets()
+    folded = fold(value)
+    m = cues.lead_after.search(value, folded)
+    if m:
+        lead = agencies.split_agency_list(value[:m.start()])
+        rest = value[m.end():]
+        rest_folded = fold(rest)
+        s = cues.support_before.search(rest, rest_folded)
+        support_text = rest[s.end():] if s else rest
+        return lead, agencies.split_agency_list(support_text.strip(" ,.;"))
+    return agencies.split_agency_list(value), []
+
+
+def is_bare_assignment(assignment: Assignment) -> bool:
+    return bool(assignment.lead) and assignment.how in ("subject", "giao") and bool(
+        _GENERIC_ACTION.match(strip_support_phrase(assignment.rest)))
+
+
+def strip_support_phrase(rest: str) -> str:
+    """The action after removing "chủ trì" and "phối hợp với <agencies>" phrases."""
+    cues = cue_sets()
+    text = rest
+    for _ in range(4):
+        folded = fold(text)
+        m = cues.lead_after.match(text.lstrip(" ,"))
+        if m:
+            offset = len(folded) - len(folded.lstrip(" ,"))
+            text = text[offset + m.end():]
+            continue
+        stripped = folded.lstrip(" ,")
+        m = cues.support_before.match(text.lstrip(" ,"), stripped)
+        if m:
+            offset = len(folded) - len(stripped)
+            names, end = agencies_at(text[offset + m.end():])
+            text = text[offset + m.end() + end:]
+            continue
+        break
+    return text.strip()
+
+
+def heading_agencies(text: str) -> list[str] | None:
+    """The agencies of a heading that is only an agency list ("4. Sở Công Thương",
+    "Ủy ban nhân dân các huyện, thành phố:", "Các Chi cục: Trồng trọt, ...; Kiểm lâm")."""
+    clean = without_parenthetical(text)
+    prefix = cue_sets().heading_prefixes.match(clean)
+    if prefix:
+        clean = clean[prefix.end():].strip()
+    names = agencies.heading_agencies(clean)
+    if not names:
+        return None
+    parsed, end = agencies.parse_agency_sequence(clean)
+    rest = clean[end:].strip(" :;.,") if parsed else clean
+    if parsed and len(rest.split()) > 3:
+        return None
+    return parsed or names
+
+
+def without_parenthetical(text: str) -> str:
+    return re.sub(r"\s*\([^)]*\)\s*", " ", text).strip(" :")
