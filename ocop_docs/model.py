@@ -64,7 +64,8 @@ class Task:
 
 
 @dataclass
-class DocumentRecord:
+class DocumentMeta:
+    """What a document's own parts say about it (header, title, Kính gửi, Nơi nhận, signature)."""
     doc_type: str | None = None
     number: str | None = None
     issued_date: str | None = None
@@ -76,6 +77,10 @@ class DocumentRecord:
     distribution: list[str] = field(default_factory=list)
     signer: str | None = None
     signer_title: str | None = None
+
+
+@dataclass
+class DocumentRecord(DocumentMeta):
     citations: list[Citation] = field(default_factory=list)
     tasks: list[Task] = field(default_factory=list)
     start: int = 0                   # character span of this document in the file's text

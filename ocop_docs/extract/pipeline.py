@@ -10,8 +10,9 @@ extract.tasks), which are also usable and tested on their own.
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
-import re
+from dataclasses import fields
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,11 +23,9 @@ from spacy.tokens import Doc
 from ocop_docs.extract.citations import find_citations
 from ocop_docs.extract.tasks import extract_tasks
 from ocop_docs.ingest import IngestedText, read_document
-from ocop_docs.model import DocumentRecord, Extraction
+from ocop_docs.model import DocumentMeta, DocumentRecord, Extraction
 from ocop_docs.structure.header import Header, parse_header
 from ocop_docs.structure.split import DocumentSpan, split_documents
-
-_APPENDIX = re.compile(r"^[ \t]*PH[ỤU][ \t]+L[ỤU]C\b", re.MULTILINE)
 
 for _name in ("header", "citations", "tasks", "file_text", "span"):
     if not Doc.has_extension(_name):
@@ -66,9 +65,9 @@ def tasks_component(doc: Doc) -> Doc:
     body_start = max(header.body_start, span.start) if header else span.start
     body_end = min(header.body_end, span.end) if header and header.body_end else span.end
     tasks = extract_tasks(doc._.file_text, body_start, body_end, doc_date)
-    appendix = _APPENDIX.search(doc._.file_text, body_end, span.end)
-    if appendix:  # an appendix (Phụ lục) after the signature belongs to the document
-        tasks += extract_tasks(doc._.file_text, appendix.start(), span.end, doc_date)
+    if header and header.appendix_start is not None and header.appendix_start >= body_end:
+        # an appendix (Phụ lục) after the signature belongs to the document
+        tasks += extract_tasks(doc._.file_text, header.appendix_start, span.end, doc_date)
     doc._.tasks = tasks
     spans = []
     for task in tasks:
@@ -111,14 +110,9 @@ def extract_text(text: str, source: str) -> Extraction:
         for citation in doc._.citations:
             if citation.start is not None:
                 citation.start += span.start
-        record = DocumentRecord(
-            doc_type=header.doc_type, number=header.number, issued_date=header.issued_date,
-            place=header.place, issuer=header.issuer, parent_issuer=header.parent_issuer,
-            subject=header.subject, recipients=list(header.recipients),
-            distribution=list(header.distribution), signer=header.signer,
-            signer_title=header.signer_title, citations=doc._.citations, tasks=doc._.tasks,
-            start=span.start, end=span.end,
-        )
+        meta = {f.name: copy.copy(getattr(header, f.name)) for f in fields(DocumentMeta)}
+        record = DocumentRecord(**meta, citations=doc._.citations, tasks=doc._.tasks,
+                                start=span.start, end=span.end)
         result.documents.append(record)
         previous = header
     if not any(d.tasks for d in result.documents):

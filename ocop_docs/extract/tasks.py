@@ -2,7 +2,7 @@
 
 A task is an obligation that the document places on named agencies (GUIDELINES.md "Tasks").
 The lead comes, in this order, from
-  1. the item's own words: "Giao X ...", "Đề nghị X ...", "X chủ trì, phối hợp với Y ...",
+  1. the item's own words (see assignments.py): "Giao X ...", "Đề nghị X ...", "X chủ trì, phối hợp với Y ...",
      "X: <action>", a sentence whose subject is an agency;
   2. the frame set by the items above it: an agency heading ("4. Sở Công Thương"), a heading
      that assigns ("Giao Sở Nông nghiệp và PTNT:", "X chủ trì, phối hợp với Y ...:"), field

@@ -21,28 +21,19 @@ models/doc_types.tsv.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ocop_docs.extract.agencies import canonical_name
 from ocop_docs.extract.dates import _iter_dates, fold, fold_regex
+from ocop_docs.model import DocumentMeta
 from ocop_docs.resources import load_tsv
 from ocop_docs.structure.split import (DocumentSpan, Line, cue, date_line_place, is_body_line,
                                        is_caps, number_text, parts, split_lines, title_type)
 
 
 @dataclass
-class Header:
-    doc_type: str | None = None
-    number: str | None = None
-    issued_date: str | None = None       # ISO
-    place: str | None = None
-    issuer: str | None = None
-    parent_issuer: str | None = None
-    subject: str | None = None
-    recipients: list[str] = field(default_factory=list)
-    distribution: list[str] = field(default_factory=list)
-    signer: str | None = None
-    signer_title: str | None = None
+class Header(DocumentMeta):
+    """The document's metadata (see DocumentMeta) and where its parts lie."""
     body_start: int = 0                  # offsets in the FILE text
     body_end: int = 0
     appendix_start: int | None = None    # "PHỤ LỤC" after the signature, part of this document
