@@ -18,12 +18,22 @@ V1_TABLES = ("files", "agencies", "agency_aliases", "agency_merges", "places", "
              "citations", "tasks", "task_agencies", "task_status", "status_history")
 
 
+V2_TABLES = ("reminder_letters", "reminder_letter_tasks")
+
+
 def _v1_initial(conn: sa.Connection) -> None:
     schema.metadata.create_all(conn, tables=[schema.metadata.tables[n] for n in V1_TABLES])
 
 
+def _v2_reminders(conn: sa.Connection) -> None:
+    # checkfirst: databases where ocop_docs.letters.ledger already created them keep their rows
+    schema.metadata.create_all(conn, tables=[schema.metadata.tables[n] for n in V2_TABLES],
+                               checkfirst=True)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (1, "initial schema: files, documents, agencies, tasks, citations, statuses", _v1_initial),
+    (2, "reminder letters: reminder_letters, reminder_letter_tasks", _v2_reminders),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -18,7 +18,8 @@ import sqlalchemy as sa
 from task_graph import agencies as ag
 from task_graph import recurrence as rec
 from task_graph.schema import (agencies, agency_aliases, citations, documents, files,
-                               status_history, task_agencies, task_status, tasks)
+                               reminder_letter_tasks, reminder_letters, status_history,
+                               task_agencies, task_status, tasks)
 from task_graph.store import Store, StoreError, _date
 from task_graph.text import fold, name_key
 
@@ -491,6 +492,7 @@ def task_detail(store: Store, task_id: int, as_of: Any = None) -> dict:
             files.join(documents, documents.c.file_id == files.c.id))
             .where(documents.c.id == t.document_id)).scalar()
         occ = _occurrences(t, statuses, max(as_of, t.doc_date or as_of))
+        reminders = task_reminders(conn, task_id)
         return {
             "task_id": t.id, "action": t.action, "section": t.section, "due": _iso(t.due),
             "deadline_text": t.deadline_text, "recurrence": t.recurrence,
@@ -509,7 +511,24 @@ def task_detail(store: Store, task_id: int, as_of: Any = None) -> dict:
                          "at": h.changed_at.isoformat(timespec="seconds"),
                          "by": h.changed_by, "evidence": h.evidence_number,
                          "note": h.note} for h in history],
+            "reminders": reminders,
         }
+
+
+def task_reminders(conn: sa.Connection, task_id: int) -> list[dict]:
+    """The follow-up letters (công văn đôn đốc) sent for one task, oldest first: the letter's
+    id, lần thứ mấy (`ordinal`), number ("215/UBND-KT" once registered, else None), date,
+    issuer, recipient."""
+    query = (sa.select(reminder_letters, reminder_letter_tasks.c.days_overdue)
+             .join(reminder_letter_tasks,
+                   reminder_letter_tasks.c.letter_id == reminder_letters.c.id)
+             .where(reminder_letter_tasks.c.task_id == task_id)
+             .order_by(reminder_letters.c.letter_date, reminder_letters.c.id))
+    return [{"letter_id": r.id, "ordinal": r.ordinal,
+             "number": f"{r.number}/{r.symbol}" if r.number else None,
+             "letter_date": _iso(r.letter_date), "issuer": r.issuer,
+             "recipient": r.recipient, "kind": r.kind, "days_overdue": r.days_overdue,
+             "file": r.file_path} for r in conn.execute(query)]
 
 
 # ----------------------------------------------------------------------------- chain

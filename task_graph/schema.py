@@ -177,3 +177,34 @@ status_history = sa.Table(
     sa.Column("note", sa.Text),
     sa.Index("ix_status_history_task", "task_id", "period"),
 )
+
+# Follow-up letters (công văn đôn đốc) drafted by ocop_docs.letters and the tasks each chases
+# (migration step 2; the same shapes ocop_docs.letters.ledger created before the step existed).
+reminder_letters = sa.Table(
+    "reminder_letters", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("issuer", sa.Text, nullable=False),
+    sa.Column("recipient", sa.Text, nullable=False),           # "Kính gửi", as printed
+    sa.Column("recipient_key", sa.Text, nullable=False),       # casefolded, for look-ups
+    sa.Column("kind", sa.String(10), nullable=False),          # overdue | upcoming
+    sa.Column("ordinal", sa.Integer, nullable=False),          # 1st, 2nd ... reminder
+    sa.Column("number", sa.Text),                              # register number, once issued
+    sa.Column("symbol", sa.Text, nullable=False),              # "UBND-KT"
+    sa.Column("letter_date", sa.Date, nullable=False),
+    sa.Column("as_of", sa.Date, nullable=False),
+    sa.Column("reply_by", sa.Date),
+    sa.Column("file_path", sa.Text),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("created_by", sa.Text),
+    sa.Index("ix_reminder_letters_recipient", "recipient_key", "letter_date"),
+)
+
+reminder_letter_tasks = sa.Table(
+    "reminder_letter_tasks", metadata,
+    sa.Column("letter_id", sa.Integer, sa.ForeignKey("reminder_letters.id"), primary_key=True,
+              autoincrement=False),
+    sa.Column("task_id", sa.Integer, sa.ForeignKey("tasks.id"), primary_key=True,
+              autoincrement=False),
+    sa.Column("days_overdue", sa.Integer),
+    sa.Index("ix_reminder_letter_tasks_task", "task_id"),
+)

@@ -21,7 +21,8 @@ from task_graph import recurrence as rec
 from task_graph import relations
 from task_graph.migrations import migrate
 from task_graph.schema import (agencies, agency_aliases, agency_merges, citations, documents,
-                               files, places, status_history, task_agencies, task_status, tasks)
+                               files, places, reminder_letter_tasks, status_history,
+                               task_agencies, task_status, tasks)
 from task_graph.text import fold, name_key, number_key
 
 ENV_DB = "OCOP_DOCS_DB"
@@ -74,6 +75,11 @@ def _date(value: Any) -> date | None:
         return date.fromisoformat(str(value)[:10])
     except ValueError:
         return None
+
+
+def _action_key(action: Any) -> str:
+    """An action text compared across corrections: spacing and case aside."""
+    return " ".join(str(action or "").split()).casefold()
 
 
 @dataclass
@@ -210,16 +216,22 @@ class Store:
             province=ctx.province, district=ctx.district, subject=doc.get("subject"),
             signer=doc.get("signer"), text_start=region[0], text_end=region[1],
             extraction_json=json.dumps(doc, ensure_ascii=False))).inserted_primary_key[0]
-        if key:   # earlier citations of this number now point here
-            pending = conn.execute(sa.select(citations.c.id, citations.c.cited_date).where(
-                citations.c.number_key == key, citations.c.target_document_id.is_(None),
-                citations.c.document_id != doc_id)).all()
-            ids = [r.id for r in pending
-                   if r.cited_date is None or issued is None or r.cited_date == issued]
-            if ids:
-                conn.execute(citations.update().where(citations.c.id.in_(ids))
-                             .values(target_document_id=doc_id))
+        self._link_pending_citations(conn, doc_id, key, issued)
         return doc_id
+
+    @staticmethod
+    def _link_pending_citations(conn, doc_id: int, key: str | None, issued: date | None) -> None:
+        """Earlier citations of this number (not yet resolved) now point at `doc_id`."""
+        if not key:
+            return
+        pending = conn.execute(sa.select(citations.c.id, citations.c.cited_date).where(
+            citations.c.number_key == key, citations.c.target_document_id.is_(None),
+            citations.c.document_id != doc_id)).all()
+        ids = [r.id for r in pending
+               if r.cited_date is None or issued is None or r.cited_date == issued]
+        if ids:
+            conn.execute(citations.update().where(citations.c.id.in_(ids))
+                         .values(target_document_id=doc_id))
 
     def _insert_citations(self, conn, doc_id: int, doc: dict, region_text: str,
                           file_docs: list[dict]) -> None:
@@ -274,6 +286,13 @@ class Store:
             recurrence=recurrence, optional=bool(task.get("optional")),
             implied_lead=bool(task.get("implied_lead")), doc_date=doc_date, status="open",
             next_due=next_due)).inserted_primary_key[0]
+        rows = self._task_agency_rows(conn, task_id, task, doc, ctx)
+        if rows:
+            conn.execute(task_agencies.insert(), rows)
+        return task_id
+
+    def _task_agency_rows(self, conn, task_id: int, task: dict, doc: dict,
+                          ctx: ag.Jurisdiction) -> list[dict]:
         rows, seen = [], set()
         for role in ("lead", "support"):
             for pos, name in enumerate(task.get(role) or []):
@@ -285,9 +304,15 @@ class Store:
                 seen.add((agency_id, role))
                 rows.append(dict(task_id=task_id, agency_id=agency_id, role=role,
                                  position=pos, written=name))
-        if rows:
-            conn.execute(task_agencies.insert(), rows)
-        return task_id
+        return rows
+
+    def _delete_tasks(self, conn, task_ids: list[int]) -> None:
+        """Remove tasks with every row that references them."""
+        if not task_ids:
+            return
+        for table in (reminder_letter_tasks, task_agencies, task_status, status_history):
+            conn.execute(table.delete().where(table.c.task_id.in_(task_ids)))
+        conn.execute(tasks.delete().where(tasks.c.id.in_(task_ids)))
 
     @staticmethod
     def _resolve_named(name: str, doc: dict, ctx: ag.Jurisdiction) -> ag.AgencyRef:
@@ -299,6 +324,140 @@ class Store:
             if name_key(issuer).startswith(key + " "):
                 return ag.resolve(issuer, ctx)
         return ag.resolve(name, ctx)
+
+    # ------------------------------------------------------------------ corrections
+    def update_document(self, document_id: int, record: dict, *,
+                        conn: sa.Connection | None = None) -> dict:
+        """Replace one document's metadata and tasks with a corrected record (a document
+        record of the ocop-docs.extraction/1 contract), in one transaction — or inside the
+        caller's transaction when `conn` is given (the caller commits).
+
+        A record task keeps the id, statuses and history of the stored task it matches:
+        the stored task its `"id"` names (a task of this document), else one with the same
+        action text (case and spacing aside), else — only when no record task carries an
+        `"id"` — the stored task at the same position. Other record tasks are added; stored
+        tasks left unmatched are removed with everything that references them (agencies,
+        statuses, history, reminder-letter links). `citations`, when the record has the key,
+        replace the document's citations. `documents.extraction_json` becomes the record
+        merged over the stored one (`files.extraction_json` keeps the extractor's output).
+
+        Returns {"updated", "added", "removed", "task_ids"} (task_ids in record order)."""
+        if conn is None:
+            with self.engine.begin() as own:
+                return self._update_document(own, document_id, record)
+        return self._update_document(conn, document_id, record)
+
+    def _update_document(self, conn, document_id: int, record: dict) -> dict:
+        doc = conn.execute(sa.select(documents).where(documents.c.id == document_id)).first()
+        if doc is None:
+            raise StoreError(f"không có văn bản số {document_id}")
+        new_tasks = [dict(t) for t in record.get("tasks") or []]
+        clean = {k: v for k, v in record.items() if k != "tasks"}
+        clean["tasks"] = [{k: v for k, v in t.items() if k != "id"} for t in new_tasks]
+        stored_record = json.loads(doc.extraction_json or "{}")
+        merged = {**stored_record, **clean}
+
+        # the issuing body's place: the record's, else what the store knew of the document
+        ctx = self._file_jurisdictions(conn, [merged])[0]
+        if not ctx.province and doc.province:
+            ctx = ag.Jurisdiction(doc.province, ctx.district or doc.district,
+                                  ctx.district_unit, ctx.commune, ctx.commune_unit)
+        issuer_id = None
+        if merged.get("issuer"):
+            issuer_id = self._agency_id(conn, ag.resolve(merged["issuer"], ctx),
+                                        merged["issuer"])
+        key = number_key(merged.get("number"))
+        issued = _date(merged.get("issued_date"))
+        conn.execute(documents.update().where(documents.c.id == document_id).values(
+            doc_type=merged.get("doc_type"), number=merged.get("number"), number_key=key,
+            issued_date=issued, place=merged.get("place"), issuer=merged.get("issuer"),
+            issuer_agency_id=issuer_id, province=ctx.province, district=ctx.district,
+            subject=merged.get("subject"), signer=merged.get("signer"),
+            extraction_json=json.dumps(merged, ensure_ascii=False)))
+
+        # citations of other documents that pointed here by the old number
+        if key != doc.number_key or issued != doc.issued_date:
+            for c in conn.execute(sa.select(citations.c.id, citations.c.number_key,
+                                            citations.c.cited_date).where(
+                    citations.c.target_document_id == document_id)).all():
+                if c.number_key == key and (c.cited_date is None or issued is None
+                                            or c.cited_date == issued):
+                    continue
+                conn.execute(citations.update().where(citations.c.id == c.id).values(
+                    target_document_id=self._find_document(conn, c.number_key, c.cited_date,
+                                                           exclude=document_id)))
+            self._link_pending_citations(conn, document_id, key, issued)
+        if "citations" in record:
+            conn.execute(citations.delete().where(citations.c.document_id == document_id))
+            text = conn.execute(sa.select(files.c.text).where(files.c.id == doc.file_id)
+                                ).scalar() or ""
+            siblings = [merged if r.id == document_id else json.loads(r.extraction_json or "{}")
+                        for r in conn.execute(sa.select(documents.c.id,
+                                                        documents.c.extraction_json)
+                                              .where(documents.c.file_id == doc.file_id)
+                                              .order_by(documents.c.ordinal))]
+            region = text[doc.text_start or 0:doc.text_end if doc.text_end else len(text)]
+            self._insert_citations(conn, document_id, merged, region, siblings)
+
+        # tasks: match, update the survivors, add the new ones, remove the rest
+        existing = conn.execute(sa.select(tasks).where(tasks.c.document_id == document_id)
+                                .order_by(tasks.c.ordinal, tasks.c.id)).all()
+        by_id = {r.id: r for r in existing}
+        match: dict[int, int] = {}                      # record position -> task id
+        for i, t in enumerate(new_tasks):
+            tid = t.get("id")
+            if isinstance(tid, int) and tid in by_id and tid not in match.values():
+                match[i] = tid
+        taken = set(match.values())
+        by_text: dict[str, list[int]] = {}
+        for r in existing:
+            if r.id not in taken:
+                by_text.setdefault(_action_key(r.action), []).append(r.id)
+        for i, t in enumerate(new_tasks):
+            if i in match:
+                continue
+            ids = [x for x in by_text.get(_action_key(t.get("action")), []) if x not in taken]
+            if ids:
+                match[i] = ids[0]
+                taken.add(ids[0])
+        if not any(t.get("id") is not None for t in new_tasks):
+            for i, _t in enumerate(new_tasks):
+                if i not in match and i < len(existing) and existing[i].id not in taken:
+                    match[i] = existing[i].id
+                    taken.add(existing[i].id)
+
+        task_ids, added = [], 0
+        for ordinal, (t, body) in enumerate(zip(new_tasks, clean["tasks"])):
+            tid = match.get(ordinal)
+            if tid is None:
+                task_ids.append(self._insert_task(conn, document_id, ordinal, body, merged, ctx))
+                added += 1
+                continue
+            task_ids.append(tid)
+            due = _date(body.get("due"))
+            recurrence = body.get("recurrence") or None
+            done = set(conn.execute(sa.select(task_status.c.period).where(
+                task_status.c.task_id == tid, task_status.c.status == "done")).scalars())
+            if rec.is_recurring(recurrence) and (issued or due):
+                status = "open"
+                next_due = rec.first_open_due(recurrence, issued or due, due, done)
+            else:
+                status = "done" if rec.ONE_OFF in done else "open"
+                next_due = due if status == "open" else None
+            conn.execute(tasks.update().where(tasks.c.id == tid).values(
+                ordinal=ordinal, action=body.get("action") or "", section=body.get("section"),
+                due=due, deadline_text=body.get("deadline_text"), recurrence=recurrence,
+                optional=bool(body.get("optional")),
+                implied_lead=bool(body.get("implied_lead")), doc_date=issued, status=status,
+                next_due=next_due))
+            conn.execute(task_agencies.delete().where(task_agencies.c.task_id == tid))
+            rows = self._task_agency_rows(conn, tid, body, merged, ctx)
+            if rows:
+                conn.execute(task_agencies.insert(), rows)
+        removed = [r.id for r in existing if r.id not in taken]
+        self._delete_tasks(conn, removed)
+        return {"updated": len(taken), "added": added, "removed": len(removed),
+                "task_ids": task_ids}
 
     # ------------------------------------------------------------------ statuses
     def set_status(self, task_id: int, status: str, *, period: str | None = None,

@@ -1,12 +1,15 @@
 """The reminders sent, kept in the task-graph database next to the tasks they chase.
 
-Kept apart from task_graph on purpose: two tables of our own on the store's engine (created on
-first use, `checkfirst`), linked to `tasks.id`. Until the store takes them over as a migration
-step, `reminders_for_task()` is what `ocop-docs task show` calls to list the reminders sent.
+The tables `reminder_letters` / `reminder_letter_tasks` belong to the store's schema
+(`task_graph.schema`, migration step 2), so a fresh database has them and `ocop-docs task show`
+lists the reminders of a task (`task_graph.queries.task_detail`). This module records letters,
+finds the earlier reminders a new letter must cite and sets the register number of a letter
+once the văn thư has issued it (`ocop-docs remind --set-number ID NUMBER`).
 """
 from __future__ import annotations
 
 import getpass
+import weakref
 from collections.abc import Iterable
 from datetime import date, datetime, timezone
 from typing import Any
@@ -14,36 +17,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from ocop_docs.letters.model import PreviousReminder, ReminderLetter
+from task_graph.schema import reminder_letter_tasks, reminder_letters
 
-metadata = sa.MetaData()
+__all__ = ["ensure_tables", "previous_reminders", "record_letter", "reminder_letter_tasks",
+           "reminder_letters", "reminders_for_task", "set_number"]
 
-reminder_letters = sa.Table(
-    "reminder_letters", metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("issuer", sa.String(400), nullable=False),
-    sa.Column("recipient", sa.String(400), nullable=False),     # "Kính gửi", as printed
-    sa.Column("recipient_key", sa.String(400), nullable=False),  # casefolded, for look-ups
-    sa.Column("kind", sa.String(10), nullable=False),            # overdue | upcoming
-    sa.Column("ordinal", sa.Integer, nullable=False),            # 1st, 2nd ... reminder
-    sa.Column("number", sa.String(100)),                         # filled in once registered
-    sa.Column("symbol", sa.String(100), nullable=False),         # "UBND-KT"
-    sa.Column("letter_date", sa.Date, nullable=False),
-    sa.Column("as_of", sa.Date, nullable=False),
-    sa.Column("reply_by", sa.Date),
-    sa.Column("file_path", sa.Text),
-    sa.Column("created_at", sa.DateTime, nullable=False),
-    sa.Column("created_by", sa.String(100)),
-    sa.Index("ix_reminder_letters_recipient", "recipient_key", "letter_date"),
-)
-
-reminder_letter_tasks = sa.Table(
-    "reminder_letter_tasks", metadata,
-    sa.Column("letter_id", sa.Integer, sa.ForeignKey("reminder_letters.id"), primary_key=True,
-              autoincrement=False),
-    sa.Column("task_id", sa.Integer, primary_key=True, autoincrement=False),   # tasks.id
-    sa.Column("days_overdue", sa.Integer),
-    sa.Index("ix_reminder_letter_tasks_task", "task_id"),
-)
+_migrated: "weakref.WeakSet[sa.Engine]" = weakref.WeakSet()
 
 
 def _key(name: str) -> str:
@@ -51,7 +30,13 @@ def _key(name: str) -> str:
 
 
 def ensure_tables(engine: sa.Engine) -> None:
-    metadata.create_all(engine, checkfirst=True)
+    """Bring `engine`'s database to the store's schema (a no-op for a store opened with
+    `task_graph.open_store`, which migrates on opening); once per engine."""
+    if engine in _migrated:
+        return
+    from task_graph.migrations import migrate
+    migrate(engine)
+    _migrated.add(engine)
 
 
 def previous_reminders(engine: sa.Engine, recipient: str, task_ids: Iterable[Any],
@@ -107,26 +92,23 @@ def record_letter(engine: sa.Engine, letter: ReminderLetter, file_path: str | No
 
 
 def set_number(engine: sa.Engine, letter_id: int, number: str) -> None:
-    """The register number the văn thư gave the letter when it was issued ("215")."""
+    """The register number the văn thư gave the letter when it was issued ("215"; a whole
+    "215/UBND-KT" keeps its number part, the symbol is the letter's own)."""
+    value = (number or "").split("/")[0].strip()
+    if not value:
+        raise ValueError("số công văn trống")
     ensure_tables(engine)
     with engine.begin() as conn:
         done = conn.execute(reminder_letters.update().where(reminder_letters.c.id == letter_id)
-                            .values(number=number.split("/")[0].strip()))
+                            .values(number=value))
         if done.rowcount == 0:
-            raise LookupError(f"không có công văn đôn đốc số {letter_id}")
+            raise LookupError(f"không có công văn đôn đốc mã {letter_id}")
 
 
 def reminders_for_task(engine: sa.Engine, task_id: int) -> list[dict[str, Any]]:
-    """The reminders sent for one task, oldest first (for `ocop-docs task show`)."""
+    """The reminders sent for one task, oldest first (`task_graph.queries.task_reminders`)."""
+    from task_graph.queries import task_reminders
+
     ensure_tables(engine)
-    query = (sa.select(reminder_letters, reminder_letter_tasks.c.days_overdue)
-             .join(reminder_letter_tasks,
-                   reminder_letter_tasks.c.letter_id == reminder_letters.c.id)
-             .where(reminder_letter_tasks.c.task_id == task_id)
-             .order_by(reminder_letters.c.letter_date, reminder_letters.c.id))
     with engine.connect() as conn:
-        return [{"letter_id": r.id, "ordinal": r.ordinal,
-                 "number": f"{r.number}/{r.symbol}" if r.number else None,
-                 "letter_date": r.letter_date.isoformat(), "issuer": r.issuer,
-                 "recipient": r.recipient, "kind": r.kind, "days_overdue": r.days_overdue,
-                 "file": r.file_path} for r in conn.execute(query)]
+        return task_reminders(conn, task_id)

@@ -1,10 +1,11 @@
 """The web application's own tables, on the store's engine (created on first use): accounts,
 uploads (the background extraction jobs) and the clerks' corrections, kept apart from the
-machine output in `files.extraction_json` / `documents.extraction_json`.
+machine output in `files.extraction_json`.
 
-`apply_correction()` is a thin adapter over the store: it writes a corrected document record
-into the store's documents/tasks rows (task ids and status history are kept). It uses the
-store's private insert helpers until task_graph offers `Store.update_document()`.
+`apply_correction()` is a thin adapter over the store: `Store.update_document()` writes the
+corrected record into the store's documents/tasks rows (task ids and status history kept,
+removed tasks deleted with their statuses and reminder links) in the same transaction as the
+`web_corrections` row.
 """
 from __future__ import annotations
 
@@ -164,103 +165,44 @@ def corrections_of_file(engine: sa.Engine, file_id: int) -> dict[int, dict]:
 
 
 def apply_correction(store, document_id: int, corrected: dict[str, Any], by: str) -> dict:
-    """Record the clerk's version of one document and write it into the store's rows.
+    """Record the clerk's version of one document and write it into the store
+    (`Store.update_document`), both in one transaction.
 
     `corrected` is a document record of the extraction contract whose tasks may carry
-    `"id"` (an existing task, updated in place) or none (a new task). Stored tasks that are
-    absent from `corrected` are removed with their statuses. Returns counts."""
-    from task_graph import agencies as ag
-    from task_graph import recurrence as rec
-    from task_graph.schema import (documents, status_history, task_agencies, task_status,
-                                   tasks)
-    from task_graph.store import _date
-    from task_graph.text import number_key
+    `"id"` (an existing task, updated in place: id, statuses and history kept) or none (a new
+    task, or the stored task with the same action text). Stored tasks that are absent from
+    `corrected` are removed with everything that references them. Returns counts."""
+    from task_graph.schema import documents, files
 
     ensure_tables(store.engine)
     with store.engine.begin() as conn:
-        doc = conn.execute(sa.select(documents).where(documents.c.id == document_id)).first()
+        doc = conn.execute(sa.select(documents.c.file_id, documents.c.ordinal,
+                                     documents.c.extraction_json)
+                           .where(documents.c.id == document_id)).first()
         if doc is None:
             raise LookupError(f"không có văn bản số {document_id}")
         previous = conn.execute(sa.select(web_corrections.c.corrected_json)
                                 .where(web_corrections.c.document_id == document_id)
                                 .order_by(web_corrections.c.id.desc())).scalar()
-        machine = json.loads(doc.extraction_json)
         # machine_json is always the extractor's record, even after several corrections
-        first = conn.execute(sa.select(web_corrections.c.machine_json)
-                             .where(web_corrections.c.document_id == document_id)
-                             .order_by(web_corrections.c.id)).scalar()
-        if first is not None:
-            machine = json.loads(first)
-        ctx = ag.parse_jurisdiction(corrected.get("issuer"), corrected.get("parent_issuer"),
-                                    corrected.get("place"))
-        if not ctx.province and doc.province:
-            ctx = ag.Jurisdiction(doc.province, doc.district or ctx.district,
-                                  ctx.district_unit, ctx.commune, ctx.commune_unit)
-        issuer_id = None
-        if corrected.get("issuer"):
-            issuer_id = store._agency_id(conn, ag.resolve(corrected["issuer"], ctx),
-                                         corrected["issuer"])
+        machine = conn.execute(sa.select(web_corrections.c.machine_json)
+                               .where(web_corrections.c.document_id == document_id)
+                               .order_by(web_corrections.c.id)).scalar()
+        if machine is None:
+            file_json = conn.execute(sa.select(files.c.extraction_json)
+                                     .where(files.c.id == doc.file_id)).scalar()
+            docs = (json.loads(file_json or "{}").get("documents") or [])
+            machine = json.dumps(docs[doc.ordinal] if doc.ordinal < len(docs)
+                                 else json.loads(doc.extraction_json), ensure_ascii=False)
+        result = store.update_document(document_id, corrected, conn=conn)
         record = {k: v for k, v in corrected.items() if k != "tasks"}
         record["tasks"] = [{k: v for k, v in t.items() if k != "id"}
                            for t in corrected.get("tasks") or []]
-        conn.execute(documents.update().where(documents.c.id == document_id).values(
-            doc_type=corrected.get("doc_type"), number=corrected.get("number"),
-            number_key=number_key(corrected.get("number")),
-            issued_date=_date(corrected.get("issued_date")), place=corrected.get("place"),
-            issuer=corrected.get("issuer"), issuer_agency_id=issuer_id,
-            subject=corrected.get("subject"), signer=corrected.get("signer")))
-        existing = {r.id: r for r in conn.execute(sa.select(tasks).where(
-            tasks.c.document_id == document_id))}
-        kept, added = set(), 0
-        doc_date = _date(corrected.get("issued_date"))
-        for ordinal, t in enumerate(corrected.get("tasks") or []):
-            tid = t.get("id")
-            if tid in existing:
-                kept.add(tid)
-                due = _date(t.get("due"))
-                done = set(conn.execute(sa.select(task_status.c.period).where(
-                    task_status.c.task_id == tid, task_status.c.status == "done")).scalars())
-                recurrence = t.get("recurrence") or None
-                if rec.is_recurring(recurrence):
-                    status = "open"
-                    next_due = rec.first_open_due(recurrence, doc_date or due, due, done)
-                else:
-                    status = "done" if rec.ONE_OFF in done else "open"
-                    next_due = due if status == "open" else None
-                conn.execute(tasks.update().where(tasks.c.id == tid).values(
-                    ordinal=ordinal, action=t.get("action") or "", due=due,
-                    deadline_text=t.get("deadline_text"), recurrence=recurrence,
-                    doc_date=doc_date, status=status, next_due=next_due,
-                    section=t.get("section")))
-                conn.execute(task_agencies.delete().where(task_agencies.c.task_id == tid))
-                rows, seen = [], set()
-                for role in ("lead", "support"):
-                    for pos, name in enumerate(t.get(role) or []):
-                        if not name or not name.strip():
-                            continue
-                        agency_id = store._agency_id(conn, ag.resolve(name, ctx), name)
-                        if (agency_id, role) in seen:
-                            continue
-                        seen.add((agency_id, role))
-                        rows.append(dict(task_id=tid, agency_id=agency_id, role=role,
-                                         position=pos, written=name))
-                if rows:
-                    conn.execute(task_agencies.insert(), rows)
-            else:
-                new_id = store._insert_task(conn, document_id, ordinal,
-                                            {k: v for k, v in t.items() if k != "id"},
-                                            corrected, ctx)
-                t["id"] = new_id
-                added += 1
-        removed = [tid for tid in existing if tid not in kept]
-        for tid in removed:
-            for table in (task_agencies, task_status, status_history):
-                conn.execute(table.delete().where(table.c.task_id == tid))
-            conn.execute(tasks.delete().where(tasks.c.id == tid))
+        for t, tid in zip(corrected.get("tasks") or [], result["task_ids"]):
+            t["id"] = tid
         conn.execute(web_corrections.insert().values(
-            document_id=document_id, file_id=doc.file_id,
-            machine_json=json.dumps(machine, ensure_ascii=False),
+            document_id=document_id, file_id=doc.file_id, machine_json=machine,
             corrected_json=json.dumps(record, ensure_ascii=False), corrected_by=by,
             corrected_at=utcnow()))
-        return {"updated": len(kept), "added": added, "removed": len(removed),
-                "first_correction": previous is None}
+        return {"updated": result["updated"], "added": result["added"],
+                "removed": result["removed"], "first_correction": previous is None}
