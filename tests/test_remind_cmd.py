@@ -122,3 +122,47 @@ def test_remind_from_store_records_letters_and_second_one_says_so(store_db, tmp_
     store = open_store(str(store_db))
     assert [s["ordinal"] for s in ledger.reminders_for_task(store.engine, task_ids[0])] == [1, 2]
     store.close()
+
+
+def test_set_number_command_and_task_show_list_the_reminders(store_db, tmp_path, capsys):
+    """The letter's id is printed when it is drafted; `remind --set-number ID NUMBER` files
+    its register number; `task show` lists the reminders; the second one cites the first by
+    its number."""
+    from ocop_docs.cli import main
+
+    out = tmp_path / "out"
+    common = ["Sở Công Thương tỉnh Hòa Bình", "--db", str(store_db), "--as-of", "2019-07-01",
+              "--issuer", "Ủy ban nhân dân tỉnh Hòa Bình", "--out", str(out)]
+    assert run(common + ["--date", "2019-07-01"]) == 0
+    line = capsys.readouterr().out.strip()
+    letter_id = line.rsplit("\tmã ", 1)[1]
+    assert letter_id.isdigit()
+
+    assert main(["remind", "--set-number", letter_id, "215/UBND-KT", "--db",
+                 str(store_db)]) == 0
+    assert "số 215" in capsys.readouterr().out
+    assert main(["remind", "--set-number", "999", "216", "--db", str(store_db)]) == 1
+    assert "không có công văn đôn đốc mã 999" in capsys.readouterr().err
+
+    from task_graph import open_store
+    from task_graph.schema import reminder_letter_tasks
+    store = open_store(str(store_db))
+    with store.connect() as conn:
+        task_id = conn.execute(reminder_letter_tasks.select()).first().task_id
+    store.close()
+    assert main(["task", "show", str(task_id), "--db", str(store_db)]) == 0
+    shown = capsys.readouterr().out
+    assert "Đã đôn đốc:" in shown
+    assert (f"lần 1: công văn số 215/UBND-KT ngày 01/07/2019 gửi Sở Công Thương"
+            in shown) and f"(mã {letter_id})" in shown
+
+    assert run(common + ["--date", "2019-07-20"]) == 0
+    second = capsys.readouterr().out.strip()
+    assert "(lần 2)" in second
+    assert "Công văn số 215/UBND-KT ngày 1/7/2019" in _docx_text(Path(second.split("\t")[0]))
+    assert main(["task", "show", str(task_id), "--db", str(store_db), "--format",
+                 "json"]) == 0
+    import json
+    reminders = json.loads(capsys.readouterr().out)["reminders"]
+    assert [(r["ordinal"], r["number"], r["letter_date"]) for r in reminders] == [
+        (1, "215/UBND-KT", "2019-07-01"), (2, None, "2019-07-20")]

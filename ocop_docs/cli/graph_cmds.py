@@ -364,6 +364,12 @@ def run_task_show(args) -> int:
               + (f" kỳ {h['period']}" if h["period"] else "")
               + (f", căn cứ {h['evidence']}" if h["evidence"] else "")
               + (f" — {h['note']}" if h["note"] else ""))
+    if t.get("reminders"):
+        print("  Đã đôn đốc:")
+    for r in t.get("reminders") or []:
+        number = f"công văn số {r['number']}" if r["number"] else "công văn chưa vào sổ"
+        print(f"  · lần {r['ordinal']}: {number} ngày {_vn_date(r['letter_date'])}"
+              f" gửi {r['recipient']} (mã {r['letter_id']})")
     return EXIT_OK
 
 

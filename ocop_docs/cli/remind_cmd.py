@@ -68,6 +68,10 @@ def register(sub) -> None:
                           "thay vì cơ sở dữ liệu; không ghi lại công văn")
     p.add_argument("--no-record", action="store_true",
                    help="không ghi công văn vào cơ sở dữ liệu (xem thử)")
+    p.add_argument("--set-number", nargs=2, metavar=("LETTER_ID", "NUMBER"),
+                   help="ghi số vào sổ của công văn đôn đốc đã soạn (mã LETTER_ID in ra khi "
+                        "soạn và trong `ocop-docs task show`), vd. --set-number 3 215; lần "
+                        "đôn đốc sau sẽ dẫn công văn này theo số đó")
     p.set_defaults(func=run)
 
 
@@ -80,7 +84,33 @@ def _signer(text: str | None) -> tuple[str | None, str | None]:
     return "", text.strip()     # a head signing in their own name: no authority prefix
 
 
+def run_set_number(args) -> int:
+    from ocop_docs.letters import ledger
+    from task_graph import open_store
+
+    letter_id, number = args.set_number
+    if not letter_id.isdigit():
+        print(f"ocop-docs: lỗi: mã công văn không hợp lệ: {letter_id!r}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.from_extraction:
+        print("ocop-docs: lỗi: --set-number ghi vào cơ sở dữ liệu, không dùng với "
+              "--from-extraction", file=sys.stderr)
+        return EXIT_USAGE
+    store = open_store(args.db)
+    try:
+        ledger.set_number(store.engine, int(letter_id), number)
+    except (LookupError, ValueError) as exc:
+        print(f"ocop-docs: lỗi: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    finally:
+        store.close()
+    print(f"công văn đôn đốc mã {letter_id}: số {number.split('/')[0].strip()}")
+    return EXIT_OK
+
+
 def run(args) -> int:
+    if args.set_number:
+        return run_set_number(args)
     from ocop_docs.letters import LetterSettings, LetterTemplateError, draft_letters
     from ocop_docs.letters.corpus import load_tasks
     from ocop_docs.letters.render import write_letter
@@ -114,11 +144,14 @@ def run(args) -> int:
             return EXIT_FAILURE if args.agency else EXIT_OK
         for letter in letters:
             path = write_letter(letter, args.out, args.format, args.template)
+            recorded = ""
             if store is not None and not args.no_record:
                 from ocop_docs.letters import ledger
-                ledger.record_letter(store.engine, letter, str(path))
+                letter_id = ledger.record_letter(store.engine, letter, str(path))
+                recorded = f"\tmã {letter_id}"
             note = f" (lần {letter.ordinal})" if letter.is_repeat else ""
-            print(f"{path}\t{letter.recipient_agency}\t{len(letter.tasks)} nhiệm vụ{note}")
+            print(f"{path}\t{letter.recipient_agency}\t{len(letter.tasks)} nhiệm vụ{note}"
+                  f"{recorded}")
         return EXIT_OK
     except LetterTemplateError as exc:
         print(f"ocop-docs: lỗi mẫu công văn: {exc}", file=sys.stderr)
