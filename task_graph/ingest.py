@@ -50,7 +50,8 @@ def collect_files(paths: Iterable[str | Path]) -> list[Path]:
 
 def default_extractor() -> Callable[[str, str], dict] | None:
     """The real extractor (ocop_docs.extract.pipeline.extract_text) as text -> dict, or None
-    when it is not installed yet."""
+    when it is not installed yet. Documents and tasks carry their `start`/`end` offsets into
+    the file's text (extra keys of the contract, as the web upload stores them)."""
     try:
         from ocop_docs.extract.pipeline import extract_text
     except ImportError:
@@ -62,6 +63,8 @@ def default_extractor() -> Callable[[str, str], dict] | None:
         for rec, doc in zip(extraction.documents, out["documents"]):
             doc["start"], doc["end"] = rec.start, rec.end      # spans for citation context
             doc.setdefault("parent_issuer", rec.parent_issuer)
+            for task, tj in zip(rec.tasks, doc["tasks"]):       # spans the review page marks
+                tj["start"], tj["end"] = task.start, task.end
         return out
     return run
 

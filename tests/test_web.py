@@ -314,6 +314,40 @@ def test_review_page_highlights_task_spans(site):
     assert "Chư Pưh" in text
 
 
+def test_review_page_highlights_a_file_ingested_from_the_command_line(tmp_path):
+    """`ocop-docs ingest` keeps the tasks' offsets, so its files are highlighted too."""
+    import sqlalchemy as sa
+    from ocop_docs.cli import main
+    from task_graph import open_store
+    from task_graph.ingest import default_extractor
+    from task_graph.schema import documents, files
+
+    if default_extractor() is None:
+        pytest.skip("ocop_docs.extract.pipeline is not available")
+    url = str(tmp_path / "cli.sqlite3")
+    assert main(["ingest", str(SEED), "--db", url]) == 0
+    store = open_store(url)
+    with store.connect() as conn:
+        doc_id = conn.execute(sa.select(documents.c.id).order_by(documents.c.id)).scalar()
+        stored = json.loads(conn.execute(sa.select(files.c.extraction_json)).scalar())
+    stored_tasks = stored["documents"][0]["tasks"]
+    assert stored_tasks and all(isinstance(t["start"], int) and t["end"] > t["start"]
+                                for t in stored_tasks)
+    app = create_app(url, storage=tmp_path / "storage", secret="c" * 40, store=store)
+    try:
+        db.add_user(store.engine, "xem", "viewer", PASSWORD)
+        client = login(app, "xem")
+        doc = client.get(f"/api/documents/{doc_id}").json()
+        page = client.get(f"/documents/{doc_id}").text
+        marked = set(map(int, re.findall(r'<mark id="span-task-(\d+)"', page)))
+        assert doc["tasks"] and len(marked) >= len(doc["tasks"]) - 2
+        first = re.search(rf'<mark id="span-task-{doc["tasks"][0]["id"]}"[^>]*>(.*?)</mark>',
+                          page, re.S)
+        assert first and "Các phòng ban" in first.group(1)
+    finally:
+        app.state.jobs.shutdown()
+
+
 def test_correction_is_stored_apart_and_reaches_dashboard_and_gold(site):
     clerk, doc_id = site["clerk"], site["doc_id"]
     engine = site["app"].state.store.engine
@@ -331,9 +365,26 @@ def test_correction_is_stored_apart_and_reaches_dashboard_and_gold(site):
     form.update({f"task-{n}-action": "Tổng hợp báo cáo kết quả thực hiện Kế hoạch gửi UBND "
                                       "huyện", f"task-{n}-lead": "Phòng Nông nghiệp và Phát "
                                       "triển nông thôn", f"task-{n}-due": "2020-12-15"})
+    # a reminder letter chased the task the clerk removes: its link goes with the task
+    from ocop_docs.letters import ledger
+    import sqlalchemy as sa
+    from datetime import date, datetime
+    removed = doc["tasks"][3]["id"]
+    with engine.begin() as conn:
+        letter_id = conn.execute(ledger.reminder_letters.insert().values(
+            issuer="Ủy ban nhân dân huyện Chư Pưh", recipient="Phòng Nông nghiệp",
+            recipient_key="phòng nông nghiệp", kind="overdue", ordinal=1, symbol="UBND-KT",
+            letter_date=date(2020, 7, 1), as_of=date(2020, 7, 1),
+            created_at=datetime(2020, 7, 1))).inserted_primary_key[0]
+        conn.execute(ledger.reminder_letter_tasks.insert(), [
+            {"letter_id": letter_id, "task_id": removed},
+            {"letter_id": letter_id, "task_id": target["id"]}])
     r = clerk.post(f"/documents/{doc_id}", data=form, follow_redirects=False)
     assert r.status_code == 303 and "saved=" in r.headers["location"]
     assert "Đã lưu bản hiệu đính" in clerk.get(r.headers["location"]).text
+    assert ledger.reminders_for_task(engine, removed) == []
+    assert [x["letter_id"] for x in ledger.reminders_for_task(engine, target["id"])] \
+        == [letter_id]
 
     after = clerk.get(f"/api/documents/{doc_id}").json()
     assert after["corrected"] is True
@@ -345,7 +396,6 @@ def test_correction_is_stored_apart_and_reaches_dashboard_and_gold(site):
     assert doc["tasks"][3]["id"] not in {t["id"] for t in after["tasks"]}
 
     # kept apart: machine record unchanged, correction recorded with who
-    import sqlalchemy as sa
     with engine.connect() as conn:
         row = conn.execute(sa.select(db.web_corrections)
                            .where(db.web_corrections.c.document_id == doc_id)).first()
