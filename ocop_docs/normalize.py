@@ -83,6 +83,25 @@ def _protected(line: str) -> bool:
     return line.startswith("\t") or line.startswith("|")
 
 
+def _pipe_count(line: str) -> int:
+    return line.count("|") if line.startswith("|") and line.endswith("|") else 0
+
+
+def _join_table_pages(lines: list[str]) -> list[str]:
+    """A `| a | b |` table broken by a page break (blank lines between its rows, as pages are
+    joined) is one table again: blank lines between two rows of the same width are dropped."""
+    out: list[str] = []
+    for line in lines:
+        if line and out and not out[-1] and _pipe_count(line) >= 3:
+            j = len(out) - 1
+            while j >= 0 and not out[j]:
+                j -= 1
+            if j >= 0 and _pipe_count(out[j]) == _pipe_count(line):
+                del out[j + 1:]
+        out.append(line)
+    return out
+
+
 def normalize_text(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n")
@@ -122,6 +141,7 @@ def normalize_text(text: str) -> str:
                     continue
         out.append(line)
 
+    out = _join_table_pages(out)
     text = "\n".join(out)
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.strip("\n") + "\n" if text.strip() else ""

@@ -101,3 +101,11 @@ def test_page_marks_between_paragraphs_are_dropped_and_the_sentence_rejoined():
             "thể tham gia Chương trình.\n- 4 -\n")
     assert normalize_text(text).strip() == (
         "- Phối hợp với UBND các huyện hướng dẫn các chủ thể tham gia Chương trình.")
+
+
+def test_table_rows_split_by_a_page_break_are_one_table():
+    text = ("| TT | Nội dung | Cơ quan chủ trì |\n| 1 | Xây dựng kế hoạch | Sở Công Thương |\n\n"
+            "\f| 2 | Rà soát sản phẩm | Sở Y tế |\n\nNơi nhận:\n\n| a | b |\n")
+    assert normalize_text(text).splitlines() == [
+        "| TT | Nội dung | Cơ quan chủ trì |", "| 1 | Xây dựng kế hoạch | Sở Công Thương |",
+        "| 2 | Rà soát sản phẩm | Sở Y tế |", "", "Nơi nhận:", "", "| a | b |"]

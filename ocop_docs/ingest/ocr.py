@@ -7,6 +7,7 @@ Pages are OCRed in parallel, one process per core, each tesseract single-threade
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -108,35 +109,60 @@ def check_tesseract() -> None:
         raise RuntimeError("OCR needs tesseract's Vietnamese data (Debian: tesseract-ocr-vie)")
 
 
-def ocr_binary(binary: np.ndarray) -> tuple[str, float | None]:
-    """OCR a preprocessed image: text with lines and paragraphs, and mean word confidence."""
+# a document number or code: "490/QĐ-TTg", "01/QĐ-BCĐTW", "5077/KH-SNN"
+_CODE = re.compile(r"\b\d+\s?/\s?[A-ZĐÐ][\wĐÐ.-]*")
+
+
+def fix_confusions(text: str) -> str:
+    """OCR confusions that no Vietnamese text has. The Icelandic eth "Ð" is tesseract's reading
+    of "Đ", or, inside a document code, of the hyphen after a "Đ" ("490/QĐÐTTg" for
+    "490/QĐ-TTg", "01/QĐÐ-BCĐTW" for "01/QĐ-BCĐTW")."""
+    def code(m: re.Match) -> str:
+        token = re.sub(r"(?<=Đ)Ð(?=-)", "", m.group())
+        token = re.sub(r"(?<=Đ)Ð", "-", token)
+        return token.replace(" ", "")
+
+    text = _CODE.sub(code, text)
+    return text.replace("Ð", "Đ").replace("ð", "đ")
+
+
+def ocr_data(image: np.ndarray, psm: int = 3) -> dict:
+    """tesseract's word boxes (image_to_data) for a black-on-white image, single-threaded."""
     import pytesseract
 
     os.environ["OMP_THREAD_LIMIT"] = "1"
-    data = pytesseract.image_to_data(Image.fromarray(binary), lang=OCR_LANG, config="--psm 3",
+    return pytesseract.image_to_data(Image.fromarray(image), lang=OCR_LANG, config=f"--psm {psm}",
                                      output_type=pytesseract.Output.DICT)
-    lines: list[str] = []
-    confs: list[float] = []
-    current: list[str] = []
-    last_line = last_par = None
-    for i, word in enumerate(data["text"]):
-        word = (word or "").strip()
-        conf = float(data["conf"][i])
-        if not word or conf < 0:
-            continue
-        par = (data["block_num"][i], data["par_num"][i])
-        line = par + (data["line_num"][i],)
-        if line != last_line and current:
-            lines.append(" ".join(current))
-            current = []
-            if par != last_par:
-                lines.append("")
-        current.append(word)
-        confs.append(conf)
-        last_line, last_par = line, par
-    if current:
-        lines.append(" ".join(current))
-    text = "\n".join(lines).strip()
+
+
+def ocr_binary(binary: np.ndarray) -> tuple[str, float | None]:
+    """OCR a preprocessed page: text with paragraphs rebuilt, ruled tables as `| a | b |` rows in
+    their place, and the mean word confidence.
+
+    Tables are found on the page first (tables.find_tables); the rest of the page is read with
+    the table areas blanked, so nothing is read twice, and each table's rows are placed before
+    the first paragraph below the table's top."""
+    from .layout import Paragraph, build_lines, page_text, paragraphs
+    from .tables import find_tables, ocr_cells, table_lines
+
+    tables = find_tables(binary)
+    body = binary
+    if tables:
+        body = binary.copy()
+        for table in tables:
+            x0, y0, x1, y1 = table.box
+            body[max(y0 - 6, 0):y1 + 6, max(x0 - 6, 0):x1 + 6] = 255
+    lines, confs = build_lines(ocr_data(body, 3))
+    parts = paragraphs(lines)
+    if tables:
+        ocr_cells(binary, tables, ocr_data)
+        for table in tables:
+            rows = table_lines(table)
+            if not rows:
+                continue
+            at = next((k for k, p in enumerate(parts) if p.top > table.box[1]), len(parts))
+            parts.insert(at, Paragraph(table.box[1], rows))
+    text = fix_confusions(page_text(parts))
     return text, (round(sum(confs) / len(confs), 1) if confs else None)
 
 
