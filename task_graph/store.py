@@ -447,8 +447,9 @@ class Store:
             conn.execute(tasks.update().where(tasks.c.id == tid).values(
                 ordinal=ordinal, action=body.get("action") or "", section=body.get("section"),
                 due=due, deadline_text=body.get("deadline_text"), recurrence=recurrence,
-                optional=bool(body.get("optional")),
-                implied_lead=bool(body.get("implied_lead")), doc_date=issued, status=status,
+                optional=bool(body.get("optional", by_id[tid].optional)),
+                implied_lead=bool(body.get("implied_lead", by_id[tid].implied_lead)),
+                doc_date=issued, status=status,
                 next_due=next_due))
             conn.execute(task_agencies.delete().where(task_agencies.c.task_id == tid))
             rows = self._task_agency_rows(conn, tid, body, merged, ctx)

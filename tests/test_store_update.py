@@ -83,7 +83,8 @@ def test_ids_keep_tasks_removed_task_leaves_nothing_new_task_added(store):
 
     rec = plan_record(store)
     gold = rec["tasks"]
-    rec["tasks"] = [dict(gold[0], id=t0, due="2020-06-30", lead=["Sở Tài chính"]),
+    first = {k: v for k, v in gold[0].items() if k != "optional"}   # as the review form sends
+    rec["tasks"] = [dict(first, id=t0, due="2020-06-30", lead=["Sở Tài chính"]),
                     dict(gold[2], id=t2),
                     {"action": "Báo cáo kết quả thực hiện về UBND tỉnh", "lead":
                      ["Sở Nông nghiệp và Phát triển nông thôn"], "support": [],
@@ -102,6 +103,8 @@ def test_ids_keep_tasks_removed_task_leaves_nothing_new_task_added(store):
     assert detail["due"] == "2020-06-30" and detail["status"] == "done"
     assert [h["note"] for h in detail["history"]] == ["xong"]
     assert [a["name"] for a in detail["lead"]] == ["Sở Tài chính tỉnh Đồng Nai"]
+    # flags the record does not carry stay as they were
+    assert detail["optional"] is before[0].optional is True
     # the removed task: no row anywhere still names it; the letter stays for the task it
     # still chases
     assert all(n == 0 for n in rows_referencing(store, t1).values())
