@@ -223,11 +223,16 @@ def render_text(text: str, seed: int = 0, stamp: bool = True, max_pages: int | N
 
     new_page()
     items: list = []
-    for item in split_tables(text):
+    run: list[str] = []                  # text lines laid out together (bold spans lines)
+    for item in split_tables(text) + [[]]:
         if isinstance(item, list):
-            items.append(item)
+            if run:
+                items.extend(layout("\n".join(run)))
+                run = []
+            if item:
+                items.append(item)
         else:
-            items.extend(layout(item))
+            run.append(item)
     for item in items:
         if isinstance(item, list):
             if not draw_table(item):

@@ -197,3 +197,16 @@ def test_ocr_wrapped_paragraph_and_bullets_are_three_lines(rendered_pages):
     assert lines[0].startswith("Trên cơ sở") and lines[0].endswith("như sau:")
     assert lines[1].startswith("- Giao trách nhiệm") and lines[1].endswith("thực hiện;")
     assert lines[2].startswith("- Giao Phòng Tài chính")
+
+
+def test_quarter_numerals_read_as_digits():
+    assert fix_confusions("Quý 11/2019; Quý 111/2018, quý 1V/2019") == "Quý II/2019; Quý III/2018, quý IV/2019"
+    assert fix_confusions("Quý 1/2019 và Quý 3/2020") == "Quý 1/2019 và Quý 3/2020"
+
+
+def test_row_markers_of_the_first_column():
+    from ocop_docs.ingest.tables import _row_marker
+
+    assert [_row_marker(c) for c in ("]", "H", "IH", "VỊ", "|")] == ["I", "II", "III", "VI", "I"]
+    assert [_row_marker(c) for c in ("1", "12", "IV", "VIII", "R)", "", "Sở")] == \
+        ["1", "12", "IV", "VIII", "R)", "", "Sở"]

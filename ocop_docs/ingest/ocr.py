@@ -114,7 +114,7 @@ _CODE = re.compile(r"\b\d+\s?/\s?[A-ZĐÐ][\wĐÐ.-]*")
 
 
 def fix_confusions(text: str) -> str:
-    """OCR confusions that no Vietnamese text has. The Icelandic eth "Ð" is tesseract's reading
+    """OCR confusions that no Vietnamese text has. A quarter "Quý 11/2019" is "Quý II/2019". The Icelandic eth "Ð" is tesseract's reading
     of "Đ", or, inside a document code, of the hyphen after a "Đ" ("490/QĐÐTTg" for
     "490/QĐ-TTg", "01/QĐÐ-BCĐTW" for "01/QĐ-BCĐTW")."""
     def code(m: re.Match) -> str:
@@ -123,7 +123,16 @@ def fix_confusions(text: str) -> str:
         return token.replace(" ", "")
 
     text = _CODE.sub(code, text)
+    text = _quarter_re().sub(lambda m: m.group(1) + re.sub(r"[1l|]", "I", m.group(2)), text)
     return text.replace("Ð", "Đ").replace("ð", "đ")
+
+
+def _quarter_re() -> re.Pattern:
+    from ocop_docs.resources import load_yaml
+
+    word = load_yaml("ocr_layout.yaml")["quarter_word"]
+    # "Quý 11/2019" → "Quý II/2019"; a lone "1" stays (an Arabic quarter number is valid)
+    return re.compile(rf"(?i)\b({word}\s+)([1Il|]{{2,3}}|[1Il|]V)(?=\s*/|\s|[.,;)]|$)")
 
 
 def ocr_data(image: np.ndarray, psm: int = 3) -> dict:

@@ -8,6 +8,7 @@ writes each row as `| cell | cell | ... |`, the layout the outline parser reads.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import cv2
@@ -223,6 +224,22 @@ def _read_stack(batch: list[tuple[Cell, np.ndarray]], ocr_data) -> None:
         cell.text = text
 
 
+_ROMAN = re.compile(r"(?:X{0,3})(?:IX|IV|V?I{0,3})")
+
+
+def _row_marker(cell: str) -> str:
+    """The first column of an appendix numbers its rows (1, 2, ... and I, II, ...); tesseract
+    reads a lone serif "I" as "]" or "|", "II" as "H", "Ị" for "I". Fixed only when the result
+    is a Roman numeral."""
+    if not cell or len(cell) > 5 or cell.isdigit() or _ROMAN.fullmatch(cell):
+        return cell
+    fixed = cell.replace("H", "II").replace("Ị", "I")
+    fixed = re.sub(r"[\]\[|l!]", "I", fixed)
+    if re.search(r"[IVX]", cell.replace("H", "I")) or len(fixed) <= 2:
+        fixed = fixed.replace("1", "I")
+    return fixed if fixed and _ROMAN.fullmatch(fixed) else cell
+
+
 def table_lines(table: Table) -> list[str]:
     """One `| a | b |` line per grid row. A cell spanning rows is written in its first row and
     left empty in the rows below (the continuation rows of the text layout); a cell spanning
@@ -230,6 +247,8 @@ def table_lines(table: Table) -> list[str]:
     grid = [["" for _ in range(table.cols)] for _ in range(table.rows)]
     for cell in table.cells:
         grid[cell.row][cell.col] = cell.text.replace("|", "/")
+    for row in grid:
+        row[0] = _row_marker(row[0])
     lines = []
     for row in grid:
         if any(row):
