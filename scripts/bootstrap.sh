@@ -30,12 +30,20 @@ python="${PYTHON:-python3}"
 if [ ! -x .venv/bin/python ]; then
   "$python" -m venv .venv
 fi
-# Reinstall only when the project's dependency list changed since the last install.
+# Reinstall only when the project's dependency list changed since the last install; an
+# install for the tests also serves the main job.
 stamp=.venv/.ocop-docs-installed
-want="$(sha256sum pyproject.toml | cut -d' ' -f1)-$profile"
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  .venv/bin/python -m pip install -q --upgrade pip >/dev/null
+hash="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+installed="$(cat "$stamp" 2>/dev/null || true)"
+if [ "$installed" != "$hash-test" ] && [ "$installed" != "$hash-$profile" ]; then
+  log=.venv/pip-install.log
   if [ "$profile" = test ]; then extra="[dev]"; else extra=""; fi
-  .venv/bin/python -m pip install -q -e ".$extra"
-  echo "$want" > "$stamp"
+  echo "bootstrap: installing Python packages into .venv (log: $log)" >&2
+  if ! { .venv/bin/python -m pip install -q --upgrade pip &&
+         .venv/bin/python -m pip install -q -e ".$extra"; } > "$log" 2>&1; then
+    tail -n 40 "$log" >&2
+    echo "bootstrap: pip install failed (see $log)" >&2
+    exit 1
+  fi
+  echo "$hash-$profile" > "$stamp"
 fi
