@@ -105,7 +105,12 @@ def _lex() -> _Lexicon:
             body = re.escape(form)
         alts.append(rf"(?P<a{len(exps)}>(?<![\w]){body}(?![\w]))")
         exps.append(exp)
-    abbr_re = re.compile("|".join(alts))
+    # every form begins with a capital: try the alternatives only at a capital that starts a
+    # word (a single scan instead of one attempt per alternative at every character)
+    lower = [r["form"] for r in rows if not r["form"][:1].isupper()]
+    if lower:
+        raise ValueError(f"abbreviations.tsv: forms must begin with a capital: {lower}")
+    abbr_re = re.compile(r"(?<![\w])(?=[^\W\d_a-zà-ỹđ])(?:" + "|".join(alts) + ")")
 
     titles = {}
     for r in load_tsv("leader_titles.tsv"):

@@ -67,7 +67,8 @@ class Assignment:
 
 
 
-_AGENCY_WINDOW = 600   # characters of text in which an agency list must lie
+_AGENCY_WINDOW = 400   # characters of text in which an agency list must lie
+
 
 def agencies_at(text: str) -> tuple[list[str], int]:
     """Agencies named at the start of text, and where they end."""
@@ -77,10 +78,21 @@ def agencies_at(text: str) -> tuple[list[str], int]:
     window = text[lead_space:lead_space + _AGENCY_WINDOW]
     if len(text) - lead_space > _AGENCY_WINDOW and " " in window:
         window = window[:window.rindex(" ")]  # an agency list never runs this long
+    names, end = _agency_sequence(window)
+    return (list(names), lead_space + end) if names else ([], 0)
+
+
+def clear_text_caches() -> None:
+    _agency_sequence.cache_clear()
+
+
+@lru_cache(maxsize=4096)
+def _agency_sequence(window: str) -> tuple[tuple[str, ...], int]:
+    """parse_agency_sequence, remembered: an item is read several times (heading, assignment,
+    support phrases), so the same windows recur."""
     names, end = agencies.parse_agency_sequence(window)
     # a bare type word ("Sở", "Ban" of "giao ban") names no agency
-    names = [n for n in names if len(n.split()) > 1]
-    return (names, lead_space + end) if names else ([], 0)
+    return tuple(n for n in names if len(n.split()) > 1), end
 
 
 def supports_in(text: str) -> list[str]:

@@ -120,6 +120,14 @@ def extract_text(text: str, source: str) -> Extraction:
     return result
 
 
+def clear_caches() -> None:
+    """Forget text remembered while extracting (agency phrases, part-of-speech tags), as for a
+    fresh process; the data files stay loaded. Benchmarks call it between runs."""
+    from ocop_docs.extract import assignments, tasks
+    assignments.clear_text_caches()
+    tasks.clear_text_caches()
+
+
 def extract_ingested(ingested: IngestedText) -> Extraction:
     result = extract_text(ingested.text, ingested.path.name)
     result.pages = [{"page": p.number, "method": p.method,

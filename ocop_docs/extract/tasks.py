@@ -263,6 +263,10 @@ def _details_only(block: Block) -> bool:
                for c in children)
 
 
+def clear_text_caches() -> None:
+    _is_noun_phrase_item.cache_clear()
+
+
 @lru_cache(maxsize=2048)
 def _is_noun_phrase_item(text: str) -> bool:
     words = text.split()
