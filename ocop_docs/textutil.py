@@ -8,7 +8,7 @@ from functools import lru_cache
 
 @lru_cache(maxsize=4096)
 def _fold_char(c: str) -> str:
-    if c in "đĐ":
+    if c in "đĐðÐ":       # Ð (U+00D0) is OCR's and old fonts' Đ
         return "d"
     base = unicodedata.normalize("NFD", c)[0].lower()
     return base if len(base) == 1 else c
@@ -16,7 +16,7 @@ def _fold_char(c: str) -> str:
 
 def fold(text: str) -> str:
     """Lower-case and strip tone marks and diacritics, keeping the length (offsets stay valid):
-    "Chủ trì" → "chu tri", "Đồng Nai" → "dong nai"."""
+    "Chủ trì" → "chu tri", "Đồng Nai" → "dong nai", OCR's "QÐ" → "qd"."""
     return "".join(_fold_char(c) for c in text)
 
 

@@ -20,6 +20,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ocop_docs.textutil import fold
 from ocop_docs.resources import load_tsv, load_yaml
 
 __all__ = [
@@ -29,13 +30,6 @@ __all__ = [
 
 
 # ---------------------------------------------------------------- text helpers
-
-def fold(text: str) -> str:
-    """Lower-case, strip tone marks, fold đ/Đ/Ð to d."""
-    text = unicodedata.normalize("NFD", text.lower())
-    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
-    return text.replace("đ", "d").replace("ð", "d")
-
 
 _OLD_TONES = {"uỷ": "ủy", "Uỷ": "Ủy", "UỶ": "ỦY", "thuỷ": "thủy", "Thuỷ": "Thủy", "hoá": "hóa",
               "Hoá": "Hóa", "hoà": "hòa", "Hoà": "Hòa", "toà": "tòa", "Toà": "Tòa"}
@@ -564,7 +558,6 @@ def _agency_names(text: str, toks: list[_Tok], ag: _Agency) -> list[str]:
 
 def _expand_member_list(head: str, body: str) -> list[str]:
     """"Các Sở" + "Công Thương, Y tế" -> Sở Công Thương, Sở Y tế; "UBND các xã" + "A, B" -> ..."""
-    lex = _lex()
     head = head.strip()
     m = re.match(r"(?i)^(.*?)\b(các|những)\s+(.+)$", head)
     if m:
@@ -657,6 +650,24 @@ def _apply_gazetteer(text: str) -> str:
 _PAREN_RE = re.compile(r"\s*\([^()]*\)")
 
 
+def agency_of_title(text: str) -> str:
+    """The agency a leader's title stands for (models/leader_titles.tsv); other text unchanged:
+    "Giám đốc Sở Y tế" -> Sở Y tế; "Trưởng phòng Kinh tế" -> Phòng Kinh tế;
+    "Chánh Văn phòng UBND tỉnh" -> Văn phòng UBND tỉnh."""
+    toks = _tokenize(text)
+    if not toks:
+        return text
+    for words, imp in _lex().titles.get(toks[0].l, ()):
+        imp = imp.rstrip("\t")
+        n = len(words)
+        if n < len(toks) and all(toks[m].l == words[m] for m in range(n)):
+            rest = text[toks[n].s:]
+            if imp and not rest.lower().startswith(imp.lower() + " "):
+                rest = imp + " " + rest
+            return rest
+    return text
+
+
 def canonical_name(surface: str) -> str:
     """A full, readable agency name (see module doc)."""
     text = _normalize(surface)
@@ -675,21 +686,7 @@ def canonical_name(surface: str) -> str:
     letters = [c for c in text if c.isalpha()]
     if letters and sum(c.isupper() for c in letters) / len(letters) > 0.6 and len(text.split()) > 2:
         text = _recase_all_caps(text)
-    # leader title -> agency
-    lex = _lex()
-    toks = _tokenize(text)
-    if toks:
-        for words, imp in lex.titles.get(toks[0].l, ()):
-            imp = imp.rstrip("\t")
-            n = len(words)
-            if n < len(toks) and all(toks[m].l == words[m] for m in range(n)):
-                rest = text[toks[n].s:]
-                # "Giám đốc Sở Y tế" -> Sở Y tế; "Trưởng phòng Kinh tế" -> Phòng Kinh tế;
-                # "Chánh Văn phòng UBND tỉnh" -> Văn phòng Ủy ban nhân dân tỉnh
-                if imp and not rest.lower().startswith(imp.lower() + " "):
-                    rest = imp + " " + rest
-                text = rest
-                break
+    text = agency_of_title(text)
     text = text.replace("–", "-").replace("—", "-")
     text = re.sub(r"(?<=[^\W\d])\s*-\s*(?=[^\W\d])", " - ", text)
     text = re.sub(r"\s+([,;])", r"\1", text)

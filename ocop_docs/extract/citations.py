@@ -9,28 +9,22 @@ in models/doc_types.tsv and models/citation_rules.yaml.
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
 from ocop_docs.extract import agencies
 from ocop_docs.extract.dates import find_dates
 from ocop_docs.model import DOC_TYPES, Citation
+from ocop_docs.textutil import fold
 from ocop_docs.resources import load_tsv, load_yaml
 
 __all__ = ["find_citations", "number_key"]
-
-
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFD", text.lower())
-    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
-    return text.replace("đ", "d").replace("ð", "d")
 
 
 def number_key(number: str | None) -> str | None:
     """Letters and digits only, Đ folded, a year after the serial dropped (as score.py)."""
     if not number:
         return None
-    text = re.sub(r"^(\s*\d+)\s*/\s*(19|20)\d\d\s*/", r"\1/", _fold(number))
+    text = re.sub(r"^(\s*\d+)\s*/\s*(19|20)\d\d\s*/", r"\1/", fold(number))
     key = re.sub(r"[^a-z0-9]", "", text)
     return key or None
 
