@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from ocop_docs.extract.agencies import agency_of_title
 from task_graph.text import data, expand_abbreviations, fold, name_key
 
 UNIT_DISPLAY = {"tinh": "tỉnh", "huyen": "huyện", "thi xa": "thị xã", "quan": "quận",
@@ -148,15 +149,6 @@ def group_rule(folded: str) -> dict | None:
     return best
 
 
-def _strip_title(name: str) -> str:
-    folded = fold(name)
-    for title in sorted(data().get("leader_titles") or [], key=len, reverse=True):
-        if _prefix_match(folded, title) and len(folded) > len(title):
-            n = len(title.split())
-            return " ".join(name.split()[n:])
-    return name
-
-
 # ----------------------------------------------------------------------------- resolution
 
 _DOUBLED_LEVEL = re.compile(r"\s+(huyện|tỉnh|xã)\s+cấp\s+\1$", re.IGNORECASE)
@@ -164,7 +156,7 @@ _DOUBLED_LEVEL = re.compile(r"\s+(huyện|tỉnh|xã)\s+cấp\s+\1$", re.IGNOREC
 
 def resolve(name: str, ctx: Jurisdiction) -> AgencyRef:
     """The identity of agency `name` as written in a document issued in `ctx`."""
-    expanded = _strip_title(" ".join(expand_abbreviations(name).split()))
+    expanded = agency_of_title(" ".join(expand_abbreviations(name).split()))
     expanded = _DOUBLED_LEVEL.sub(r" \1", expanded)          # "... huyện cấp huyện"
     folded = fold(expanded)
     rule = group_rule(folded)
@@ -229,6 +221,6 @@ def resolve(name: str, ctx: Jurisdiction) -> AgencyRef:
 
 def query_keys(text: str) -> tuple[str, str]:
     """Keys to look an agency up by what a user typed: (full name key, base key)."""
-    expanded = _strip_title(" ".join(expand_abbreviations(text).split()))
+    expanded = agency_of_title(" ".join(expand_abbreviations(text).split()))
     base, _unit, _level, _where = split_unit(expanded)
     return name_key(expanded), name_key(base) or name_key(expanded)
