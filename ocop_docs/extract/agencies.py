@@ -425,6 +425,11 @@ def _name_body(toks: list[_Tok], j: int, agency: _Agency, kind: str) -> int:
                 j += 1
                 continue
             break
+        n = _match(lex.admin, toks, j)
+        if n > 1:
+            # a unit of several words ("Trung ương", "cấp tỉnh") qualifies the name whole
+            j += n
+            continue
         if tok.cap:
             # a capitalised word continues the name ("Chương trình" is a noun, not "trình")
             j += _match(lex.collocations, toks, j) or 1
@@ -785,8 +790,14 @@ def parse_agency_sequence(text: str) -> tuple[list[str], int]:
 
 
 def split_agency_list(phrase: str) -> list[str]:
-    """A phrase naming one or more agencies -> one canonical name each."""
-    names, _ = parse_agency_sequence(phrase)
+    """A phrase naming one or more agencies (a field value, a table cell) -> one canonical name
+    each. Parts separated by ";" or line breaks are read one by one, so one part that is not an
+    agency does not hide the others ("Bộ Quốc phòng; Bộ Tài chính")."""
+    names: list[str] = []
+    parts = [phrase] if ":" in phrase else re.split(r"\s*(?:;|\n)\s*", phrase)
+    for part in parts:
+        found, _ = parse_agency_sequence(part.strip(" .-–+•"))
+        names.extend(n for n in found if n not in names)
     return names
 
 

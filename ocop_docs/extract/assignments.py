@@ -13,6 +13,7 @@ from underthesea import sent_tokenize
 
 from ocop_docs.extract import agencies
 from ocop_docs.resources import load_yaml
+from ocop_docs.structure.outline import PART_KINDS
 from ocop_docs.textutil import CueSet, cue_pattern, fold, squash
 
 _GENERIC_ACTION = re.compile(
@@ -218,16 +219,53 @@ def sentence_starts(text: str) -> list[int]:
 
 
 def field_line(text: str) -> tuple[str, str] | None:
-    """("lead"|"performers"|"support"|"deadline"|"content"|"products", value) for a field line."""
+    """("lead"|"performers"|"support"|"deadline"|"content"|"products", value) for a field line
+    ("Cơ quan chủ trì: Sở Y tế") or a bare field label ("a) Cơ quan chủ trì", value "")."""
     cues = cue_sets()
     colon = text.find(":")
-    if colon < 0 or colon > 45:
+    if colon < 0:
+        label, value = text.strip().rstrip(".;").strip(), ""
+        if len(label) > 45:
+            return None
+    elif colon > 45:
         return None
-    label = text[:colon].strip()
+    else:
+        label, value = text[:colon].strip(), text[colon + 1:].strip()
     for kind, pattern in cues.fields.items():
-        m = pattern.fullmatch(label)
-        if m:
-            return kind, text[colon + 1:].strip()
+        if pattern.fullmatch(label) and (colon >= 0 or kind in _LABEL_ONLY_FIELDS):
+            return kind, value
+    return None
+
+
+def _starts_with_agency_field(text: str) -> bool:
+    fields = cue_sets().fields
+    return any(fields[kind].match(text) for kind in ("lead", "performers", "support"))
+
+
+# fields that may stand as a bare label over a list ("a) Cơ quan chủ trì" + "- Bộ Quốc phòng.");
+# a bare "Nội dung" or "Nhiệm vụ" heading is a section title, not a field
+_LABEL_ONLY_FIELDS = ("lead", "performers", "support", "deadline")
+
+
+def block_fields(block) -> list[tuple[str, str]] | None:
+    """The field lines an outline block holds: a field line ("Thời gian thực hiện: Quý II/2026"),
+    a field label with its values listed under it ("a) Cơ quan chủ trì" + "- Bộ Quốc phòng."), or
+    a short heading whose children are all field blocks ("2. Cơ quan chủ trì, phối hợp")."""
+    if block.kind in PART_KINDS:
+        return None      # "IV. TIẾN ĐỘ THỰC HIỆN" is a part of the body, not a field
+    found = field_line(block.text)
+    items = [c for c in block.children if c.kind not in ("table", "row")]
+    if found is not None:
+        kind, value = found
+        if not value:
+            if not items or (kind == "deadline" and len(items) > 1):
+                return None
+            value = "; ".join(squash(c.full_text()).rstrip(".;") for c in items)
+        return [(kind, value)]
+    if items and len(block.text.split()) <= 8 and _starts_with_agency_field(block.text):
+        parts = [block_fields(c) for c in items]
+        if all(parts):
+            return [f for part in parts for f in part]
     return None
 
 

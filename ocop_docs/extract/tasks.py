@@ -22,12 +22,12 @@ from underthesea import pos_tag
 
 from ocop_docs.extract import agencies
 from ocop_docs.extract.assignments import (
-    Assignment, cue_sets, dedupe, field_line, heading_agencies, is_bare_assignment,
+    Assignment, block_fields, cue_sets, dedupe, heading_agencies, is_bare_assignment,
     later_assignments, parse_assignment, performers, same_agencies,
 )
 from ocop_docs.extract.deadlines import find_deadline, find_recurrence, normalize_deadline
 from ocop_docs.model import Deadline, Task
-from ocop_docs.structure.outline import Block, parse_outline
+from ocop_docs.structure.outline import PART_KINDS, Block, parse_outline
 from ocop_docs.textutil import squash
 
 
@@ -87,9 +87,8 @@ class TaskExtractor:
             if block.kind in ("table", "row"):
                 rest_blocks.append(block)
                 continue
-            fld = field_line(block.text)
-            if fld is not None:
-                kind, value = fld
+            found = block_fields(block)
+            for kind, value in found or ():
                 if kind == "lead":
                     explicit_lead = agencies.split_agency_list(value)
                 elif kind == "performers":
@@ -100,8 +99,9 @@ class TaskExtractor:
                     local.support = dedupe(local.support + agencies.split_agency_list(value))
                 elif kind == "deadline":
                     local.deadline = normalize_when(value, self.doc_date) or local.deadline
-                elif kind == "content":
+                elif kind == "content" and value:
                     content.append((block, value))
+            if found is not None:
                 continue
             if not block.children:
                 own = parse_assignment(block.text, allow_sentence_cues=False)
@@ -128,9 +128,9 @@ class TaskExtractor:
         section = frame.section + ([block.marker] if block.marker and block.is_numbered else [])
         frame = frame.child(section=section)
         text = block.text
-        if block.kind == "roman" or (block.is_numbered and block.children and _is_title(text)):
+        if block.kind in PART_KINDS or (block.is_numbered and block.children and _is_title(text)):
             frame.in_non_task_section = bool(cues.non_task_sections.match(text)) \
-                if block.kind == "roman" else frame.in_non_task_section
+                if block.kind in PART_KINDS else frame.in_non_task_section
         heading = heading_agencies(text) if block.children or block.is_numbered else None
         if block.children and not _details_only(block):
             # a heading or an item with sub-items: it frames its children

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 _MARKERS: list[tuple[str, re.Pattern]] = [
     ("article", re.compile(r"(Điều\s+\d+)\s*[.:]\s*")),
     ("roman", re.compile(r"([IVXL]{1,5})\s*[.)/-]\s+(?=\S)")),
+    ("part", re.compile(r"([A-HĐ])\s*\.\s+(?=\S)")),
     ("dotted", re.compile(r"(\d{1,2}(?:\.\d{1,2}){1,3})\.?\)?\s+(?=\S)")),
     ("number", re.compile(r"(\d{1,2})\s*[.)]\s*(?=[^\d\s/.,%])")),
     ("letter", re.compile(r"([a-zđ])\s*\)\s*(?=\S)")),
@@ -27,7 +28,9 @@ _MARKERS: list[tuple[str, re.Pattern]] = [
     ("star", re.compile(r"(\*)\s*(?=\S)")),
 ]
 # kinds that behave like numbered items (unmarked paragraphs attach to them)
-NUMBERED_KINDS = {"article", "roman", "dotted", "number", "letter", "paren"}
+NUMBERED_KINDS = {"article", "part", "roman", "dotted", "number", "letter", "paren"}
+# kinds that open a part of the body ("A. MỤC ĐÍCH, YÊU CẦU", "II. NHIỆM VỤ")
+PART_KINDS = {"part", "roman"}
 
 
 @dataclass
@@ -96,8 +99,15 @@ def classify_marker(line: str) -> tuple[str, str, int] | None:
         if m:
             if kind == "roman" and not _plausible_roman(m.group(1)):
                 continue
+            if kind == "part" and not _is_upper_title(line[m.end():]):
+                continue   # "A. MỤC ĐÍCH": a lettered part is a title in capitals
             return kind, m.group(1), m.end()
     return None
+
+
+def _is_upper_title(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
 def _plausible_roman(token: str) -> bool:
