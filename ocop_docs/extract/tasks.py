@@ -194,6 +194,12 @@ class TaskExtractor:
                     break
         if "lead" not in columns or "action" not in columns:
             return
+        # "Thời gian (Năm 2026)": the year of the dates in that column
+        doc_date = self.doc_date
+        if "deadline" in columns:
+            year = re.search(r"\b(19|20)\d{2}\b", table.header[columns["deadline"]])
+            if year:
+                doc_date = dt.date(int(year.group()), 1, 1)
         last: Task | None = None
         group: list[str] = []
         for row in table.children:
@@ -220,7 +226,7 @@ class TaskExtractor:
                 continue
             lead = agencies.split_agency_list(lead_text)
             support = dedupe(agencies.split_agency_list(support_text), exclude=lead)
-            deadline = normalize_when(when, self.doc_date)
+            deadline = normalize_when(when, doc_date)
             task = Task(action=squash(action), lead=lead, support=support,
                         due=deadline.due if deadline else None,
                         deadline_text=deadline.text if deadline else None,

@@ -145,8 +145,11 @@ def parse_outline(text: str, start: int = 0, end: int | None = None) -> list[Blo
             i += 1
             continue
         # --- tables
-        if _pipe_cells(line.text) is not None or _is_tab_cell(line):
+        if _pipe_cells(line.text) is not None or _is_tab_cell(line) \
+                or _loose_cells(line) is not None:
             table, after = _read_table(lines, i)
+            if table is None and _loose_cells(line) is not None:
+                table, after = _read_loose_table(lines, i)
             if table is not None:
                 owner = next((b for b in reversed(stack) if b.is_numbered), None)
                 attach(table, owner)
@@ -183,6 +186,71 @@ def parse_outline(text: str, start: int = 0, end: int | None = None) -> list[Blo
         attach(block, stack[-1] if stack else None)
         stack.append(block)
     return roots
+
+
+def _loose_cells(line: _Line) -> list[str] | None:
+    """Cells of a table line written without outer bars ("TT | Nội dung | Chủ trì") or with tabs
+    between cells ("1\tRà soát ...\tSở Tư pháp"), as exports and conversions write them."""
+    text = line.text
+    if "|" in text and not text.startswith("|"):
+        cells = [c.strip() for c in text.strip("|").split("|")]
+        return cells if len(cells) >= 2 else None
+    if "\t" in text:
+        cells = [c.strip() for c in text.split("\t") if c.strip()]
+        return cells if len(cells) >= 2 else None
+    return None
+
+
+_ROW_NUMBER = re.compile(r"(\d{1,3}(?:\.\d{1,2})*|[IVXL]{1,5}|[a-zđ])[.)]?")
+
+
+def _read_loose_table(lines: list[_Line], i: int) -> tuple[Block | None, int]:
+    """A table whose rows may run over several lines (a cell broken by the converter): in a
+    table with numbered rows a row starts at a line whose first cell is a row number, and the
+    lines until the next such line continue its last cell; the lines before the first numbered
+    row are the column titles. A line without bars belongs to the table only while the table
+    goes on after it."""
+    first = _loose_cells(lines[i])
+    if first is None or len(first) < 3:
+        return None, i
+    # lines that belong to the table
+    end = i
+    while end < len(lines):
+        line = lines[end]
+        if _loose_cells(line) is not None:
+            end += 1
+            continue
+        nxt = end + 1
+        while nxt < len(lines) and not lines[nxt].text:
+            nxt += 1
+        if not line.text or nxt >= len(lines) or _loose_cells(lines[nxt]) is None \
+                or classify_marker(line.text) is not None or len(line.text.split()) > 12:
+            break
+        end += 1
+    block_lines = [line for line in lines[i:end] if line.text]
+    cells_of = [_loose_cells(line) for line in block_lines]
+    numbered = [k for k, cells in enumerate(cells_of)
+                if cells and _ROW_NUMBER.fullmatch(cells[0])]
+    rows: list[tuple[list[str], int, int]] = []
+    for k, (line, cells) in enumerate(zip(block_lines, cells_of)):
+        starts_row = k == 0 or (k in numbered if numbered else cells is not None)
+        if starts_row:
+            rows.append((list(cells or [line.text]), line.start, line.end))
+            continue
+        row_cells, row_start, _ = rows[-1]
+        more = cells or [line.text]
+        row_cells[-1] = (row_cells[-1] + " " + more[0]).strip()
+        row_cells.extend(more[1:])
+        rows[-1] = (row_cells, row_start, line.end)
+    if len(rows) < 2:
+        return None, i
+    header = rows[0][0]
+    table = Block("table", None, " | ".join(header), rows[0][1], rows[-1][2], header=header)
+    for cells, row_start, row_end in rows[1:]:
+        row = Block("row", cells[0] if cells else None, " | ".join(cells), row_start, row_end,
+                    cells=cells, parent=table)
+        table.children.append(row)
+    return table, end
 
 
 def _read_table(lines: list[_Line], i: int) -> tuple[Block | None, int]:
