@@ -212,3 +212,87 @@ if __name__ == "__main__":
 def test_date_line_place(line, place):
     from ocop_docs.structure.split import date_line_place, split_lines
     assert date_line_place(split_lines(line)[0]) == place
+
+
+# ---------------------------------------------------------------- layout tables
+# The two-column header and the signature block as table rows: Markdown/HTML conversions, .docx
+# cells read as one paragraph, fixed-width text tables. (text, expected fields)
+LAYOUT_CASES = [
+    # Markdown conversion: header cells with rules, Công văn with V/v in the number cell,
+    # signature cell "KT. ... PHÓ ... Name" beside a one-line Nơi nhận
+    ("| BỘ KHOA HỌC VÀ CÔNG NGHỆ ------- | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - "
+     "Hạnh phúc --------------- |\n|---|---|\n"
+     "| Số: 415/BKHCN-VP V/v đôn đốc báo cáo kết quả đổi mới sáng tạo | Hà Nội, ngày 09 tháng "
+     "3 năm 2022 |\n\nKính gửi: Ủy ban nhân dân các tỉnh, thành phố.\n\n"
+     "Bộ Khoa học và Công nghệ đề nghị các địa phương gửi báo cáo trước ngày 30/3/2022./.\n\n"
+     "| Nơi nhận: - Như trên; - Bộ trưởng (để b/c); - Lưu: VT, VP. | KT. BỘ TRƯỞNG THỨ TRƯỞNG "
+     "Lê Xuân Định |\n|---|---|\n",
+     dict(doc_type="Công văn", number="415/BKHCN-VP", issued_date="2022-03-09", place="Hà Nội",
+          signer="Lê Xuân Định", subject="đôn đốc báo cáo kết quả đổi mới sáng tạo",
+          distribution=["Như trên", "Bộ trưởng (để b/c)"])),
+    # .docx: each column one merged cell; unnumbered working version (blank number and day)
+    ("| ỦY BAN NHÂN DÂN TỈNH GIA LAI Số: /TB-UBND | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - "
+     "Tự do - Hạnh phúc Gia Lai, ngày tháng 7 năm 2025 |\n\nTHÔNG BÁO\n"
+     "Kết luận của Chủ tịch UBND tỉnh tại buổi làm việc với Sở Y tế\n"
+     "Ngày 02/7/2025, Chủ tịch UBND tỉnh đã làm việc với Sở Y tế và kết luận như sau:\n"
+     "1. Giao Sở Y tế rà soát danh mục thuốc./.\n\n"
+     "| Nơi nhận: - Sở Y tế; - Lưu: VT, KGVX. | TL. CHỦ TỊCH KT. CHÁNH VĂN PHÒNG "
+     "PHÓ CHÁNH VĂN PHÒNG Trần Văn Bình |\n",
+     dict(doc_type="Thông báo", number=None, issued_date=None, place="Gia Lai",
+          issuer="Ủy ban nhân dân tỉnh Gia Lai", signer="Trần Văn Bình")),
+    # fixed-width text table; signature column spread over the rows of the Nơi nhận column
+    ("|ỦY BAN NHÂN DÂN          |CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM   |\n"
+     "|HUYỆN ĐỨC LINH           |Độc lập - Tự do - Hạnh phúc          |\n"
+     "|Số: 88/KH-UBND           |Đức Linh, ngày 14 tháng 02 năm 2023  |\n\nKẾ HOẠCH\n"
+     "Phát triển sản phẩm OCOP năm 2023\n\nI. MỤC TIÊU\n"
+     "1. Phòng Nông nghiệp và PTNT chủ trì hướng dẫn các xã hoàn thiện hồ sơ sản phẩm./.\n"
+     "|Nơi nhận:                 |   KT. CHỦ TỊCH       |\n"
+     "|- Sở NN và PTNT;          |   PHÓ CHỦ TỊCH       |\n"
+     "|- Thường trực Huyện ủy;   |                      |\n"
+     "|- Lưu: VT, NN.            |   Lê Thị Hoa         |\n",
+     dict(doc_type="Kế hoạch", number="88/KH-UBND", issued_date="2023-02-14", place="Đức Linh",
+          issuer="Ủy ban nhân dân huyện Đức Linh", signer="Lê Thị Hoa",
+          signer_title="KT. CHỦ TỊCH PHÓ CHỦ TỊCH",
+          distribution=["Sở NN và PTNT", "Thường trực Huyện ủy"])),
+    # two columns joined on shared lines by a bar; a signature title with no authority prefix
+    ("ỦY BAN NHÂN DÂN\nTỈNH NINH THUẬN | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+     "Độc lập - Tự do - Hạnh phúc\nSố: 301/UBND-VXNV | Ninh Thuận, ngày 20 tháng 01 năm 2024\n"
+     "V/v tổ chức Tết Nguyên đán |\nKính gửi:\n- Sở Văn hóa, Thể thao và Du lịch;\n"
+     "- Ủy ban nhân dân các huyện, thành phố.\n"
+     "Ủy ban nhân dân tỉnh đề nghị các đơn vị tổ chức Tết an toàn, tiết kiệm./.\n"
+     "| Nơi nhận: - Như trên; - Lưu: VT. | CHỦ TỊCH Phạm Văn Hậu |\n",
+     dict(doc_type="Công văn", number="301/UBND-VXNV", issued_date="2024-01-20",
+          place="Ninh Thuận", issuer="Ủy ban nhân dân tỉnh Ninh Thuận", signer="Phạm Văn Hậu",
+          subject="tổ chức Tết Nguyên đán",
+          recipients=["Sở Văn hóa, Thể thao và Du lịch",
+                      "Ủy ban nhân dân các huyện, thành phố"])),
+]
+
+
+@pytest.mark.parametrize("text,expected", LAYOUT_CASES)
+def test_layout_table_headers(text, expected):
+    header = parse_header(text, split_documents(text)[0])
+    got = {k: getattr(header, k) for k in expected}
+    assert got == expected
+    body = text[header.body_start:header.body_end]
+    assert "Nơi nhận" not in body and "Hạnh phúc" not in body
+
+
+@pytest.mark.parametrize("cell,lines", [
+    ("ỦY BAN NHÂN DÂN TỈNH GIA LAI Số: /TB-UBND", ["ỦY BAN NHÂN DÂN TỈNH GIA LAI", "Số: /TB-UBND"]),
+    ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc ------ Gia Lai, ngày 5 "
+     "tháng 7 năm 2025", ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+                          "Gia Lai, ngày 5 tháng 7 năm 2025"]),
+    ("TM. ỦY BAN NHÂN DÂN CHỦ TỊCH NGUYỄN VĂN AN", ["TM. ỦY BAN NHÂN DÂN CHỦ TỊCH",
+                                                  "NGUYỄN VĂN AN"]),
+    ("TL. CHỦ TỊCH KT. CHÁNH VĂN PHÒNG PHÓ CHÁNH VĂN PHÒNG Đỗ Thị Lan",
+     ["TL. CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG PHÓ CHÁNH VĂN PHÒNG", "Đỗ Thị Lan"]),
+    ("Nơi nhận: - Như trên; - Sở Tài chính (để b/c); - Lưu: VT.",
+     ["Nơi nhận:", "- Như trên;", "- Sở Tài chính (để b/c);", "- Lưu: VT."]),
+    ("V/v triển khai Công văn số 12/BTC-NSNN của Bộ Tài chính",
+     ["V/v triển khai Công văn số 12/BTC-NSNN của Bộ Tài chính"]),
+    ("Số: 12/UBND-KT V/v báo cáo tiến độ", ["Số: 12/UBND-KT", "V/v báo cáo tiến độ"]),
+])
+def test_cut_cell(cell, lines):
+    from ocop_docs.structure.split import cut_cell
+    assert [cell[a:b] for a, b in cut_cell(cell, 0, len(cell))] == lines

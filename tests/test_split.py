@@ -83,3 +83,52 @@ def test_a_type_word_inside_the_body_is_not_a_new_document():
 
 def test_empty_text():
     assert split_documents("") == [DocumentSpan(0, 0)]
+
+
+# a decision whose Điều lines follow "QUYẾT ĐỊNH:" and whose signature is a table row, then the
+# plan it issues (Markdown conversion of a web page)
+DECISION_TABLE_AND_PLAN = """| ỦY BAN NHÂN DÂN TỈNH KON TUM ------- | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM ------- |
+|---|---|
+| Số: 77/QĐ-UBND | Kon Tum, ngày 02 tháng 3 năm 2021 |
+
+QUYẾT ĐỊNH
+
+BAN HÀNH KẾ HOẠCH PHÒNG CHỐNG THIÊN TAI NĂM 2021
+
+Căn cứ Luật Phòng, chống thiên tai năm 2013;
+
+QUYẾT ĐỊNH:
+
+Điều 1. Ban hành kèm theo Quyết định này Kế hoạch phòng chống thiên tai năm 2021.
+
+Điều 2. Chánh Văn phòng Ủy ban nhân dân tỉnh, Giám đốc các sở chịu trách nhiệm thi hành./.
+
+| Nơi nhận: - Như Điều 2; - Lưu: VT. | CHỦ TỊCH Nguyễn Văn Hòa |
+|---|---|
+
+KẾ HOẠCH
+
+PHÒNG CHỐNG THIÊN TAI NĂM 2021 (Kèm theo Quyết định số 77/QĐ-UBND ngày 02/3/2021)
+
+I. MỤC ĐÍCH
+
+1. Sở Nông nghiệp và Phát triển nông thôn chủ trì rà soát phương án ứng phó thiên tai.
+"""
+
+
+def test_signature_table_closes_the_decision_before_its_plan():
+    starts = _starts(DECISION_TABLE_AND_PLAN)
+    assert len(starts) == 2
+    assert starts[1].startswith("KẾ HOẠCH")
+
+
+def test_a_document_printed_twice_is_one_document():
+    text = DECISION_TABLE_AND_PLAN.split("KẾ HOẠCH\n\nPHÒNG")[0]
+    assert len(split_documents(text + "\n" + text)) == 1
+
+
+@pytest.mark.parametrize("line,is_title", [
+    ("QUYẾT ĐỊNH", True), ("KẾ HOẠCH", True), ("QUYẾT ĐỊNH:", False), ("Kế hoạch", False)])
+def test_enacting_formula_is_not_a_title(line, is_title):
+    from ocop_docs.structure.split import split_lines, title_type
+    assert bool(title_type(split_lines(line)[0])) == is_title

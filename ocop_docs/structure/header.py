@@ -28,7 +28,7 @@ from ocop_docs.extract.dates import _iter_dates, fold, fold_regex
 from ocop_docs.model import DocumentMeta
 from ocop_docs.resources import load_tsv
 from ocop_docs.structure.split import (DocumentSpan, Line, cue, date_line_place, is_body_line,
-                                       is_caps, number_text, parts, split_lines, title_type)
+                                       is_caps, layout_lines, number_text, parts, title_type)
 
 
 @dataclass
@@ -175,7 +175,7 @@ def _title_case_name(text: str) -> str:
 # ---------------------------------------------------------------- the parser
 
 def parse_header(text: str, span: DocumentSpan, previous: Header | None = None) -> Header:
-    lines = split_lines(text, span.start, span.end)
+    lines = layout_lines(text, span.start, span.end)
     h = Header(body_start=span.start, body_end=span.end)
     nonempty = [i for i, l in enumerate(lines) if l.clean]
     head_idx = nonempty[:_HEAD_LINES]
@@ -256,7 +256,11 @@ def parse_header(text: str, span: DocumentSpan, previous: Header | None = None) 
 
     # ---- body start: after the header, skipping a receiving stamp
     if header_end_i is not None:
+        # past every line read so far (a layout table is read column by column)
+        limit = max(_outer_end(l) for l in lines[:header_end_i + 1])
         k = header_end_i + 1
+        while k < len(lines) and lines[k].start < limit:
+            k += 1
         k = _skip_stamp(lines, k)
         h.body_start = lines[k].start if k < len(lines) else span.end
 
@@ -273,8 +277,6 @@ def parse_header(text: str, span: DocumentSpan, previous: Header | None = None) 
     if h.number is None and number_i is None:
         _from_attachment_line(lines, h)
     attached = previous is not None and _is_attached(lines, head_idx)
-    if h.place is None and attached:
-        h.place = previous.place
     if h.issuer is None:
         if attached:
             h.issuer, h.parent_issuer = previous.issuer, previous.parent_issuer
@@ -282,9 +284,17 @@ def parse_header(text: str, span: DocumentSpan, previous: Header | None = None) 
             h.issuer = _infer_issuer(lines, h)
         if h.issuer is None and previous is not None:
             h.issuer, h.parent_issuer = previous.issuer, previous.parent_issuer
-    if h.place is None and h.source_kind == "headless":
+    if h.place is None and h.source_kind == "headless" and not attached:
         h.place = _locality_name(h.issuer)
     return h
+
+
+def _outer_start(line: Line) -> int:
+    return line.block_start if line.block_start is not None else line.start
+
+
+def _outer_end(line: Line) -> int:
+    return line.block_end if line.block_end is not None else line.end
 
 
 def _motto_rest_is_body(line: Line) -> bool:
@@ -487,7 +497,7 @@ def _closure(lines: list[Line], h: Header, span: DocumentSpan) -> None:
     if appendix_i is not None:
         h.appendix_start = lines[appendix_i].start
     if end_i is not None:
-        h.body_end = lines[end_i].start
+        h.body_end = _outer_start(lines[end_i])
     elif appendix_i is not None:
         h.body_end = lines[appendix_i].start
     # distribution

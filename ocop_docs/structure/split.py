@@ -34,10 +34,18 @@ class Line:
     raw: str
     clean: str          # markup removed, whitespace squeezed
     folded: str         # fold(clean)
+    block_start: int | None = None   # a cell of a layout table: where its table starts
+    block_end: int | None = None     # ... and ends
 
 
 def clean_line(raw: str) -> str:
     return " ".join(_MARKUP.sub(" ", raw).split())
+
+
+def _line(text: str, start: int, end: int, block: tuple[int, int] | None = None) -> Line:
+    raw = text[start:end]
+    clean = clean_line(raw)
+    return Line(start, end, raw, clean, fold(clean), *(block or (None, None)))
 
 
 def split_lines(text: str, start: int = 0, end: int | None = None) -> list[Line]:
@@ -67,6 +75,157 @@ def cue(name: str) -> re.Pattern:
     return fold_pattern(value)
 
 
+# ---------------------------------------------------------------- layout tables
+
+_SEPARATOR_ROW = re.compile(r"^\s*\|?[\s|:\-–=+]*$")
+
+
+def _cells(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(start, end) of each cell of a table row "| a | b |" (offsets in `text`)."""
+    bars = [start + m.start() for m in re.finditer(r"\|", text[start:end])]
+    if not bars:
+        return [(start, end)]
+    cells = []
+    if text[start:bars[0]].strip():
+        cells.append((start, bars[0]))
+    for a, b in zip(bars, bars[1:]):
+        cells.append((a + 1, b))
+    if text[bars[-1] + 1:end].strip():
+        cells.append((bars[-1] + 1, end))
+    return cells
+
+
+@lru_cache(maxsize=None)
+def _cell_cut() -> re.Pattern:
+    starts = parts()["cell_line_starts"]
+    return fold_pattern(r"(?<![\w/])(?:" + "|".join(f"(?:{p})" for p in starts) + ")")
+
+
+def cut_cell(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The lines a merged cell holds: "ỦY BAN NHÂN DÂN TỈNH X Số: 12/KH-UBND" → the body line and
+    the number line; "CỘNG HÒA ... Hạnh phúc X, ngày ..." → motto lines and the date line;
+    "KT. CHỦ TỊCH PHÓ CHỦ TỊCH Nguyễn Văn A" → the authority, the title and the name;
+    "Nơi nhận: - A; - B;" → the label and one line per item."""
+    piece = text[start:end]
+    folded = fold(piece)
+    cuts = {0, len(piece)}
+    drop: list[tuple[int, int]] = []
+    for m in fold_pattern(parts()["layout_rule"]).finditer(folded):
+        drop.append((m.start(), m.end()))
+        cuts |= {m.start(), m.end()}
+    for m in cue("motto").finditer(folded):
+        cuts |= {m.start(), m.end()}
+    for m in _cell_cut().finditer(folded):
+        if m.start() > 0 and piece[m.start()].isupper():
+            cuts.add(m.start())
+    for m in fold_pattern(parts()["cell_list_item"]).finditer(folded):
+        cuts.add(m.end())
+    out = []
+    bounds = sorted(cuts)
+    for a, b in zip(bounds, bounds[1:]):
+        if any(a >= d0 and b <= d1 for d0, d1 in drop):
+            continue
+        seg = piece[a:b]
+        if not seg.strip():
+            continue
+        a += len(seg) - len(seg.lstrip())
+        b -= len(seg) - len(seg.rstrip())
+        for x, y in _cut_name(piece, a, b):
+            out.append((start + x, start + y))
+    return out
+
+
+@lru_cache(maxsize=None)
+def _title_words() -> re.Pattern:
+    titles = "|".join(f"(?:{t})" for t in parts()["signer_titles"])
+    return fold_pattern(rf"(?<!\w)(?:{titles})(?!\w)")
+
+
+def _cut_name(piece: str, a: int, b: int) -> list[tuple[int, int]]:
+    """A signature line that ends with the signer's name ("PHÓ CHỦ TỊCH Nguyễn Văn A",
+    "CHỦ TỊCH NGUYỄN VĂN A"): the title and the name apart."""
+    seg = piece[a:b]
+    folded = fold(seg)
+    titles = list(_title_words().finditer(folded))
+    if not titles or not is_caps(seg[:titles[-1].end()]):
+        return [(a, b)]
+    rest_at = titles[-1].end()
+    rest = seg[rest_at:]
+    words = rest.split()
+    if not 2 <= len(words) <= 5:
+        return [(a, b)]
+    if not all(w[:1].isupper() and w.strip(".").isalpha() for w in words):
+        return [(a, b)]
+    name_at = rest_at + len(rest) - len(rest.lstrip())
+    return [(a, a + rest_at), (a + name_at, b)]
+
+
+def _is_layout_cell(line: Line) -> bool:
+    f = line.folded
+    return bool(cue("motto").search(f) or cue("distribution_label").search(f)
+                or cue("authority_prefix").search(f) or cue("recipients_label").search(f)
+                or number_text(line) or date_line_place(line))
+
+
+def layout_lines(text: str, start: int = 0, end: int | None = None) -> list[Line]:
+    """Lines of text[start:end] as a reader sees the page: like split_lines, except that a layout
+    table (the two-column header, the "Nơi nhận" and signature columns, given as "| a | b |" rows
+    or as a line "left | right") is read column by column, each cell cut into its lines
+    (cut_cell). Tables of content (assignment tables) stay one line per row."""
+    end = len(text) if end is None else end
+    physical = split_lines(text, start, end)
+    out: list[Line] = []
+    i = 0
+    while i < len(physical):
+        line = physical[i]
+        if line.raw.lstrip().startswith("|"):
+            j = i
+            while j < len(physical) and physical[j].raw.lstrip().startswith("|"):
+                j += 1
+            out.extend(_table_lines(text, physical[i:j]))
+            i = j
+            continue
+        if "|" in line.raw:
+            cells = [c for c in _cells(text, line.start, line.end)]
+            pieces = [_line(text, a, b) for c in cells for a, b in cut_cell(text, *c)]
+            if any(_is_layout_cell(p) for p in pieces):
+                out.extend(pieces)
+                i += 1
+                continue
+        out.append(line)
+        i += 1
+    return out
+
+
+def _table_lines(text: str, rows: list[Line]) -> list[Line]:
+    """The lines of consecutive table rows: split into tables (a row followed by a separator row
+    starts a new table, as in Markdown), each read column by column when it is a layout table."""
+    tables: list[list[Line]] = []
+    for k, row in enumerate(rows):
+        if _SEPARATOR_ROW.match(row.raw):
+            continue
+        heads_table = k + 1 < len(rows) and _SEPARATOR_ROW.match(rows[k + 1].raw) and \
+            rows[k + 1].raw.count("-") >= 3
+        if not tables or heads_table:
+            tables.append([])
+        tables[-1].append(row)
+    out: list[Line] = []
+    for table in tables:
+        block = (table[0].start, table[-1].end)
+        grid = [[c for c in _cells(text, r.start, r.end)] for r in table]
+        pieces = [[[_line(text, a, b, block) for a, b in cut_cell(text, *c)] for c in row]
+                  for row in grid]
+        if not any(_is_layout_cell(p) for row in pieces for cell in row for p in cell):
+            out.extend(table)
+            continue
+        width = max(len(r) for r in pieces)
+        for col in range(width):
+            for row in pieces:
+                if col < len(row):
+                    out.extend(row[col])
+    return out
+
+
 @lru_cache(maxsize=None)
 def doc_type_titles() -> dict[str, str]:
     """Folded title ("ke hoach" style folding) → contract type."""
@@ -89,8 +248,8 @@ def is_caps(text: str) -> bool:
 
 def title_type(line: Line) -> str | None:
     """The contract type when the line is a type title ("KẾ HOẠCH", "QUYẾT ĐỊNH")."""
-    if not line.clean or not is_caps(line.clean):
-        return None
+    if not line.clean or not is_caps(line.clean) or line.clean.endswith(":"):
+        return None     # "QUYẾT ĐỊNH:" before Điều 1 is the enacting formula, not a title
     return doc_type_titles().get(line.folded.strip(" .:"))
 
 
@@ -192,6 +351,9 @@ def _blocks(lines: list[Line]) -> list[tuple[int, int, set[str]]]:
         if not line.clean:
             continue
         count += 1
+        if is_closure(line):
+            last_cue = None      # a signature or "Nơi nhận" ends any header block around it
+            continue
         kinds = line_kinds(line)
         if not kinds:
             continue
@@ -206,7 +368,7 @@ def _blocks(lines: list[Line]) -> list[tuple[int, int, set[str]]]:
 
 def split_documents(text: str) -> list[DocumentSpan]:
     """The documents in one file's text, in order; at least one span covering the text."""
-    lines = split_lines(text)
+    lines = layout_lines(text)
     starts = [0]
     closed = False
     last_start_line = 0
@@ -217,7 +379,11 @@ def split_documents(text: str) -> list[DocumentSpan]:
             first, last, kinds = block_at[i]
             strong = len(kinds - {"body"}) >= 2 or ("title" in kinds and len(kinds) >= 2)
             if closed and (strong or kinds == {"title"}) and _after_body(lines, last_start_line, i):
-                starts.append(lines[first].start)
+                at = lines[first].block_start if lines[first].block_start is not None \
+                    else lines[first].start
+                if _repeats(text, starts[-1], at):
+                    continue        # the same document printed twice (a web page's copy)
+                starts.append(at)
                 last_start_line = i
                 closed = False
                 continue
@@ -228,6 +394,18 @@ def split_documents(text: str) -> list[DocumentSpan]:
         e = starts[k + 1] if k + 1 < len(starts) else len(text)
         spans.append(DocumentSpan(s, e))
     return spans
+
+
+def _squeezed(text: str, n: int) -> str:
+    return " ".join(text.split())[:n]
+
+
+def _repeats(text: str, previous: int, start: int, n: int = 600) -> bool:
+    """The text at `start` repeats, word for word, the document that starts at `previous`."""
+    before = _squeezed(text[previous:start], n)
+    after = _squeezed(text[start:start + 2 * n], n)
+    k = min(len(before), len(after))
+    return k >= 200 and before[:k] == after[:k]
 
 
 def _after_body(lines: list[Line], start: int, i: int) -> bool:
