@@ -254,6 +254,15 @@ LAYOUT_CASES = [
           issuer="Ủy ban nhân dân huyện Đức Linh", signer="Lê Thị Hoa",
           signer_title="KT. CHỦ TỊCH PHÓ CHỦ TỊCH",
           distribution=["Sở NN và PTNT", "Thường trực Huyện ủy"])),
+    # a central body's header on lines of its own, a web page's label line above it
+    ("Nguồn văn bản: CỔNG THÔNG TIN\n\nCHÍNH PHỦ\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n___\n"
+     "Độc lập - Tự do - Hạnh phúc\n\nSố: 12/2024/NĐ-CP\n\nHà Nội, ngày 05 tháng 02 năm 2024\n\n"
+     "NGHỊ ĐỊNH\nQuy định chi tiết một số điều của Luật Trồng trọt\n\nCăn cứ Luật Trồng trọt;\n",
+     dict(doc_type="Nghị định", number="12/2024/NĐ-CP", issuer="Chính phủ", place="Hà Nội")),
+    ("THỦ TƯỚNG CHÍNH PHỦ\n-------\nSố: 99/TTg-NN\nV/v sản phẩm OCOP\n"
+     "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nHà Nội, ngày 01 tháng 6 năm 2023\n"
+     "Kính gửi: Bộ Nông nghiệp và Phát triển nông thôn\n",
+     dict(doc_type="Công văn", issuer="Thủ tướng Chính phủ", issued_date="2023-06-01")),
     # two columns joined on shared lines by a bar; a signature title with no authority prefix
     ("ỦY BAN NHÂN DÂN\nTỈNH NINH THUẬN | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
      "Độc lập - Tự do - Hạnh phúc\nSố: 301/UBND-VXNV | Ninh Thuận, ngày 20 tháng 01 năm 2024\n"
