@@ -66,6 +66,8 @@ class _Lexicon:
     modifiers: dict
     gazetteer: dict = field(default_factory=dict)   # first folded word -> [(key tuple, name)]
     gaz_by_key: dict = field(default_factory=dict)
+    project_owners: dict = field(default_factory=dict)
+    project_words: dict = field(default_factory=dict)
 
 
 def _phrase_index(phrases) -> dict:
@@ -133,6 +135,8 @@ def _lex() -> _Lexicon:
         relative=_phrase_index(bounds["relative_modifiers"]),
         collocations=_phrase_index(bounds["noun_collocations"]),
         modifiers=_phrase_index(bounds["group_modifiers"]),
+        project_owners=_phrase_index(types.get("project_owners", [])),
+        project_words=_phrase_index(types.get("project_words", [])),
     )
     for r in load_tsv("agencies_gazetteer.tsv"):
         name = _normalize(r["name"])
@@ -344,6 +348,11 @@ def _parse_one(toks: list[_Tok], i: int, loose: bool) -> _Agency | None:
     g, _ = _match_gazetteer(toks, k)
     if g > n:
         j = k + g
+    owner = _project_owner(toks, k, n) if kind == "group" and not plural else None
+    if owner is not None:
+        # "Nhà đầu tư (của) 02 dự án cao tốc Tân Phú – Bảo Lộc": one body, named by its project
+        agency = _Agency(start=start, end=owner, family=family)
+        return agency
     if kind == "group" and not plural and not titled:
         prefix = "các"          # "phối hợp với địa phương" -> "Các địa phương"
     agency = _Agency(start=start, end=j, prefix=prefix, family=family, plural=plural)
@@ -406,6 +415,10 @@ def _name_body(toks: list[_Tok], j: int, agency: _Agency, kind: str) -> int:
                 j += 2 if tok.t != "/" or True else 1
                 continue
             break
+        n = _unit_number(toks, j)
+        if n:
+            j += n
+            continue
         if not tok.word:
             # "Ban Chỉ đạo ... giai đoạn 2016-2020"
             if tok.t.isdigit() and j >= 2 and toks[j - 2].l == "giai" and toks[j - 1].l == "đoạn":
@@ -472,6 +485,57 @@ def _name_body(toks: list[_Tok], j: int, agency: _Agency, kind: str) -> int:
             break
         j += 1
     return j
+
+
+def _project_owner(toks: list[_Tok], k: int, n: int) -> int | None:
+    """The end of "Nhà đầu tư [của] [02] dự án <name>" starting at toks[k] (n tokens of owner
+    noun), or None when the owner is not named by a project."""
+    lex = _lex()
+    if not _match(lex.project_owners, toks, k):
+        return None
+    j = k + n
+    if j < len(toks) and toks[j].l == "của":
+        j += 1
+    if j < len(toks) and toks[j].t.isdigit():
+        j += 1
+    m = _match(lex.project_words, toks, j)
+    if not m:
+        return None
+    j += m
+    start_name = j
+    while j < len(toks) and not toks[j].nl:
+        tok = toks[j]
+        if tok.t in _DELIMS:
+            break
+        if tok.t in _JOINERS or tok.l == "và" or tok.cap or tok.t.isdigit():
+            j += 1
+            continue
+        if tok.word and not _is_action(toks, j) and j - start_name < 5:
+            j += 1       # "dự án cao tốc", "dự án đường bộ cao tốc"
+            continue
+        break
+    while j > start_name and (toks[j - 1].t in _JOINERS or toks[j - 1].l == "và"):
+        j -= 1
+    return j if j > start_name else None
+
+
+def _unit_number(toks: list[_Tok], j: int) -> int:
+    """Tokens of a number that is part of a name at toks[j]: "Ban Quản lý dự án ... số 1",
+    "xã Bảo Lâm 2", "Phường 2 Bảo Lộc" (not "05 ngày")."""
+    if j >= len(toks) or j == 0:
+        return 0
+    tok = toks[j]
+    if tok.l == "số" and j + 1 < len(toks) and re.fullmatch(r"\d{1,2}|[IVXL]{1,4}", toks[j + 1].t):
+        return 2
+    if not re.fullmatch(r"[1-9]\d?", tok.t) or tok.nl:
+        return 0
+    prev = toks[j - 1]
+    if not (prev.cap and prev.word) and not _match(_lex().admin, toks, j - 1):
+        return 0
+    nxt = toks[j + 1] if j + 1 < len(toks) else None
+    if nxt is None or nxt.t in _DELIMS or nxt.cap or _is_action(toks, j + 1):
+        return 1
+    return 0
 
 
 def _plural_inside(toks: list[_Tok], start: int, j: int) -> bool:

@@ -167,7 +167,7 @@ def find_recurrence(text: str) -> str | None:
 def _find_recurrence(folded: str) -> tuple[int, int, str] | None:
     data = time_data()
     context = fold_pattern(data["descriptive_context"])
-    best = None
+    hits = []
     for cue in data["recurrence"]:
         for m in fold_pattern(cue["pattern"]).finditer(folded):
             if m.start() > 0 and folded[m.start() - 1].isalnum():
@@ -175,10 +175,18 @@ def _find_recurrence(folded: str) -> tuple[int, int, str] | None:
             clause = re.split(r"[;.]\s", folded[:m.start()])[-1]
             if context.search(clause):
                 continue
-            key = (m.start(), -(m.end() - m.start()))
-            if best is None or key < best[0]:
-                best = (key, (m.start(), m.end(), cue["value"]))
-    return best[1] if best else None
+            hits.append(((m.start(), -(m.end() - m.start())), (m.start(), m.end(), cue["value"])))
+    if not hits:
+        return None
+    hits.sort()
+    best = hits[0][1]
+    if best[2] == "periodic":
+        # "định kỳ trước ngày 15 hàng tháng", "định kỳ hằng tuần": the rhythm named after it
+        for _, (start, end, value) in hits[1:]:
+            if value != "periodic" and 0 <= start - best[1] <= 40 \
+                    and not re.search(r"[;.]", folded[best[1]:start]):
+                return start, end, value
+    return best
 
 
 def _deadline(text: str, doc_date: datetime.date | None, phrase: bool) -> Deadline | None:
