@@ -155,11 +155,18 @@ class TaskExtractor:
                 child.lead = own.lead
                 child.support = dedupe(frame.support + own.support
                                         if own.how != "sentence" else own.support)
+            elif own.support and text.rstrip().endswith(":"):
+                # "- Chủ trì, phối hợp với Y ..., trong đó:" frames its details with Y
+                child.support = dedupe(frame.support + own.support)
             if not _is_title(text) and not text.rstrip().endswith(":"):
                 # a full sentence that is itself an obligation, then its sub-items
                 self.emit(block, text, frame, own)
             elif own.lead and own.how == "colon" and len(own.rest.split()) > 6 \
                     and not own.rest.rstrip().endswith(":"):
+                self.emit(block, text, frame, own)
+            elif _is_obligation_lead_in(text, own, frame, block):
+                # "Chủ trì, phối hợp với ... giải phóng mặt bằng ..., trong đó:" is an
+                # obligation of its own before the details under it
                 self.emit(block, text, frame, own)
             self.walk(block.children, child)
             return
@@ -261,6 +268,19 @@ def _is_title(text: str) -> bool:
     if stripped.endswith((".", ";", "./.")):
         return False
     return len(stripped.split()) <= 16 and ":" not in stripped[:-1]
+
+
+def _is_obligation_lead_in(text: str, own: Assignment, frame: Frame, block: Block) -> bool:
+    """A long sentence ending in ':' that states work for a named agency, followed by details
+    or by a table whose rows have their own leads."""
+    if not text.rstrip().endswith(":") or _is_title(text):
+        return False
+    if not (own.lead or frame.lead):
+        return False
+    if all(c.kind == "table" for c in block.children):
+        return True
+    return len(text.split()) > 20 and re.search(r"(?i)(trong đó|cụ thể|như sau)\s*:\s*$", text) \
+        is not None
 
 
 def _details_only(block: Block) -> bool:

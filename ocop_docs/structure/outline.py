@@ -151,7 +151,10 @@ def parse_outline(text: str, start: int = 0, end: int | None = None) -> list[Blo
             if table is None and _loose_cells(line) is not None:
                 table, after = _read_loose_table(lines, i)
             if table is not None:
-                owner = next((b for b in reversed(stack) if b.is_numbered), None)
+                # a table belongs to the lead-in just above it ("... gồm 11 chuyên mục sau:")
+                # or else to the innermost numbered item
+                owner = stack[-1] if stack and stack[-1].kind == "lead-in" else next(
+                    (b for b in reversed(stack) if b.is_numbered), None)
                 attach(table, owner)
                 i = after
                 continue
