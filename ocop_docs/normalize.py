@@ -102,6 +102,27 @@ def _join_table_pages(lines: list[str]) -> list[str]:
     return out
 
 
+def _wrap_width(lines: list[str]) -> int | None:
+    """The line width of hard-wrapped text (most text lines end near one width, 60-100
+    characters), or None for text with a paragraph a line."""
+    lengths = sorted(len(line) for line in lines if len(line) >= 20 and not _protected(line))
+    if len(lengths) < 10:
+        return None
+    width = lengths[int(len(lengths) * 0.9)]
+    near = sum(1 for n in lengths if n >= 0.75 * width)
+    return width if 50 <= width <= 110 and near >= 0.4 * len(lengths) else None
+
+
+def _wrapped(prev: str, line: str, width: int) -> bool:
+    if _protected(prev) or prev.endswith(_END_PUNCT) or len(prev) < 0.75 * width:
+        return False
+    if _LIST_MARKER.match(line) or re.match(r"(?i)điều\s+\d", line):
+        return False
+    letters = [c for c in prev + line if c.isalpha()]
+    upper = sum(c.isupper() for c in letters)
+    return upper < 0.6 * len(letters)      # titles in capitals keep their lines
+
+
 def normalize_text(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n")
@@ -120,8 +141,15 @@ def normalize_text(text: str) -> str:
 
     lines = [line for line in lines if _protected(line) or not _is_debris(line.strip())]
 
+    width = _wrap_width(lines)
     out: list[str] = []
     for line in lines:
+        if out and line and not _protected(line) and width and out[-1] \
+                and _wrapped(out[-1], line, width):
+            # hard-wrapped text (PDF text layers, e-mail): a line that filled the width and did
+            # not end its sentence goes on in the next line ("... năm 2023 của" + "Thủ tướng ...")
+            out[-1] = out[-1] + " " + line
+            continue
         if out and line and not _protected(line):
             # find the previous non-blank line
             j = len(out) - 1

@@ -37,6 +37,8 @@ class _Cues:
     topic_labels: CueSet
     adverbial_openers: CueSet
     heading_prefixes: CueSet
+    membership_headings: CueSet
+    membership_roles: CueSet
 
 
 @lru_cache(maxsize=1)
@@ -55,6 +57,8 @@ def cue_sets() -> _Cues:
         topic_labels=cue_pattern(data["topic_labels"]),
         adverbial_openers=cue_pattern(data["adverbial_openers"]),
         heading_prefixes=cue_pattern(data["heading_prefixes"]),
+        membership_headings=cue_pattern(data["membership_headings"]),
+        membership_roles=cue_pattern(data["membership_roles"]),
     )
 
 
@@ -327,6 +331,36 @@ def heading_agencies(text: str) -> list[str] | None:
     if parsed and len(rest.split()) > 3:
         return None
     return parsed or names
+
+
+def introduces_members(text: str) -> bool:
+    """A heading or lead-in that lists the members of a body ("... gồm các thành viên sau:")."""
+    stripped = text.rstrip()
+    return stripped.endswith(":") and cue_sets().membership_headings.search(stripped) is not None
+
+
+def is_membership_item(text: str) -> bool:
+    """A list item that gives a member and a role, not an obligation: "Phó Trưởng ban: Giám đốc
+    Sở ...", "Bộ trưởng Bộ Công an ..., Phó Trưởng Ban Chỉ đạo.", or a bare title + agency + name."""
+    cues = cue_sets()
+    stripped = text.strip().rstrip(".;")
+    colon = stripped.find(":")
+    if 0 < colon < 40 and cues.membership_roles.fullmatch(stripped[:colon].strip()):
+        return True
+    comma = stripped.rfind(",")
+    if comma > 0 and cues.membership_roles.search(stripped[comma + 1:]) and \
+            cues.membership_roles.search(stripped[comma + 1:]).start() <= 12 and \
+            len(stripped[comma + 1:].split()) <= 8:
+        return not cues.lead_after.search(stripped) and not cues.support_before.search(stripped)
+    return False
+
+
+def states_duty(text: str) -> bool:
+    """The text says who must act: a cue word of leading, supporting or obligation."""
+    cues = cue_sets()
+    folded = fold(text)
+    return any(c.search(text, folded) for c in (cues.lead_before, cues.lead_after,
+                                                 cues.support_before, cues.obligation))
 
 
 def without_parenthetical(text: str) -> str:

@@ -23,7 +23,8 @@ from underthesea import pos_tag
 from ocop_docs.extract import agencies
 from ocop_docs.extract.assignments import (
     Assignment, block_fields, cue_sets, dedupe, heading_agencies, is_bare_assignment,
-    later_assignments, parse_assignment, performers, same_agencies,
+    introduces_members, is_membership_item, later_assignments, parse_assignment, performers,
+    same_agencies, states_duty,
 )
 from ocop_docs.extract.deadlines import find_deadline, find_recurrence, normalize_deadline
 from ocop_docs.model import Deadline, Task
@@ -39,10 +40,12 @@ class Frame:
     deadline: Deadline | None = None
     section: list[str] = field(default_factory=list)
     in_non_task_section: bool = False
+    in_membership: bool = False      # under "... gồm các thành viên sau:"
 
     def child(self, **changes) -> "Frame":
         values = dict(lead=list(self.lead), support=list(self.support), deadline=self.deadline,
-                      section=list(self.section), in_non_task_section=self.in_non_task_section)
+                      section=list(self.section), in_non_task_section=self.in_non_task_section,
+                      in_membership=self.in_membership)
         values.update(changes)
         return Frame(**values)
 
@@ -132,6 +135,9 @@ class TaskExtractor:
             frame.in_non_task_section = bool(cues.non_task_sections.match(text)) \
                 if block.kind in PART_KINDS else frame.in_non_task_section
         heading = heading_agencies(text) if block.children or block.is_numbered else None
+        if block.children and introduces_members(text):
+            self.walk(block.children, frame.child(in_membership=True))
+            return
         if block.children and not _details_only(block):
             # a heading or an item with sub-items: it frames its children
             if heading:
@@ -163,6 +169,8 @@ class TaskExtractor:
             return
         if len(text.split()) < 4:
             return  # too short to state an obligation (a name, a stray line)
+        if is_membership_item(text) or (frame.in_membership and not states_duty(text)):
+            return  # a member of a body and a role
         own = parse_assignment(
             text, allow_sentence_cues=not frame.lead and not frame.in_non_task_section)
         if own.how == "subject" and text.rstrip().endswith(":"):
