@@ -49,6 +49,20 @@ def _one(text, own=None):
      [("57-NQ/TW", "Nghị quyết", "2024-12-22", "Bộ Chính trị")]),
     ("Căn cứ Thông tư số 05/2019/TT-BNNPTNT ngày 10/5/2019 của Bộ Nông nghiệp và PTNT",
      [("05/2019/TT-BNNPTNT", "Thông tư", "2019-05-10", "Bộ Nông nghiệp và Phát triển nông thôn")]),
+    # laws and ordinances: the legislature's code with its term ("QH15", "UBTVQH11")
+    ("theo Luật Đầu tư số 61/2020/QH14 ngày 17/6/2020 và Pháp lệnh số 26/2005/PL-UBTVQH11",
+     [("61/2020/QH14", "Luật", "2020-06-17", "Quốc hội"),
+      ("26/2005/PL-UBTVQH11", "Khác", None, "Ủy ban Thường vụ Quốc hội")]),
+    # Party documents in the Party's own form
+    ("thực hiện Quy định số 85-QĐ/TW ngày 03/6/2017 và Chỉ thị số 08-CT/TU",
+     [("85-QĐ/TW", "Khác", "2017-06-03", "Ban Chấp hành Trung ương"),
+      ("08-CT/TU", "Chỉ thị", None, None)]),
+    # an issuer code ending in digits
+    ("theo Kế hoạch số 17/KH-BCĐ389 về kiểm tra",
+     [("17/KH-BCĐ389", "Kế hoạch", None, None)]),
+    # older numbers put the type after the issuer code ("UB-QĐ")
+    ("đã được UBND tỉnh phê duyệt số 118/UB-QĐ ngày 02/3/1995.",
+     [("118/UB-QĐ", "Quyết định", "1995-03-02", None)]),
 ])
 def test_find_citations(text, expected):
     assert _one(text) == expected
@@ -131,3 +145,23 @@ def test_number_key_agrees_with_scorer():
     from ocop_docs.extract.citations import number_key as ours
     for n in ("490/QĐ-TTg", "490/QĐTTg", "490/2018/QĐ-TTg", "46-CT/TU", "39/2018/NĐ-Cp"):
         assert ours(n) == number_key(n)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a bare "số" in a list after the type word of the clause
+    ("Theo đề nghị của Bộ Y tế tại các Công văn: Số 210/BYT-KH ngày 05/01/2024; số 333/BYT-TC "
+     "ngày 12/01/2024, Ủy ban nhân dân tỉnh có ý kiến",
+     [("210/BYT-KH", "Công văn", "2024-01-05"), ("333/BYT-TC", "Công văn", "2024-01-12")]),
+    ("các Nghị định của Chính phủ số : 71/CP ngày 02/9/1993",
+     [("71/CP", "Nghị định", "1993-09-02")]),
+    ("tại phiếu trình số 27/UB-XD ngày 04/5/1997", [("27/UB-XD", "Tờ trình", "1997-05-04")]),
+    # a bare code-less number with no type named before it stays out ("Giấy phép số ...")
+    ("Giấy phép số 09/GP-TTĐT do Sở cấp. Liên hệ số 12/ABC", []),
+])
+def test_bare_numbers_take_the_type_of_their_clause(text, expected):
+    assert [(c.number, c.doc_type, c.date) for c in find_citations(text)] == expected
+
+
+def test_own_number_with_issuer_digits_is_not_a_citation():
+    text = "Kế hoạch số 40/KH-BCĐ138 ngày 02/01/2024 của Ban Chỉ đạo 138 tỉnh được ban hành"
+    assert find_citations(text, own_number="40/KH-BCĐ138") == []

@@ -31,7 +31,7 @@ def number_key(number: str | None) -> str | None:
 
 _U = "A-ZĐÐÂĂÊÔƠƯ"          # capitals that start a number segment
 _L = "A-Za-zĐđÐÂĂÊÔƠƯâăêôơư"
-_SEG = rf"[{_U}][{_L}]*"
+_SEG = rf"[{_U}][{_L}]*\d*"          # QĐ, TTg, QH15, UBTVQH11, BCĐQG1237
 _SEP = r"\s*[-/–&]\s*"
 # serial [/ year] / segments: 490/QĐ-TTg, 39/2018/NĐ-CP, 46-CT/TU, 392/TTr-CCPTNT-QLCL, 490/QĐTTg
 _NUMBER = rf"(?P<num>(?P<serial>\d{{1,6}})(?:\s*/\s*(?P<year>(?:19|20)\d\d))?{_SEP}{_SEG}(?:{_SEP}{_SEG})*)"
@@ -88,8 +88,10 @@ def _clean_number(raw: str, by_abbr: dict, codes: set[str]) -> str:
     return "".join(out)
 
 
-def _type_abbr(number: str, by_abbr: dict) -> str | None:
-    """The contract type named by the number's abbreviation ("490/QĐ-TTg" -> Quyết định)."""
+def _type_abbr(number: str, by_abbr: dict, anywhere: bool = False) -> str | None:
+    """The contract type named by the number's abbreviation ("490/QĐ-TTg" -> Quyết định). With
+    `anywhere`, also an abbreviation after the issuer code, as older numbers put it
+    ("204/UB-QĐ-NĐ" -> Quyết định)."""
     m = re.match(r"\d+(?:/(?:19|20)\d\d)?([/\-])(.*)$", number)
     if not m:
         return None
@@ -98,15 +100,33 @@ def _type_abbr(number: str, by_abbr: dict) -> str | None:
         return by_abbr.get(segs[0]) if segs else None
     if segs and segs[0] in by_abbr:
         return by_abbr[segs[0]]
+    if anywhere:
+        return next((by_abbr[s] for s in segs[1:] if s in by_abbr and by_abbr[s] != "Khác"), None)
     return None
+
+
+def _type_before(text: str, start: int, by_name: dict, letter_words: list[str],
+                 extra: dict) -> str | None:
+    """The type named earlier in the same clause of a bare "số N/..." mention: "các Công văn: Số
+    1060/BTC-QLGCS ...; số 1187/BTC-ĐT", "các Nghị định ... số : 88/CP". Stops at a sentence end."""
+    window = text[max(0, start - 200):start]
+    window = re.split(r"[.!?]\s+(?=[A-ZĐÀ-Ỹ])|\n", window)[-1].lower()
+    best = None
+    for word, kind in list(by_name.items()) + [(w, "Công văn") for w in letter_words] + \
+            [(w.lower(), k) for w, k in extra.items()]:
+        for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", window):
+            if best is None or m.start() > best[0]:
+                best = (m.start(), kind)
+    return best[1] if best else None
 
 
 def _issuer_from_code(number: str, rules: dict) -> str | None:
     table = rules.get("issuer_by_code", {})
     segs = re.split(r"[/\-]", number)
     for seg in reversed(segs[1:]):
-        if seg in table:
-            return table[seg]
+        for code in (seg, re.sub(r"\d+$", "", seg)):     # QH15 -> QH (the legislature's term)
+            if code in table:
+                return table[code]
     return None
 
 
@@ -179,6 +199,12 @@ def find_citations(text: str, own_number: str | None = None) -> list[Citation]:
             doc_type = "Công văn"
         elif from_abbr:
             doc_type = from_abbr
+        elif m.group("so"):
+            # a bare "số N/X-Y": an older number's type abbreviation, or the type named earlier
+            # in the clause
+            doc_type = from_abbr = _type_before(
+                text, m.start(), by_name, letter_words, rules.get("type_words", {})) or \
+                _type_abbr(number, by_abbr, anywhere=True)
         else:
             doc_type = None
         if doc_type is None or (not typ and from_abbr in (None, "Khác")):
