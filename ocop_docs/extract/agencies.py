@@ -287,8 +287,9 @@ def _type_at(toks: list[_Tok], k: int, plural: bool, loose: bool):
         head = tuple(t.l for t in toks[k:k + n])
         nxt = toks[k + n].l if k + n < len(toks) else ""
         blocked = lex.not_agency.get(head, set())
-        if nxt in blocked:
-            n = 0
+        nxt_tok = toks[k + n] if k + n < len(toks) else None
+        if nxt in blocked and not (nxt_tok.cap and not nxt_tok.t.isupper()):
+            n = 0       # "bộ tài liệu", "ban hành" (but "Bộ Tài chính" is a name)
         elif not toks[k].cap and not (plural or loose):
             n = 0
     if n:

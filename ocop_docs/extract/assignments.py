@@ -39,6 +39,7 @@ class _Cues:
     heading_prefixes: CueSet
     membership_headings: CueSet
     membership_roles: CueSet
+    formulas: re.Pattern
 
 
 @lru_cache(maxsize=1)
@@ -59,6 +60,7 @@ def cue_sets() -> _Cues:
         heading_prefixes=cue_pattern(data["heading_prefixes"]),
         membership_headings=cue_pattern(data["membership_headings"]),
         membership_roles=cue_pattern(data["membership_roles"]),
+        formulas=re.compile("|".join(f"(?:{f})" for f in data["formulas"])),
     )
 
 
@@ -353,6 +355,12 @@ def is_membership_item(text: str) -> bool:
             len(stripped[comma + 1:].split()) <= 8:
         return not cues.lead_after.search(stripped) and not cues.support_before.search(stripped)
     return False
+
+
+def is_formula(text: str) -> bool:
+    """An opening or closing formula of a notice or letter ("Trân trọng thông báo ... biết,
+    thực hiện./.")."""
+    return cue_sets().formulas.search(fold(text)) is not None
 
 
 def states_duty(text: str) -> bool:

@@ -23,7 +23,7 @@ from underthesea import pos_tag
 from ocop_docs.extract import agencies
 from ocop_docs.extract.assignments import (
     Assignment, block_fields, cue_sets, dedupe, heading_agencies, is_bare_assignment,
-    introduces_members, is_membership_item, later_assignments, parse_assignment, performers,
+    introduces_members, is_formula, is_membership_item, later_assignments, parse_assignment, performers,
     same_agencies, states_duty,
 )
 from ocop_docs.extract.deadlines import find_deadline, find_recurrence, normalize_deadline
@@ -176,6 +176,8 @@ class TaskExtractor:
             return
         if len(text.split()) < 4:
             return  # too short to state an obligation (a name, a stray line)
+        if is_formula(text):
+            return  # "Trân trọng thông báo ... để các cơ quan biết, thực hiện./."
         if is_membership_item(text) or (frame.in_membership and not states_duty(text)):
             return  # a member of a body and a role
         own = parse_assignment(
