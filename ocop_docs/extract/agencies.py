@@ -495,10 +495,12 @@ def _project_owner(toks: list[_Tok], k: int, n: int) -> int | None:
     if not _match(lex.project_owners, toks, k):
         return None
     j = k + n
+    specific = False
     if j < len(toks) and toks[j].l == "của":
         j += 1
     if j < len(toks) and toks[j].t.isdigit():
         j += 1
+        specific = True     # "Nhà đầu tư 02 dự án": the owners of two named projects
     m = _match(lex.project_words, toks, j)
     if not m:
         return None
@@ -517,7 +519,7 @@ def _project_owner(toks: list[_Tok], k: int, n: int) -> int | None:
         break
     while j > start_name and (toks[j - 1].t in _JOINERS or toks[j - 1].l == "và"):
         j -= 1
-    return j if j > start_name else None
+    return j if j > start_name or specific else None
 
 
 def _unit_number(toks: list[_Tok], j: int) -> int:
