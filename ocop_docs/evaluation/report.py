@@ -305,9 +305,13 @@ def read_gold(path: Path) -> tuple[str, dict]:
 
 
 def evaluate_dirs(name: str, gold_dir: Path, sources_dir: Path, *, keep: Path | None = None,
-                  jobs: int = 1, about: str = "") -> SetReport:
-    """Extract every source that has a gold file in gold_dir and score the set."""
+                  jobs: int = 1, about: str = "", only: Iterable[str] | None = None) -> SetReport:
+    """Extract every source that has a gold file in gold_dir (or only the sources named in
+    `only`) and score the set."""
     golds = [read_gold(p) for p in sorted(Path(gold_dir).glob("*.gold.json"))]
+    if only is not None:
+        wanted = set(only)
+        golds = [(source, gold) for source, gold in golds if source in wanted]
     results = extract_all([Path(sources_dir) / source for source, _ in golds], jobs=jobs)
     if keep is not None:
         keep.mkdir(parents=True, exist_ok=True)
@@ -320,6 +324,7 @@ def evaluate_dirs(name: str, gold_dir: Path, sources_dir: Path, *, keep: Path | 
     return score_set(name, items, about=about, gold=str(gold_dir), sources=str(sources_dir))
 
 
-def evaluate_set(spec: EvalSet, *, keep: Path | None = None, jobs: int = 1) -> SetReport:
+def evaluate_set(spec: EvalSet, *, keep: Path | None = None, jobs: int = 1,
+                 only: Iterable[str] | None = None) -> SetReport:
     return evaluate_dirs(spec.name, spec.gold, spec.sources, keep=keep, jobs=jobs,
-                         about=spec.about)
+                         about=spec.about, only=only)
