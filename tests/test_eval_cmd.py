@@ -253,6 +253,15 @@ def test_unreadable_source_exits_1(sets_file, fake_extractor, capsys):
     assert len(group(out, "Nhiệm vụ bị bỏ sót")) == 5
 
 
+def test_unreadable_gold_file_exits_1_and_the_rest_is_scored(sets_file, fake_extractor, capsys):
+    (sets_file.parent / "mini" / "gold" / "c.txt.gold.json").write_text("{hỏng", encoding="utf-8")
+    code, out, err = run_cli(capsys, "--sets-file", sets_file, "--set", "mini", "--json")
+    assert code == 1 and "c.txt.gold.json" in err
+    mini = json.loads(out)["sets"]["mini"]
+    assert [f["source"] for f in mini["files"]] == ["a.txt", "b.txt"]
+    assert any("c.txt.gold.json" in e for e in mini["errors"])
+
+
 def test_keep_writes_predictions_per_set(sets_file, fake_extractor, capsys, tmp_path):
     keep = tmp_path / "giu"
     code, _, _ = run_cli(capsys, "--sets-file", sets_file, "--keep", keep)

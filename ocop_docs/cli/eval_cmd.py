@@ -104,6 +104,9 @@ def run(args) -> int:
             skipped[spec.name] = f"không có tệp *.gold.json trong {spec.gold}"
             continue
         keep = args.keep / spec.name if args.keep else None
+        if sys.stderr.isatty():
+            print(f"ocop-docs: đang chấm bộ {spec.name} ({len(spec.gold_files())} tệp)…",
+                  file=sys.stderr)
         results.append(report.evaluate_set(spec, keep=keep, jobs=args.jobs))
     if not results:
         _error("không có bộ nào để chấm: " + "; ".join(f"{k}: {v}" for k, v in skipped.items()))

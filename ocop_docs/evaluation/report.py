@@ -235,10 +235,11 @@ class SetReport:
     about: str = ""
     gold: str | None = None
     sources: str | None = None
+    gold_errors: list[str] = field(default_factory=list)   # gold files that could not be read
 
     @property
     def errors(self) -> list[str]:
-        return [f.error for f in self.files if f.error]
+        return self.gold_errors + [f.error for f in self.files if f.error]
 
     @property
     def misses(self) -> dict[str, list[dict]]:
@@ -301,13 +302,25 @@ def score_set(name: str, items: Iterable[tuple[str, dict, dict, str | None]],
 
 def read_gold(path: Path) -> tuple[str, dict]:
     gold = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(gold, dict):
+        raise ValueError("expected a JSON object")
     return gold.get("source") or path.name[: -len(".gold.json")], gold
 
 
 def evaluate_dirs(name: str, gold_dir: Path, sources_dir: Path, *, keep: Path | None = None,
-                  jobs: int = 1, about: str = "") -> SetReport:
-    """Extract every source that has a gold file in gold_dir and score the set."""
-    golds = [read_gold(p) for p in sorted(Path(gold_dir).glob("*.gold.json"))]
+                  jobs: int = 1, about: str = "", only: Iterable[str] | None = None) -> SetReport:
+    """Extract every source that has a gold file in gold_dir (or only the sources named in
+    `only`) and score the set."""
+    golds, gold_errors = [], []
+    for path in sorted(Path(gold_dir).glob("*.gold.json")):
+        try:
+            golds.append(read_gold(path))
+        except (OSError, ValueError) as exc:
+            gold_errors.append(f"{path}: tệp gold không đọc được ({exc.__class__.__name__}: "
+                               f"{exc})")
+    if only is not None:
+        wanted = set(only)
+        golds = [(source, gold) for source, gold in golds if source in wanted]
     results = extract_all([Path(sources_dir) / source for source, _ in golds], jobs=jobs)
     if keep is not None:
         keep.mkdir(parents=True, exist_ok=True)
@@ -317,9 +330,12 @@ def evaluate_dirs(name: str, gold_dir: Path, sources_dir: Path, *, keep: Path | 
             (keep / f"{source}.json").write_text(
                 json.dumps(pred, ensure_ascii=False, indent=2), encoding="utf-8")
         items.append((source, gold, pred or {}, error))
-    return score_set(name, items, about=about, gold=str(gold_dir), sources=str(sources_dir))
+    result = score_set(name, items, about=about, gold=str(gold_dir), sources=str(sources_dir))
+    result.gold_errors = gold_errors
+    return result
 
 
-def evaluate_set(spec: EvalSet, *, keep: Path | None = None, jobs: int = 1) -> SetReport:
+def evaluate_set(spec: EvalSet, *, keep: Path | None = None, jobs: int = 1,
+                 only: Iterable[str] | None = None) -> SetReport:
     return evaluate_dirs(spec.name, spec.gold, spec.sources, keep=keep, jobs=jobs,
-                         about=spec.about)
+                         about=spec.about, only=only)
