@@ -22,6 +22,8 @@ _OLD_STYLE = re.compile(
     re.IGNORECASE)
 
 _EMPHASIS = re.compile(r"\*\*|~~")
+# a single "*" of Markdown italics touching its text ("*Căn cứ ...*"), not a "* " bullet
+_ITALIC = re.compile(r"(?<![\w*])\*(?=[^\s*])|(?<=[^\s*])\*(?![\w*])")
 _SPACES = re.compile(r"[ \u00a0\u2000-\u200a\u202f\u205f\u3000]")
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
 # list markers that must stay at line starts and are never debris
@@ -102,6 +104,31 @@ def _join_table_pages(lines: list[str]) -> list[str]:
     return out
 
 
+_BARE_MARKER = re.compile(r"^(?:[a-zđ]\)|\d{1,2}(?:\.\d{1,2})*\.?|[IVXL]{1,5}\.|[-+•])$")
+
+
+def _join_bare_markers(lines: list[str]) -> list[str]:
+    """A list marker left alone on its line by a converter ("a)" / "Xác định ...", "1." /
+    "Mục đích: ...") is put back at the start of the text that follows it."""
+    out: list[str] = []
+    pending: str | None = None
+    for line in lines:
+        stripped = line.strip()
+        if pending is not None:
+            if not stripped:
+                continue
+            out.append(pending + " " + stripped)
+            pending = None
+            continue
+        if _BARE_MARKER.match(stripped) and not _protected(line):
+            pending = stripped
+            continue
+        out.append(line)
+    if pending is not None:
+        out.append(pending)
+    return out
+
+
 def _wrap_width(lines: list[str]) -> int | None:
     """The line width of hard-wrapped text (most text lines end near one width, 60-100
     characters), or None for text with a paragraph a line."""
@@ -128,6 +155,7 @@ def normalize_text(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n")
     text = _ZERO_WIDTH.sub("", text)
     text = _EMPHASIS.sub("", text)
+    text = _ITALIC.sub("", text)
     lines = []
     for raw in text.split("\n"):
         line = _SPACES.sub(" ", raw)
@@ -141,6 +169,7 @@ def normalize_text(text: str) -> str:
 
     lines = [line for line in lines if _protected(line) or not _is_debris(line.strip())]
 
+    lines = _join_bare_markers(lines)
     width = _wrap_width(lines)
     out: list[str] = []
     for line in lines:

@@ -100,7 +100,10 @@ def _hits(folded: str, default_year: int | None, phrase: bool) -> list[_Hit]:
         last = int(re.findall(r"(?:19|20)\d\d", m.group())[-1])
         add(_Hit(m.start(), m.end(), datetime.date(last, 12, 31) if phrase else None, "range",
                  False))
+    months = [(m.start(), m.end()) for m in g["month"].finditer(folded)]
     for s, e, date in _iter_dates(folded, default_year, folded=folded):
+        if any(ms < s < me for ms, me in months):
+            continue    # "tháng 11 - 12/2025" is a span of months, not the day 11/12
         add(_Hit(s, e, date, "day", not phrase))
     for m in g["half"].finditer(folded):
         year = _year_of(m, default_year)
@@ -129,6 +132,11 @@ def _hits(folded: str, default_year: int | None, phrase: bool) -> list[_Hit]:
         add(_Hit(m.start(), m.end(), datetime.date(year, 12, 31), "year", not phrase))
     hits.sort(key=lambda h: h.start)
     return hits
+
+
+# "từ" right before a time (with its unit word) opens a period; "đến" (not "đến khi") closes it
+_START = fold_pattern(r"(?<![\w])từ\s+(?:ngày|tháng|quý|năm)?\s*$")
+_UNTIL = fold_pattern(r"^\s*(?:,\s*)?(?:đến|tới)\s+(?:hết\s+)?(?:ngày|tháng|quý|năm)?\s*$")
 
 
 def _extend_prefix(folded: str, start: int) -> tuple[int, bool]:
@@ -196,7 +204,16 @@ def _deadline(text: str, doc_date: datetime.date | None, phrase: bool) -> Deadli
     recurrence_hit = _find_recurrence(folded)
     recurrence = recurrence_hit[2] if recurrence_hit else None
     spanned = False
-    for hit in _hits(folded, default_year, phrase):
+    hits = _hits(folded, default_year, phrase)
+    for index, hit in enumerate(hits):
+        if hit.kind != "range" and _START.search(folded[max(0, hit.start - 12):hit.start]):
+            # "Từ tháng 11/2025 đến khi ...", "từ tháng 11/2013 trở đi": a start, no due date;
+            # "Từ ngày 01/01 đến ngày 31/3/2026": the period ends at the next time
+            after = hits[index + 1] if index + 1 < len(hits) else None
+            if after is None or not _UNTIL.search(folded[hit.end:after.start]):
+                if index + 1 >= len(hits):
+                    break
+            continue
         if hit.kind == "range":
             if phrase:
                 return Deadline(due=_iso(hit.due), text=text.strip(), recurrence=recurrence)

@@ -86,11 +86,22 @@ class TaskExtractor:
         performers_lead: list[str] = []
         explicit_lead: list[str] = []
         rest_blocks: list[Block] = []
+        # "- Tuyên truyền ..." / "Thời gian thực hiện: Tháng 12/2025." / "- Tham mưu ..." /
+        # "Thời gian hoàn thành: ...": several time lines, each closing the item before it
+        fields_of = {id(b): block_fields(b) for b in blocks if b.kind not in ("table", "row")}
+        per_item = sum(1 for f in fields_of.values() if f and f[0][0] == "deadline") >= 2
+        item_deadline: dict[int, Deadline] = {}
         for block in blocks:
             if block.kind in ("table", "row"):
                 rest_blocks.append(block)
                 continue
-            found = block_fields(block)
+            found = fields_of[id(block)]
+            if per_item and found and found[0][0] == "deadline" and rest_blocks \
+                    and id(rest_blocks[-1]) not in item_deadline:
+                when = normalize_when(found[0][1], self.doc_date)
+                if when:
+                    item_deadline[id(rest_blocks[-1])] = when
+                continue
             for kind, value in found or ():
                 if kind == "lead":
                     explicit_lead = agencies.split_agency_list(value)
@@ -121,7 +132,8 @@ class TaskExtractor:
         for block, value in content:
             self.emit(block, value, local, Assignment())
         for block in rest_blocks:
-            self.visit(block, local)
+            when = item_deadline.get(id(block))
+            self.visit(block, local.child(deadline=when) if when else local)
 
     def visit(self, block: Block, frame: Frame) -> None:
         cues = cue_sets()
