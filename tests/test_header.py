@@ -263,6 +263,29 @@ LAYOUT_CASES = [
      "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nHà Nội, ngày 01 tháng 6 năm 2023\n"
      "Kính gửi: Bộ Nông nghiệp và Phát triển nông thôn\n",
      dict(doc_type="Công văn", issuer="Thủ tướng Chính phủ", issued_date="2023-06-01")),
+    # converted web page: each header cell on its own lines, the motto and the body type broken
+    # over lines, the date line broken in two; signature title and name after a bar line
+    ("|\nVĂN PHÒNG\nCHÍNH PHỦ\n-----\n|\nCỘNG HÒA XÃ\nHỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - "
+     "Hạnh phúc\n|\nSố: 15/2024/L-CTN\n|\n*Hà Nội, ngày\n12 tháng 7 năm 2024*\n|\n\nLỆNH\n"
+     "Về việc công bố Luật\n\nCăn cứ Hiến pháp;\n\nNơi nhận:\n- Như trên;\n- Lưu: VT.\n|\n"
+     "KT. BỘ TRƯỞNG, CHỦ NHIỆM\nPHÓ CHỦ NHIỆM\nVõ Văn Minh\n|\n",
+     dict(issuer="Văn phòng Chính phủ", issued_date="2024-07-12", place="Hà Nội",
+          signer="Võ Văn Minh")),
+    # the space between the Nơi nhận and signature columns lost: the signature column runs on
+    # at the ends of the list's lines
+    ("ỦY BAN NHÂN DÂN\nTỈNH YÊN BÁI\nSố: 40/KH-UBND\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+     "Yên Bái, ngày 03 tháng 3 năm 2022\nKẾ HOẠCH\nPhát triển du lịch nông thôn\n"
+     "I. MỤC TIÊU\n1. Sở Văn hóa chủ trì xây dựng sản phẩm du lịch./.\n"
+     "Nơi nhận: TM. ỦY BAN NHÂN DÂN\n- Như trên; KT. CHỦ TỊCH\n- Sở Tài chính; PHÓ CHỦ TỊCH\n"
+     "- UBND các huyện;\n- Lưu: VT. Hoàng Thị Mai\n",
+     dict(issuer="Ủy ban nhân dân tỉnh Yên Bái", signer="Hoàng Thị Mai",
+          signer_title="TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH",
+          distribution=["Như trên", "Sở Tài chính", "UBND các huyện"])),
+    # a signature line that holds the title and the name; a Party title with a qualifier
+    ("TỈNH ỦY BẮC KẠN\nSố 12-CT/TU\nĐẢNG CỘNG SẢN VIỆT NAM\nBắc Kạn, ngày 02 tháng 5 năm 2023\n"
+     "CHỈ THỊ\nvề công tác dân vận\nCác cấp ủy tổ chức quán triệt và thực hiện nghiêm Chỉ thị.\n"
+     "Nơi nhận:\n- Các huyện ủy;\n- Lưu VPTU.\nT/M BAN THƯỜNG VỤ\nPHÓ BÍ THƯ THƯỜNG TRỰC Lý Văn Hà\n",
+     dict(number="12-CT/TU", signer="Lý Văn Hà", signer_title="T/M BAN THƯỜNG VỤ PHÓ BÍ THƯ THƯỜNG TRỰC")),
     # two columns joined on shared lines by a bar; a signature title with no authority prefix
     ("ỦY BAN NHÂN DÂN\nTỈNH NINH THUẬN | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
      "Độc lập - Tự do - Hạnh phúc\nSố: 301/UBND-VXNV | Ninh Thuận, ngày 20 tháng 01 năm 2024\n"

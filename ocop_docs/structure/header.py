@@ -159,6 +159,8 @@ def _is_name(text: str, caps_ok: bool) -> bool:
         return False
     if re.search(r"[\d/\\:@().,;]", text):
         return False
+    if title_type(Line(0, len(text), text, text, fold(text))):
+        return False        # "QUYẾT ĐỊNH"
     banned = {fold(w) for w in parts()["not_name_words"]}
     for t in tokens:
         if fold(t) in banned or not t[0].isupper():
@@ -199,7 +201,7 @@ def parse_header(text: str, span: DocumentSpan, previous: Header | None = None) 
         if title_i is None and title_type(line):
             title_i = i
         if title_i is None and number_i is None and date_i is None and (
-                is_body_line(line) or _motto_rest_is_body(line)):
+                is_body_line(line, cut_type=True) or _motto_rest_is_body(line)):
             body_lines.append(i)
 
     # ---- number
@@ -210,7 +212,13 @@ def parse_header(text: str, span: DocumentSpan, previous: Header | None = None) 
         line = lines[date_i]
         place = date_line_place(line)
         h.place = place.strip(" ,") if place else None
-        dates = list(_iter_dates(line.clean[line.clean.find(place or ""):], None))
+        date_text = line.clean[line.clean.find(place or ""):]
+        if not re.search(r"(?:19|20)\d\d", date_text):
+            # "Hà Nội, ngày" / "29 tháng 11 năm 2025": the date line broken in two
+            after = next((l for l in lines[date_i + 1:date_i + 3] if l.clean), None)
+            if after is not None and re.match(r"^\W*\d", after.clean):
+                date_text += " " + after.clean
+        dates = list(_iter_dates(date_text, None))
         h.issued_date = dates[0][2].isoformat() if dates and dates[0][2] else None
     # ---- type
     subject_label = cue("subject_label")
@@ -323,6 +331,9 @@ def _issuer_from_column(column: list[Line]) -> tuple[str | None, str | None]:
         starts_with_unit = any(re.match(re.escape(u) + r"(?!\w)", fold(text)) for u in units)
         if merged and starts_with_unit and not _has_unit(merged[-1]):
             merged[-1] = merged[-1] + " " + text
+        elif merged and (_cut_body_type(merged[-1], text) or _bare_body_type(merged[-1])
+                         or re.match(r"(?:và|&)\s", fold(text))):
+            merged[-1] = merged[-1] + " " + text     # "THỦ TƯỚNG" / "CHÍNH PHỦ"
         else:
             merged.append(text)
     if not merged:
@@ -334,6 +345,23 @@ def _issuer_from_column(column: list[Line]) -> tuple[str | None, str | None]:
         if locality:
             issuer = f"{issuer} {locality}"
     return issuer, parent
+
+
+def _cut_body_type(first: str, second: str) -> bool:
+    """`first` is only the beginning of a body type that `second` completes."""
+    joined = fold(" ".join((first + " " + second).split()))
+    head = fold(" ".join(first.split()))
+    for body in parts()["body_types"]:
+        b = fold(body)
+        if joined.startswith(b) and len(b) > len(head) and b.startswith(head):
+            return True
+    return False
+
+
+def _bare_body_type(text: str) -> bool:
+    """"VĂN PHÒNG" alone: a body type whose name follows on the next line."""
+    folded = fold(" ".join(text.split()))
+    return any(folded == fold(b) for b in parts()["body_types"])
 
 
 def _has_unit(name: str) -> bool:

@@ -150,12 +150,17 @@ def _cut_name(piece: str, a: int, b: int) -> list[tuple[int, int]]:
     if not titles or not is_caps(seg[:titles[-1].end()]):
         return [(a, b)]
     rest_at = titles[-1].end()
+    q = cue("title_qualifier").match(folded, rest_at + len(seg[rest_at:]) - len(seg[rest_at:].lstrip()))
+    if q:
+        rest_at = q.end()       # "PHÓ BÍ THƯ THƯỜNG TRỰC Lý Văn Hà"
     rest = seg[rest_at:]
     words = rest.split()
     if not 2 <= len(words) <= 5:
         return [(a, b)]
     if not all(w[:1].isupper() and w.strip(".").isalpha() for w in words):
         return [(a, b)]
+    if cue("title_qualifier").match(fold(rest.strip())):
+        return [(a, b)]         # "PHÓ BÍ THƯ THƯỜNG TRỰC"
     name_at = rest_at + len(rest) - len(rest.lstrip())
     return [(a, a + rest_at), (a + name_at, b)]
 
@@ -178,6 +183,16 @@ def layout_lines(text: str, start: int = 0, end: int | None = None) -> list[Line
     i = 0
     while i < len(physical):
         line = physical[i]
+        merged = _merged_closure(text, physical, i)
+        if merged:
+            out.extend(merged[1])
+            i += merged[0]
+            continue
+        block = _gapped_closure(physical, i)
+        if block:
+            out.extend(_gapped_lines(text, physical[i:i + block]))
+            i += block
+            continue
         if line.raw.lstrip().startswith("|"):
             j = i
             while j < len(physical) and physical[j].raw.lstrip().startswith("|"):
@@ -192,9 +207,127 @@ def layout_lines(text: str, start: int = 0, end: int | None = None) -> list[Line
                 out.extend(pieces)
                 i += 1
                 continue
-        out.append(line)
+        named = _cut_name(line.raw, 0, len(line.raw)) if line.clean else []
+        if len(named) > 1:       # "PHÓ CHỦ TỊCH Nguyễn Văn An" on one line
+            out.extend(_line(text, line.start + a, line.start + b) for a, b in named)
+        else:
+            out.append(line)
         i += 1
     return out
+
+
+def looks_like_name(text: str) -> bool:
+    """A person's name: 2-5 capitalised words ("Nguyễn Thế Phước", "NGUYỄN VĂN AN"), none of them
+    a word that never occurs in names."""
+    words = text.split()
+    if not 2 <= len(words) <= 5 or re.search(r"[\d/\\:@().,;]", text):
+        return False
+    banned = {fold(w) for w in parts()["not_name_words"]}
+    return all(w[:1].isupper() and (w[1:].islower() or w.isupper() or len(w) == 1)
+               and fold(w) not in banned for w in words)
+
+
+_ITEM_END = re.compile(r"[;:.]\s+")
+
+
+def _right_piece(line: Line) -> int | None:
+    """Where the signature column starts in a line that merged it with the "Nơi nhận" column:
+    "- Như Điều 3; KT. CHỦ TỊCH", "- Sở Y tế; PHÓ CHỦ TỊCH", "- Lãnh đạo VP; Nguyễn Văn An"."""
+    raw = line.raw
+    folded = fold(raw)
+    m = next((m for m in _cell_cut().finditer(folded)
+              if m.start() > 0 and raw[m.start()].isupper()
+              and cue("authority_prefix").match(folded[m.start():])), None)
+    if m:
+        return m.start()
+    for m in _ITEM_END.finditer(raw):
+        rest = raw[m.end():].strip(" *_")
+        if not rest:
+            continue
+        if is_caps(rest) and _title_words().search(fold(rest)) and len(rest.split()) <= 8:
+            return m.end()
+        if looks_like_name(rest):
+            return m.end()
+    return None
+
+
+def _merged_closure(text: str, physical: list[Line], i: int):
+    """A "Nơi nhận" list whose lines also carry the signature column, once the space between the
+    columns is gone ("Nơi nhận: TM. ỦY BAN NHÂN DÂN" / "- Như Điều 3; KT. CHỦ TỊCH" / ... /
+    "- Lãnh đạo VP; Nguyễn Văn An"): (number of lines, the list's lines then the signature's)."""
+    line = physical[i]
+    if "|" in line.raw or not cue("distribution_label").search(line.folded):
+        return None
+    j = i + 1
+    while j < len(physical) and j - i < 40 and re.match(r"^\s*[-+•–]", physical[j].raw):
+        j += 1
+    rows = physical[i:j]
+    cuts = [_right_piece(r) for r in rows]
+    if not any(c is not None for c in cuts):
+        return None
+    left, right = [], []
+    for row, cut in zip(rows, cuts):
+        if cut is None:
+            left.append(row)
+        else:
+            left.append(_line(text, row.start, row.start + cut))
+            right.append(_line(text, row.start + cut, row.end))
+    return j - i, left + right
+
+
+_GAP = re.compile(r"(?<=\S)(?: {4,}|\t+)(?=\S)")
+
+
+def _gapped_closure(physical: list[Line], i: int, limit: int = 30) -> int:
+    """The number of lines of a "Nơi nhận" / signature block laid out in two columns with spaces
+    ("Nơi nhận:            KT. CHỦ TỊCH") starting at physical[i]; 0 when there is none."""
+    line = physical[i]
+    if "|" in line.raw:
+        return 0
+    gap = _GAP.search(line.raw)
+    if not gap:
+        return 0
+    left = fold(line.raw[:gap.start()].strip(" *_"))
+    right = fold(line.raw[gap.end():].strip(" *_"))
+    if not ((cue("distribution_label").search(left) or cue("authority_prefix").search(left)
+             or _title_words().match(left))
+            and (cue("authority_prefix").search(right) or _title_words().match(right)
+                 or cue("distribution_label").search(right))):
+        return 0
+    n, blanks = 1, 0
+    while i + n < len(physical) and n < limit:
+        nxt = physical[i + n]
+        if not nxt.clean:
+            blanks += 1
+            if blanks >= 3:
+                break
+        else:
+            blanks = 0
+            if len(nxt.clean) > 90 and not _GAP.search(nxt.raw):
+                break
+        n += 1
+    return n
+
+
+def _gapped_lines(text: str, rows: list[Line]) -> list[Line]:
+    """Two space-aligned columns read one after the other: left column, then right column."""
+    first_gap = _GAP.search(rows[0].raw)
+    column = len(rows[0].raw) - len(rows[0].raw[first_gap.end():])
+    block = (rows[0].start, rows[-1].end)
+    left: list[Line] = []
+    right: list[Line] = []
+    for row in rows:
+        raw = row.raw
+        gap = next((g for g in _GAP.finditer(raw) if g.end() >= column * 0.6), None)
+        indent = len(raw) - len(raw.lstrip())
+        if gap:
+            left.append(_line(text, row.start, row.start + gap.start(), block))
+            right.append(_line(text, row.start + gap.end(), row.end, block))
+        elif indent >= column * 0.6 and raw.strip():
+            right.append(_line(text, row.start + indent, row.end, block))
+        elif raw.strip():
+            left.append(_line(text, row.start, row.end, block))
+    return left + right
 
 
 def _table_lines(text: str, rows: list[Line]) -> list[Line]:
@@ -304,11 +437,41 @@ def _body_line() -> re.Pattern:
     return re.compile(r"^(?:" + "|".join(sorted(words, key=len, reverse=True)) + r")(?!\w)")
 
 
-def is_body_line(line: Line) -> bool:
+@lru_cache(maxsize=None)
+def _motto_words() -> list[str]:
+    return [fold(m).split() for m in parts()["motto_text"]]
+
+
+def is_motto_fragment(line: Line) -> bool:
+    """A piece of the motto broken over lines ("CỘNG HÒA XÃ" / "HỘI CHỦ NGHĨA VIỆT NAM")."""
+    words = re.sub(r"[^\w\s]", " ", line.folded).split()
+    if len(words) < 2:
+        return False
+    for motto in _motto_words():
+        for k in range(len(motto) - len(words) + 1):
+            if motto[k:k + len(words)] == words:
+                return True
+    return False
+
+
+@lru_cache(maxsize=None)
+def _body_prefix() -> re.Pattern:
+    """A multi-word body type cut at a line end ("THỦ TƯỚNG" of "THỦ TƯỚNG / CHÍNH PHỦ")."""
+    prefixes = set()
+    for body in parts()["body_types"]:
+        words = body.split()
+        for k in range(2, len(words)):
+            prefixes.add(fold_regex(r"\s+".join(words[:k])))
+    return re.compile(r"^(?:" + "|".join(sorted(prefixes, key=len, reverse=True)) + r")\s*$")
+
+
+def is_body_line(line: Line, cut_type: bool = False) -> bool:
     """An issuing-body line of the header's left column ("ỦY BAN NHÂN DÂN", "SỞ NÔNG NGHIỆP ...",
-    "HUYỆN VĨNH CỬU")."""
+    "HUYỆN VĨNH CỬU"); with `cut_type`, also the first line of a body type broken over two
+    ("THỦ TƯỚNG" / "CHÍNH PHỦ"), which alone is a signing title."""
     return bool(line.clean) and is_caps(line.clean) and len(line.clean) <= 80 and bool(
-        _body_line().match(line.folded)) and not cue("motto").search(line.folded)
+        _body_line().match(line.folded) or (cut_type and _body_prefix().match(line.folded))) \
+        and not cue("motto").search(line.folded) and not is_motto_fragment(line)
 
 
 def line_kinds(line: Line) -> set[str]:
