@@ -166,6 +166,9 @@ def parse_assignment(text: str, allow_sentence_cues: bool = True) -> Assignment:
         rest_stripped = rest.lstrip(" ,")
         if rest.lstrip().startswith(":"):
             return Assignment(names, supports_in(rest), rest.lstrip()[1:], "colon")
+        if text[:end].rstrip().endswith(":"):
+            # "Các sở, ngành: Là các đơn vị ..., chịu trách nhiệm các nội dung sau:"
+            return Assignment(names, supports_in(rest), rest, "colon")
         if not cues.non_assignment.match(rest_stripped) and rest_stripped[:1].isalpha():
             return Assignment(names, supports_in(rest), rest, "subject")
     if not allow_sentence_cues:
@@ -322,17 +325,37 @@ def heading_agencies(text: str) -> list[str] | None:
     """The agencies of a heading that is only an agency list ("4. Sở Công Thương",
     "Ủy ban nhân dân các huyện, thành phố:", "Các Chi cục: Trồng trọt, ...; Kiểm lâm")."""
     clean = without_parenthetical(text)
+    members = _enumerated_members(text)
     prefix = cue_sets().heading_prefixes.match(clean)
     if prefix:
         clean = clean[prefix.end():].strip()
     names = agencies.heading_agencies(clean)
+    if members and len(members) >= 2 and re.match(r"(?i)các\s", clean) \
+            and not text[text.rfind(")") + 1:].strip(" :;.,"):
+        return members   # "Các cơ quan đăng ký đầu tư (Sở Tài chính, Ban Quản lý ...):"
     if not names:
         return None
     parsed, end = agencies.parse_agency_sequence(clean)
     rest = clean[end:].strip(" :;.,") if parsed else clean
     if parsed and len(rest.split()) > 3:
         return None
-    return parsed or names
+    found = parsed or names
+    if members and len(found) == 1 and fold(found[0]).startswith("cac "):
+        return members   # "Các cơ quan đăng ký đầu tư (Sở Tài chính, Ban Quản lý ...)"
+    return found
+
+
+def _enumerated_members(text: str) -> list[str]:
+    """The agencies a parenthesis enumerates: "(Sở Tài chính, Ban Quản lý Khu kinh tế)",
+    "(gồm các Sở: Xây dựng, Công Thương)"."""
+    m = re.search(r"\(([^()]{6,500})\)", text)
+    if not m:
+        return []
+    inner = re.sub(r"(?i)^(?:bao gồm|gồm|là)\s*:?\s*", "", m.group(1).strip())
+    names, end = agencies.parse_agency_sequence(inner)
+    if not names or inner[end:].strip(" .,;"):
+        return []
+    return names
 
 
 def introduces_members(text: str) -> bool:
