@@ -288,8 +288,9 @@ def _type_at(toks: list[_Tok], k: int, plural: bool, loose: bool):
         nxt = toks[k + n].l if k + n < len(toks) else ""
         blocked = lex.not_agency.get(head, set())
         nxt_tok = toks[k + n] if k + n < len(toks) else None
-        if nxt in blocked and not (nxt_tok.cap and not nxt_tok.t.isupper()):
-            n = 0       # "bộ tài liệu", "ban hành" (but "Bộ Tài chính" is a name)
+        if nxt in blocked and not (nxt_tok.cap and not nxt_tok.t.isupper()) \
+                and _match_gazetteer(toks, k)[0] <= n:
+            n = 0       # "bộ tài liệu", "ban hành" (but "Bộ Tài chính", "BỘ TÀI CHÍNH" are names)
         elif not toks[k].cap and not (plural or loose):
             n = 0
     if n:

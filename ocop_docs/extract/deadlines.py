@@ -238,6 +238,10 @@ def _deadline(text: str, doc_date: datetime.date | None, phrase: bool) -> Deadli
         due = hit.due
         if hit.kind == "day" and due is None:
             continue
+        if recurrence and hit.kind in ("day", "month") \
+                and not re.search(r"(?:19|20)\d\d", folded[hit.start:hit.end]):
+            # "trước ngày 25/12 hằng năm": the day of a rhythm, not one due date
+            due = None
         return Deadline(due=_iso(due), text=text[start:hit.end].strip(" ,;:."),
                         recurrence=recurrence)
     if recurrence_hit:
