@@ -45,6 +45,7 @@ class Word:
     right: int
     bottom: int
     text: str
+    conf: float = -1.0           # tesseract's word confidence, 0-100 (-1: not from tesseract)
 
 
 @dataclass
@@ -88,7 +89,7 @@ def build_lines(data: dict) -> tuple[list[OcrLine], list[float]]:
             continue
         key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
         word = Word(data["left"][i], data["top"][i], data["left"][i] + data["width"][i],
-                    data["top"][i] + data["height"][i], text)
+                    data["top"][i] + data["height"][i], text, conf)
         confs.append(conf)
         if key != last or not lines:
             lines.append(OcrLine(key[0], key[1], [word]))
