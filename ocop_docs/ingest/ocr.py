@@ -272,7 +272,7 @@ def read_page(prep: Prepared, image: Image.Image | None, number: int, second: bo
     the table areas blanked, so nothing is read twice, and each table's rows are placed before
     the first paragraph below the table's top."""
     from .fields import check_header_lines, parse_date_line, parse_number_line
-    from .layout import Paragraph, build_lines, page_text, paragraphs
+    from .layout import Paragraph, build_lines, order_signature_block, page_text, paragraphs
     from .tables import find_tables, ocr_cells, table_lines
 
     binary = prep.binary
@@ -292,6 +292,7 @@ def read_page(prep: Prepared, image: Image.Image | None, number: int, second: bo
             for ln in lines):
         rgb = prep.aligned(image)
     readings = check_header_lines(lines, rgb, number, height, second=second)
+    lines = order_signature_block(lines, binary.shape[1])
     parts = paragraphs(lines)
     if tables:
         ocr_cells(binary, tables, ocr_data)
