@@ -8,7 +8,7 @@ profile="${1:-run}"
 
 packages=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-for p in tesseract-ocr tesseract-ocr-vie poppler-utils antiword fonts-dejavu-core fonts-liberation python3-venv; do
+for p in tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd libgl1 libglib2.0-0 poppler-utils antiword fonts-dejavu-core fonts-liberation python3-venv; do
   have_pkg "$p" || packages+=("$p")
 done
 if [ "$profile" = test ]; then

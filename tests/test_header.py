@@ -286,6 +286,15 @@ LAYOUT_CASES = [
      "CHỈ THỊ\nvề công tác dân vận\nCác cấp ủy tổ chức quán triệt và thực hiện nghiêm Chỉ thị.\n"
      "Nơi nhận:\n- Các huyện ủy;\n- Lưu VPTU.\nT/M BAN THƯỜNG VỤ\nPHÓ BÍ THƯ THƯỜNG TRỰC Lý Văn Hà\n",
      dict(number="12-CT/TU", signer="Lý Văn Hà", signer_title="T/M BAN THƯỜNG VỤ PHÓ BÍ THƯ THƯỜNG TRỰC")),
+    # the number on the line after "Số:"; a collective authority broken over two lines; a
+    # "CHƯƠNG TRÌNH HÀNH ĐỘNG" title
+    ("|\nỦY BAN NHÂN\nDÂN\nTỈNH HÀ NAM\n|\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n|\nSố:\n"
+     "21/2024/QĐ-UBND\n|\nHà Nam, ngày 04 tháng 6 năm 2024\n|\nCHƯƠNG TRÌNH HÀNH ĐỘNG\n"
+     "Phòng chống dịch bệnh\n\nI. MỤC TIÊU\n1. Sở Y tế chủ trì giám sát dịch bệnh./.\n"
+     "Nơi nhận:\n- Như trên;\n- Lưu: VT.\n|\nTM. ỦY BAN\nNHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n"
+     "Trần Xuân Dưỡng\n|\n",
+     dict(doc_type="Chương trình", number="21/2024/QĐ-UBND", issuer="Ủy ban nhân dân tỉnh Hà Nam",
+          signer="Trần Xuân Dưỡng")),
     # two columns joined on shared lines by a bar; a signature title with no authority prefix
     ("ỦY BAN NHÂN DÂN\nTỈNH NINH THUẬN | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
      "Độc lập - Tự do - Hạnh phúc\nSố: 301/UBND-VXNV | Ninh Thuận, ngày 20 tháng 01 năm 2024\n"

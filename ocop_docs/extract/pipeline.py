@@ -129,10 +129,40 @@ def clear_caches() -> None:
 
 
 def extract_ingested(ingested: IngestedText) -> Extraction:
+    def _page_info(p) -> dict:
+        """Per-page ingestion evidence for the JSON output: how the page was read, its confidence
+        (0-1; OCR pages also keep tesseract's 0-100 mean as ocr_confidence), the header fields
+        read on it (value, method, confidence, review flag) and the signature boxes found."""
+        from ocop_docs.ingest.fields import review_threshold
+
+        info: dict = {"page": p.number, "method": p.method}
+        if p.confidence is not None:
+            info["ocr_confidence"] = round(p.confidence, 1)
+            info["confidence"] = round(p.confidence / 100, 2)
+        elif p.method != "ocr":
+            info["confidence"] = 1.0
+        else:
+            info["confidence"] = 0.0            # nothing read (a blank page)
+        if getattr(p, "rotation", 0):
+            info["rotation"] = p.rotation
+        if getattr(p, "notes", None):
+            info["notes"] = list(p.notes)
+        readings = getattr(p, "field_readings", None) or {}
+        if readings:
+            fields = {}
+            for name, reading in readings.items():
+                item = reading.to_json()
+                item.pop("page", None)
+                if reading.confidence < review_threshold():
+                    item["review"] = True
+                fields[name] = item
+            info["field_readings"] = fields
+        if getattr(p, "signatures", None):
+            info["signatures"] = [s.to_json() for s in p.signatures]
+        return info
+
     result = extract_text(ingested.text, ingested.path.name)
-    result.pages = [{"page": p.number, "method": p.method,
-                     **({"ocr_confidence": round(p.confidence, 1)} if p.confidence is not None
-                        else {})} for p in ingested.pages]
+    result.pages = [_page_info(p) for p in ingested.pages]
     result.warnings = list(ingested.warnings) + result.warnings
     return result
 

@@ -14,15 +14,16 @@ import zipfile
 from pathlib import Path
 
 from .doc import DocReader
+from .fields import text_layer_readings
 from .docx import DocxReader
 from .image import ImageReader
 from .language import looks_vietnamese, score_text
 from .pdf import PdfReader
 from .text import TextReader
-from .types import IngestedText, IngestError, Limits, Page, ReadResult, Reader, Source
+from .types import FieldReading, IngestedText, IngestError, Limits, Page, ReadResult, Reader, Source
 
 __all__ = ["read_document", "IngestedText", "IngestError", "Page", "Limits", "READERS",
-           "Reader", "ReadResult", "Source"]
+           "Reader", "ReadResult", "Source", "FieldReading"]
 
 # binary formats first: a text sniff must not claim them
 READERS: list[Reader] = [PdfReader(), DocxReader(), DocReader(), ImageReader(), TextReader()]
@@ -82,7 +83,16 @@ def read_document(path: str | Path, limits: Limits | None = None) -> IngestedTex
         raise IngestError(path, _unsupported(source))
     result = reader.read(source)
 
-    pages = [Page(p.number, normalize_text(p.text), p.method, p.confidence) for p in result.pages]
+    pages = [Page(p.number, normalize_text(p.text), p.method, p.confidence,
+                  field_readings=dict(p.field_readings), signatures=list(p.signatures),
+                  rotation=p.rotation, notes=list(p.notes)) for p in result.pages]
+    for page in pages:
+        if not page.field_readings and page.method != "ocr":
+            page.field_readings = text_layer_readings(page.text, page.number)
+    readings: dict = {}
+    for page in pages:
+        for name, reading in page.field_readings.items():
+            readings.setdefault(name, reading)
     text = normalize_text("\n\n".join(p.text for p in result.pages))
     warnings = list(result.warnings)
     score = score_text(text)
@@ -96,4 +106,5 @@ def read_document(path: str | Path, limits: Limits | None = None) -> IngestedTex
                         "Vietnamese diacritics")
     fmt = {"pdf": "pdf", "docx": "docx", "doc": "doc", "image": "image", "txt": "txt"}[reader.name]
     return IngestedText(path=path, text=text, format=fmt, pages=pages, warnings=warnings,
-                        encoding=result.encoding)
+                        encoding=result.encoding, field_readings=readings,
+                        signatures=[s for p in pages for s in p.signatures])

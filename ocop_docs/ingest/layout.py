@@ -45,6 +45,7 @@ class Word:
     right: int
     bottom: int
     text: str
+    conf: float = -1.0           # tesseract's word confidence, 0-100 (-1: not from tesseract)
 
 
 @dataclass
@@ -88,7 +89,7 @@ def build_lines(data: dict) -> tuple[list[OcrLine], list[float]]:
             continue
         key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
         word = Word(data["left"][i], data["top"][i], data["left"][i] + data["width"][i],
-                    data["top"][i] + data["height"][i], text)
+                    data["top"][i] + data["height"][i], text, conf)
         confs.append(conf)
         if key != last or not lines:
             lines.append(OcrLine(key[0], key[1], [word]))
@@ -171,3 +172,38 @@ def paragraphs(lines: list[OcrLine]) -> list[Paragraph]:
 
 def page_text(parts: list[Paragraph]) -> str:
     return "\n\n".join("\n".join(p.lines) for p in parts if p.lines).strip()
+
+
+_DISTRIBUTION = re.compile(r"^\W{0,2}n[oơ]i\s*nh[aậ]n\s*[:;.]?", re.IGNORECASE)
+
+
+def order_signature_block(lines: list[OcrLine], width: int, junk_conf: float = 45.0) -> list[OcrLine]:
+    """The closing block of a letter holds two columns: the distribution list ("Nơi nhận:" and
+    its items) on the left, the signature (authority line "TL. CHỦ TỊCH", titles, the signed
+    name) on the right. Tesseract interleaves them line by line, so the name ends up after the
+    whole list, far from its titles. From the "Nơi nhận" line on, the left column is put first,
+    then the right column, as a text layer has them; right-column lines that are ink of the
+    signature or the seal read as letters (mean word confidence below `junk_conf`) are dropped.
+    """
+    start = next((k for k, ln in enumerate(lines) if _DISTRIBUTION.match(ln.text)), None)
+    if start is None:
+        return lines
+    mid = width * 0.5
+    block = lines[start:]
+    left, right = [], []
+    for ln in block:
+        if ln.right <= mid + 0.05 * width or ln.left < mid - 0.25 * width:
+            left.append(ln)
+        else:
+            right.append(ln)
+    if not right:
+        return lines
+
+    def mean_conf(ln: OcrLine) -> float:
+        confs = [w.conf for w in ln.words if w.conf >= 0]
+        return sum(confs) / len(confs) if confs else 100.0
+
+    right = [ln for ln in right if mean_conf(ln) >= junk_conf or len(ln.text) > 40]
+    for ln in right:
+        ln.split = True              # a line of its own: never joined to the list above
+    return lines[:start] + left + right

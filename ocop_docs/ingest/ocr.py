@@ -1,5 +1,14 @@
 """OCR of page images with tesseract (lang "vie") and the preprocessing scans of official letters
-need: coloured ink (red seal, blue signature) suppressed, grayscale, deskew, Otsu binarisation.
+need: coloured ink (red seal, blue signature) suppressed, grayscale, upscaling of low-resolution
+images, deskew, Otsu binarisation; blank pages (a scanned reverse side) skipped.
+
+Per page, after tesseract:
+* a page read badly (low confidence, few words) is checked for orientation (tesseract's OSD,
+  Debian `tesseract-ocr-osd`) and read again turned upright when it is rotated 90/180/270°;
+* the digital-signature box of a rasterised signed PDF ("TRUNG TÂM CÔNG BÁO ...", "Ký bởi: ...")
+  is taken out of the text and kept as a `Signature` (ingest.signature);
+* the number line and the date line are read a second way with the ink kept and checked
+  (ingest.fields), so a handwritten or red "575" and "04" reach the header parser.
 
 Pages are OCRed in parallel, one process per core, each tesseract single-threaded
 (OMP_THREAD_LIMIT=1): on 2 cores that is ~4x faster than tesseract's own threading.
@@ -10,7 +19,7 @@ import os
 import re
 import shutil
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import cv2
@@ -77,19 +86,79 @@ def rotate(gray: np.ndarray, angle: float) -> np.ndarray:
     return cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_CUBIC, borderValue=255)
 
 
-def preprocess(image: Image.Image, suppress_ink: bool = True, deskew: bool = True) -> np.ndarray:
-    """A page image → a deskewed black-on-white binary image ready for tesseract."""
-    rgb = np.asarray(image.convert("RGB"))
+TARGET_SIDE = 3300      # pixels: the long side of an A4 page at ~280-300 dpi
+LOW_RES_SIDE = 2400     # a page image whose long side is shorter is upscaled towards TARGET_SIDE
+
+
+@dataclass
+class Prepared:
+    """A page ready for tesseract, and how it was obtained from the page image (so a region
+    found on it can be cut from the original colours: `aligned`)."""
+    binary: np.ndarray
+    scale: float = 1.0
+    angle: float = 0.0
+    blank: bool = False
+    rotation: int = 0           # quarter turns applied before (degrees, counter-clockwise)
+
+    def aligned(self, image: Image.Image) -> np.ndarray:
+        """The page image in colour, ink kept, with the same rotation, scale and deskew."""
+        rgb = np.asarray(image.convert("RGB"))
+        rgb = _quarter_turn(rgb, self.rotation)
+        if self.scale != 1.0:
+            rgb = cv2.resize(rgb, None, fx=self.scale, fy=self.scale, interpolation=cv2.INTER_CUBIC)
+        if abs(self.angle) >= 0.05:
+            h, w = rgb.shape[:2]
+            m = cv2.getRotationMatrix2D((w / 2, h / 2), self.angle, 1.0)
+            rgb = cv2.warpAffine(rgb, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=(255, 255, 255))
+        return rgb
+
+
+def _quarter_turn(img: np.ndarray, degrees: int) -> np.ndarray:
+    """Turn an image counter-clockwise by 0/90/180/270 degrees."""
+    k = (degrees // 90) % 4
+    return np.ascontiguousarray(np.rot90(img, k)) if k else img
+
+
+def looks_blank(gray: np.ndarray) -> bool:
+    """A page with no ink: nothing darker than light grey except specks (a scanned blank
+    reverse side, bleed-through from the other side)."""
+    small = cv2.resize(gray, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA) \
+        if max(gray.shape) > 1200 else gray
+    paper = float(np.median(small))
+    dark = small < min(paper - 60, 200)
+    if np.count_nonzero(dark) < small.size * 0.0005:
+        return True
+    # specks only: no connected dark component the size of a character
+    n, _, stats, _ = cv2.connectedComponentsWithStats(dark.astype(np.uint8), connectivity=8)
+    big = [k for k in range(1, n) if stats[k, cv2.CC_STAT_AREA] >= 12
+           and max(stats[k, cv2.CC_STAT_WIDTH], stats[k, cv2.CC_STAT_HEIGHT]) >= 4]
+    return len(big) < 5
+
+
+def prepare(image: Image.Image, suppress_ink: bool = True, deskew: bool = True,
+            rotation: int = 0) -> Prepared:
+    """A page image → a deskewed black-on-white binary image ready for tesseract, with the
+    transformation applied (upscaling, deskew angle, quarter turns)."""
+    rgb = _quarter_turn(np.asarray(image.convert("RGB")), rotation)
     if suppress_ink:
         rgb = suppress_colour_ink(rgb)
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    if max(gray.shape) < 1600:            # low-resolution image: upscale to help tesseract
-        gray = cv2.resize(gray, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
-    if deskew:
-        gray = rotate(gray, estimate_skew(gray))
+    if looks_blank(gray):
+        return Prepared(np.full((8, 8), 255, np.uint8), blank=True, rotation=rotation)
+    scale = 1.0
+    if max(gray.shape) < LOW_RES_SIDE:    # low-resolution image: upscale to help tesseract
+        scale = round(min(3.0, TARGET_SIDE / max(gray.shape)), 2)
+        gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    angle = estimate_skew(gray) if deskew else 0.0
+    gray = rotate(gray, angle)
     gray = cv2.medianBlur(gray, 3)
     _, binary = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
-    return binary
+    return Prepared(binary, scale, angle, is_blank(binary), rotation)
+
+
+def preprocess(image: Image.Image, suppress_ink: bool = True, deskew: bool = True) -> np.ndarray:
+    """A page image → a deskewed black-on-white binary image ready for tesseract."""
+    return prepare(image, suppress_ink, deskew).binary
 
 
 def is_blank(binary: np.ndarray) -> bool:
@@ -144,16 +213,69 @@ def ocr_data(image: np.ndarray, psm: int = 3) -> dict:
                                      output_type=pytesseract.Output.DICT)
 
 
+@dataclass
+class PageReading:
+    text: str
+    confidence: float | None
+    words: int = 0
+    field_readings: dict = field(default_factory=dict)
+    signatures: list = field(default_factory=list)
+
+
 def ocr_binary(binary: np.ndarray) -> tuple[str, float | None]:
     """OCR a preprocessed page: text with paragraphs rebuilt, ruled tables as `| a | b |` rows in
-    their place, and the mean word confidence.
+    their place, and the mean word confidence (see `read_page`)."""
+    r = read_page(Prepared(binary), None, 1)
+    return r.text, r.confidence
+
+
+_HEADER_TOP = re.compile(r"cong\s*hoa\s*xa|doc\s*lap\s*-?\s*tu\s*do|uy\s*ban\s*nhan|dang\s*cong\s*san|"
+                         r"ubnd\s|bo\s+[a-z]|so\s*:")
+
+
+def take_signature_boxes(lines: list, page: int, height: int) -> tuple[list, list]:
+    """Remove a rasterised digital-signature box from the OCR lines of a page: the lines above
+    the document's header (issuer, national motto) when one of them carries a box cue, or, on a
+    page without that header, the tesseract blocks in the top 15% of the page that carry one."""
+    from ocop_docs.textutil import fold
+
+    from .signature import is_signature_box, parse_box
+
+    top = [ln for ln in lines if ln.top < height * 0.25]
+    header_at = next((k for k, ln in enumerate(top) if _HEADER_TOP.search(fold(ln.text))), None)
+    drop: list = []
+    if header_at:
+        above = top[:header_at]
+        if any(is_signature_box(ln.text) for ln in above):
+            drop = above
+    if not drop:
+        blocks: dict[int, list] = {}
+        for ln in lines:
+            if ln.top < height * 0.15:
+                blocks.setdefault(ln.block, []).append(ln)
+        for block in blocks.values():
+            if is_signature_box("\n".join(ln.text for ln in block)):
+                drop.extend(block)
+    if not drop:
+        return lines, []
+    ids = {id(ln) for ln in drop}
+    box = parse_box("\n".join(ln.text for ln in drop), page, "ocr")
+    return [ln for ln in lines if id(ln) not in ids], [box]
+
+
+def read_page(prep: Prepared, image: Image.Image | None, number: int, second: bool = True) -> PageReading:
+    """OCR a prepared page: text with paragraphs rebuilt, ruled tables as `| a | b |` rows in
+    their place, the mean word confidence, the header fields checked (with `image`, the page
+    in colour, for the second reading) and the signature box taken out.
 
     Tables are found on the page first (tables.find_tables); the rest of the page is read with
     the table areas blanked, so nothing is read twice, and each table's rows are placed before
     the first paragraph below the table's top."""
-    from .layout import Paragraph, build_lines, page_text, paragraphs
+    from .fields import check_header_lines, parse_date_line, parse_number_line
+    from .layout import Paragraph, build_lines, order_signature_block, page_text, paragraphs
     from .tables import find_tables, ocr_cells, table_lines
 
+    binary = prep.binary
     tables = find_tables(binary)
     body = binary
     if tables:
@@ -162,6 +284,15 @@ def ocr_binary(binary: np.ndarray) -> tuple[str, float | None]:
             x0, y0, x1, y1 = table.box
             body[max(y0 - 6, 0):y1 + 6, max(x0 - 6, 0):x1 + 6] = 255
     lines, confs = build_lines(ocr_data(body, 3))
+    height = binary.shape[0]
+    lines, boxes = take_signature_boxes(lines, number, height)
+    rgb = None
+    if second and image is not None and any(
+            ln.top < height * 0.4 and (parse_number_line(ln.text) or parse_date_line(ln.text))
+            for ln in lines):
+        rgb = prep.aligned(image)
+    readings = check_header_lines(lines, rgb, number, height, second=second)
+    lines = order_signature_block(lines, binary.shape[1])
     parts = paragraphs(lines)
     if tables:
         ocr_cells(binary, tables, ocr_data)
@@ -172,7 +303,38 @@ def ocr_binary(binary: np.ndarray) -> tuple[str, float | None]:
             at = next((k for k, p in enumerate(parts) if p.top > table.box[1]), len(parts))
             parts.insert(at, Paragraph(table.box[1], rows))
     text = fix_confusions(page_text(parts))
-    return text, (round(sum(confs) / len(confs), 1) if confs else None)
+    conf = round(sum(confs) / len(confs), 1) if confs else None
+    return PageReading(text, conf, len(confs), readings, boxes)
+
+
+def osd_rotation(binary: np.ndarray) -> int:
+    """The quarter turn (degrees counter-clockwise) that makes the page upright, by tesseract's
+    orientation detection (needs the `osd` data, Debian tesseract-ocr-osd); 0 when unsure."""
+    import pytesseract
+
+    try:
+        if "osd" not in pytesseract.get_languages(config=""):
+            return 0
+        small = binary
+        if max(binary.shape) > 2600:
+            f = 2600 / max(binary.shape)
+            small = cv2.resize(binary, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
+        osd = pytesseract.image_to_osd(Image.fromarray(small), config="--psm 0 -c min_characters_to_try=10",
+                                       output_type=pytesseract.Output.DICT)
+    except Exception:            # too little text to decide
+        return 0
+    if float(osd.get("orientation_conf", 0)) < 1.0:
+        return 0
+    # "rotate" is the clockwise turn that makes the page upright
+    return (360 - int(osd.get("rotate", 0))) % 360
+
+
+def needs_orientation(r: PageReading, binary: np.ndarray) -> bool:
+    """A page read badly: few words for its ink, or a low mean confidence."""
+    if r.confidence is None:
+        return True
+    ink = (binary.size - cv2.countNonZero(binary)) / binary.size
+    return r.confidence < 70 or (r.words < 30 and ink > 0.01)
 
 
 def load_page_image(job: PageJob) -> Image.Image:
@@ -190,13 +352,25 @@ def load_page_image(job: PageJob) -> Image.Image:
         return img.convert("RGB")
 
 
-def ocr_page(job: PageJob, suppress_ink: bool = True) -> Page:
+def ocr_page(job: PageJob, suppress_ink: bool = True, second: bool = True) -> Page:
     image = load_page_image(job)
-    binary = preprocess(image, suppress_ink=suppress_ink)
-    if is_blank(binary):
-        return Page(number=job.number, text="", method="ocr", confidence=None)
-    text, conf = ocr_binary(binary)
-    return Page(number=job.number, text=text, method="ocr", confidence=conf)
+    prep = prepare(image, suppress_ink=suppress_ink)
+    if prep.blank:
+        return Page(number=job.number, text="", method="ocr", confidence=None, notes=["blank"])
+    r = read_page(prep, image, job.number, second)
+    if needs_orientation(r, prep.binary):
+        turn = osd_rotation(prep.binary)
+        if turn:
+            prep2 = prepare(image, suppress_ink=suppress_ink, rotation=turn)
+            r2 = read_page(prep2, image, job.number, second)
+            if (r2.confidence or 0) > (r.confidence or 0) and r2.words >= r.words * 0.5:
+                r, prep = r2, prep2
+    notes = [f"upscaled x{prep.scale:g}"] if prep.scale != 1.0 else []
+    if prep.rotation:
+        notes.append(f"turned {prep.rotation} degrees")
+    return Page(number=job.number, text=r.text, method="ocr", confidence=r.confidence,
+                field_readings=r.field_readings, signatures=r.signatures, rotation=prep.rotation,
+                notes=notes)
 
 
 def _init_worker() -> None:

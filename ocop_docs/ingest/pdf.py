@@ -1,14 +1,38 @@
 """PDF: the text layer through pdfplumber, in reading order, with tables rendered as
-`| cell | cell |` rows where they stand; pages without a text layer go to OCR."""
+`| cell | cell |` rows where they stand; pages without a text layer go to OCR.
+
+Every text object is read, including the appearance streams of annotations: a signed PDF from
+an e-office system carries the document number and the day, stamped after signing, and the
+digital-signature box ("Ký bởi: ...", "TRUNG TÂM CÔNG BÁO ...", timestamps) as signature
+widgets, which pdfminer does not read (`pdftotext` does). Pages with annotations are flattened
+with pdfium (annotation appearances drawn into the page content, in memory) and read again;
+the characters the flattening added are the annotations' text. An annotation whose text is a
+signature box is kept out of the page text and recorded as a `Signature`; any other (the
+number, the day) stays in its line, separated from its neighbours by spaces.
+
+Each page is decided on its own (`needs_ocr`): a page whose text layer carries the content is
+read from it; a page that is mostly one big image with little text (a scan carrying only the
+signature box) is OCRed.
+"""
 from __future__ import annotations
 
+import io
+import re
 from statistics import median
 
+from .fields import text_layer_readings
 from .ocr import PageJob, ocr_jobs
+from .signature import Signature, is_signature_box, parse_box, pdf_date
 from .types import IngestError, Page, ReadResult, Reader, Source
 
 MIN_TEXT_CHARS = 20      # fewer characters than this on a page with an image: a scanned page
 GAP_CHARS = 4            # a horizontal gap this many character widths wide splits a line
+SCAN_IMAGE_SHARE = 0.5   # an image covering this share of the page makes it a scan candidate...
+SCAN_MAX_TEXT = 200      # ...unless its text layer has at least this many characters
+
+
+def _char_key(c: dict) -> tuple:
+    return (c.get("text"), round(float(c["x0"]), 1), round(float(c["top"]), 1))
 
 
 def table_rows(rows: list[list[str | None]]) -> list[str]:
@@ -20,8 +44,10 @@ def table_rows(rows: list[list[str | None]]) -> list[str]:
     return out
 
 
-def _segments(line: dict) -> list[tuple[float, float, str]]:
-    """Split a text line into (x0, x1, text) pieces at wide horizontal gaps (two columns)."""
+def _segments(line: dict, stamped: frozenset = frozenset()) -> list[tuple[float, float, str]]:
+    """Split a text line into (x0, x1, text) pieces at wide horizontal gaps (two columns).
+    `stamped`: keys of characters stamped by an annotation ("507", "24"), which are set apart
+    from the page's own characters by a space even where they touch."""
     chars = [c for c in line.get("chars", []) if c.get("text")]
     if not chars:
         return [(line["x0"], line["x1"], line["text"])]
@@ -36,7 +62,8 @@ def _segments(line: dict) -> list[tuple[float, float, str]]:
     for piece in pieces:
         parts = [piece[0]["text"]]
         for prev, ch in zip(piece, piece[1:]):
-            if ch["x0"] - prev["x1"] > 0.25 * width and not prev["text"].isspace() \
+            boundary = bool(stamped) and ((_char_key(prev) in stamped) != (_char_key(ch) in stamped))
+            if (ch["x0"] - prev["x1"] > 0.25 * width or boundary) and not prev["text"].isspace() \
                     and not ch["text"].isspace():
                 parts.append(" ")          # the PDF has no space character here
             parts.append(ch["text"])
@@ -46,7 +73,7 @@ def _segments(line: dict) -> list[tuple[float, float, str]]:
     return out
 
 
-def page_text(page) -> str:
+def page_text(page, stamped: frozenset = frozenset()) -> str:
     """Text of one pdfplumber page: loose lines and tables merged by vertical position; the
     two-column header block (issuer | national motto) read left column first."""
     tables = page.find_tables()
@@ -79,7 +106,7 @@ def page_text(page) -> str:
 
     last_bottom = None
     for line in lines:
-        segs = _segments(line)
+        segs = _segments(line, stamped)
         crosses = any(x0 < mid < x1 for x0, x1, _ in segs)
         height = line["bottom"] - line["top"]
         if block and last_bottom is not None and line["top"] - last_bottom > 1.2 * height:
@@ -103,6 +130,115 @@ def page_text(page) -> str:
     return "\n".join(out).strip()
 
 
+def _annotations(path) -> tuple[dict[int, list[tuple[float, float, float, float]]], bytes | None, list[str]]:
+    """The rectangles (x0, top, x1, bottom in pdfplumber's top-down coordinates) of the
+    annotations of each page that has some, the PDF with those pages flattened (annotation
+    appearances drawn into the page content) as bytes, and the signing times of the PDF's
+    signature dictionaries (ISO 8601). ({}, None, []) when there is nothing to flatten."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    rects: dict[int, list[tuple[float, float, float, float]]] = {}
+    times: list[str] = []
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        try:
+            for k in range(raw.FPDF_GetSignatureCount(pdf)):
+                sig = raw.FPDF_GetSignatureObject(pdf, k)
+                size = raw.FPDFSignatureObj_GetTime(sig, None, 0)
+                if size:
+                    buf = (raw.c_char * size)()
+                    raw.FPDFSignatureObj_GetTime(sig, buf, size)
+                    t = pdf_date(bytes(buf).rstrip(b"\0"))
+                    if t:
+                        times.append(t)
+        except Exception:        # older pdfium without the signature API: no times
+            times = []
+        for i in range(len(pdf)):
+            page = pdf[i]
+            try:
+                n = raw.FPDFPage_GetAnnotCount(page)
+                if n <= 0:
+                    continue
+                height = page.get_height()
+                found = []
+                for k in range(n):
+                    annot = raw.FPDFPage_GetAnnot(page, k)
+                    try:
+                        r = raw.FS_RECTF()
+                        if raw.FPDFAnnot_GetRect(annot, r):
+                            found.append((min(r.left, r.right), height - max(r.top, r.bottom),
+                                          max(r.left, r.right), height - min(r.top, r.bottom)))
+                    finally:
+                        raw.FPDFPage_CloseAnnot(annot)
+                if found and raw.FPDFPage_Flatten(page, raw.FLAT_NORMALDISPLAY) == raw.FLATTEN_SUCCESS:
+                    rects[i] = found
+            finally:
+                page.close()
+        if not rects:
+            return {}, None, times
+        buf = io.BytesIO()
+        pdf.save(buf)
+        return rects, buf.getvalue(), times
+    finally:
+        pdf.close()
+
+
+def _inside(c: dict, box: tuple[float, float, float, float]) -> bool:
+    x = (float(c["x0"]) + float(c["x1"])) / 2
+    y = (float(c["top"]) + float(c["bottom"])) / 2
+    return box[0] - 1 <= x <= box[2] + 1 and box[1] - 1 <= y <= box[3] + 1
+
+
+def split_annotation_text(page, flat, rects, number: int):
+    """Compare a page with its flattened copy: the characters only the copy has are the
+    annotations' text. Returns (the page to read: the copy without the signature boxes' text,
+    the keys of the other stamped characters, the signature boxes found)."""
+    own: dict[tuple, int] = {}
+    for c in page.chars:
+        own[_char_key(c)] = own.get(_char_key(c), 0) + 1
+    added: list[dict] = []
+    for c in flat.chars:
+        key = _char_key(c)
+        if own.get(key):
+            own[key] -= 1
+        else:
+            added.append(c)
+    if not added:
+        return page, frozenset(), []
+    groups: dict[int, list[dict]] = {}
+    for c in added:
+        k = next((j for j, box in enumerate(rects) if _inside(c, box)), len(rects))
+        groups.setdefault(k, []).append(c)
+    boxes: list[Signature] = []
+    drop: set[tuple] = set()
+    stamped: set[tuple] = set()
+    for k, chars in groups.items():
+        keys = {_char_key(c) for c in chars}
+        text = flat.filter(lambda o, keys=keys: o.get("object_type") != "char"
+                           or _char_key(o) in keys).extract_text()
+        if is_signature_box(text):
+            drop |= keys
+            boxes.append(parse_box(text, number, "pdf-annotation"))
+        else:
+            stamped |= keys
+    view = flat.filter(lambda o: o.get("object_type") != "char" or _char_key(o) not in drop) \
+        if drop else flat
+    return view, frozenset(stamped), boxes
+
+
+def needs_ocr(page, text: str) -> bool:
+    """Does this page need OCR? Yes when it has no text layer to speak of, or when it is mostly
+    one big image (a scan) whose text layer is small (a signature box or a stamped number is
+    no reading of the scan)."""
+    chars = len("".join(text.split()))
+    if chars < MIN_TEXT_CHARS:
+        return bool(page.images) or not text.strip()
+    area = float(page.width) * float(page.height) or 1.0
+    biggest = max((float(im["width"]) * float(im["height"]) for im in page.images), default=0.0)
+    return biggest / area >= SCAN_IMAGE_SHARE and chars < SCAN_MAX_TEXT
+
+
 class PdfReader(Reader):
     name = "pdf"
 
@@ -123,8 +259,14 @@ class PdfReader(Reader):
                 raise IngestError(source.path, "encrypted PDF (password protected)") from None
             raise IngestError(source.path, f"corrupt or truncated PDF ({type(exc).__name__})") from None
         pages: list[Page | None] = []
+        boxes_of: dict[int, list[Signature]] = {}
         jobs: list[PageJob] = []
         warnings: list[str] = []
+        try:
+            rects, flat_bytes, sign_times = _annotations(source.path)
+        except Exception:                   # pdfium cannot open what pdfminer could: no annotations
+            rects, flat_bytes, sign_times = {}, None, []
+        flat_pdf = pdfplumber.open(io.BytesIO(flat_bytes)) if flat_bytes else None
         try:
             with pdf:
                 try:
@@ -135,28 +277,74 @@ class PdfReader(Reader):
                     raise IngestError(source.path, "PDF without pages")
                 for i, page in enumerate(plumber_pages):
                     try:
-                        text = page_text(page)
+                        view, stamped, boxes = page, frozenset(), []
+                        if flat_pdf is not None and i in rects and i < len(flat_pdf.pages):
+                            view, stamped, boxes = split_annotation_text(
+                                page, flat_pdf.pages[i], rects[i], i + 1)
+                        text = page_text(view, stamped)
                     except Exception as exc:
                         raise IngestError(source.path, f"corrupt PDF page {i + 1} ({type(exc).__name__})") from None
-                    if len("".join(text.split())) >= MIN_TEXT_CHARS:
-                        pages.append(Page(number=i + 1, text=text, method="pdf-text"))
-                    elif page.images or not text.strip():
+                    boxes_of[i + 1] = boxes
+                    if needs_ocr(page, text):
                         jobs.append(PageJob("pdf", str(source.path), i, i + 1))
                         pages.append(None)
                     else:
-                        pages.append(Page(number=i + 1, text=text, method="pdf-text"))
+                        readings = text_layer_readings(text, i + 1, stamped_text(view, stamped))
+                        pages.append(Page(number=i + 1, text=text, method="pdf-text",
+                                          field_readings=readings))
         except IngestError:
             raise
         except Exception as exc:
             raise IngestError(source.path, f"corrupt or truncated PDF ({type(exc).__name__})") from None
+        finally:
+            if flat_pdf is not None:
+                flat_pdf.close()
         if len(jobs) > source.limits.max_pages:
             raise IngestError(source.path, f"{len(jobs)} pages to OCR, over the limit of "
                               f"{source.limits.max_pages} (OCOP_DOCS_MAX_PAGES)")
         ocred = iter(ocr_jobs(jobs, source.path))
         result = [p if p is not None else next(ocred) for p in pages]
         for p in result:
+            boxes = boxes_of.get(p.number, [])
+            if boxes:
+                # the box's text came from the text layer: the OCR of the page image drew none
+                p.signatures = boxes + [s for s in p.signatures if s.source != "ocr"]
             if not p.text.strip():
                 warnings.append(f"page {p.number}: no text found")
+        for box in (s for p in result for s in p.signatures):
+            box.pdf_time = _closest_time(box, sign_times)
         if all(not p.text.strip() for p in result):
             raise IngestError(source.path, "no text found (blank pages or scans without text)")
         return ReadResult(result, warnings)
+
+
+def _closest_time(box: Signature, times: list[str]) -> str | None:
+    """The PDF signature time that matches the box's own timestamp (same minute, offsets
+    aside), or, for a box without one, the latest."""
+    if not times:
+        return None
+    if not box.signed_at:
+        return max(times)
+    for t in times:
+        if any(t[:16] == s[:16] for s in box.signed_at):
+            return t
+    return None
+
+
+def stamped_text(view, stamped: frozenset) -> set[str]:
+    """The runs of characters stamped by annotations ("507", "24"), to tell how a field was
+    read: stamped characters grouped by line and split at gaps."""
+    if not stamped:
+        return set()
+    chars = sorted((c for c in view.chars if _char_key(c) in stamped and c["text"].strip()),
+                   key=lambda c: (round(float(c["top"])), float(c["x0"])))
+    runs: list[str] = []
+    prev = None
+    for c in chars:
+        if prev is not None and abs(float(c["top"]) - float(prev["top"])) < 2 \
+                and float(c["x0"]) - float(prev["x1"]) < 0.5 * (float(c["x1"]) - float(c["x0"])):
+            runs[-1] += c["text"]
+        else:
+            runs.append(c["text"])
+        prev = c
+    return set(runs)

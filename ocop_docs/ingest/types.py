@@ -19,11 +19,41 @@ class IngestError(Exception):
 
 
 @dataclass
+class FieldReading:
+    """How one header field was read: its value, the method and a confidence in 0-1.
+
+    method: "text-layer" (a PDF's text, a Word or text file), "pdf-annotation" (text stamped
+    into a signed PDF by the e-office system after signing, e.g. the number and the day),
+    "ocr" (tesseract on the cleaned page) or "second-pass" (the line read again with the ink
+    kept, when the first reading did not parse or disagreed; see ingest.fields)."""
+    value: str
+    method: str
+    confidence: float
+    page: int
+    raw: str | None = None                          # the text the value was taken from
+    alternatives: list[dict] | None = None          # other readings, {"value", "method", "confidence"}
+
+    def to_json(self) -> dict:
+        out = {"value": self.value, "method": self.method, "confidence": round(self.confidence, 2),
+               "page": self.page}
+        if self.raw:
+            out["raw"] = self.raw
+        if self.alternatives:
+            out["alternatives"] = self.alternatives
+        return out
+
+
+@dataclass
 class Page:
     number: int                      # 1-based
     text: str
     method: str                      # "text", "pdf-text", "ocr", "docx", "doc"
     confidence: float | None = None  # mean OCR word confidence, 0-100, for OCR pages
+    # header fields read on this page ("number", "day", "month", "year", "issued_date")
+    field_readings: dict[str, FieldReading] = field(default_factory=dict)
+    signatures: list = field(default_factory=list)    # ingest.signature.Signature boxes
+    rotation: int = 0                # degrees the page image was turned before OCR
+    notes: list[str] = field(default_factory=list)    # e.g. "blank", "upscaled x2"
 
 
 @dataclass
@@ -34,6 +64,9 @@ class IngestedText:
     pages: list[Page] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     encoding: str | None = None      # for text files: the encoding the bytes were decoded from
+    # the header fields as read (first page carrying each), see FieldReading
+    field_readings: dict[str, FieldReading] = field(default_factory=dict)
+    signatures: list = field(default_factory=list)    # digital-signature boxes, all pages
 
 
 @dataclass(frozen=True)

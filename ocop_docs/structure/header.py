@@ -196,12 +196,21 @@ def parse_header(text: str, span: DocumentSpan, previous: Header | None = None) 
         prev_i = i
         if number_i is None and (raw := number_text(line)) is not None:
             number_i, number_raw = i, raw
+        elif number_i is None and _bare_number_label(line):
+            # "Số:" with the number on the next line
+            nxt = next((k for k in range(i + 1, min(i + 3, len(lines))) if lines[k].clean), None)
+            if nxt is not None and (raw := number_text(Line(
+                    lines[nxt].start, lines[nxt].end, "Số: " + lines[nxt].raw,
+                    "Số: " + lines[nxt].clean, fold("Số: " + lines[nxt].clean)))) is not None:
+                number_i, number_raw = i, raw
         if date_i is None and date_line_place(line):
             date_i = i
         if title_i is None and title_type(line):
             title_i = i
+        continues_body = bool(body_lines) and is_caps(line.clean) and _cut_body_type(
+            _column_text(lines[body_lines[-1]]), line.clean)     # "ỦY BAN NHÂN" / "DÂN"
         if title_i is None and number_i is None and date_i is None and (
-                is_body_line(line, cut_type=True) or _motto_rest_is_body(line)):
+                is_body_line(line, cut_type=True) or _motto_rest_is_body(line) or continues_body):
             body_lines.append(i)
 
     # ---- number
@@ -295,6 +304,12 @@ def parse_header(text: str, span: DocumentSpan, previous: Header | None = None) 
     if h.place is None and h.source_kind == "headless" and not attached:
         h.place = _locality_name(h.issuer)
     return h
+
+
+def _bare_number_label(line: Line) -> bool:
+    """A line holding only "Số:" (the number follows on the next line)."""
+    return bool(re.fullmatch(r"\W*" + fold_regex(parts()["number_label"]) + r"\W*", line.folded)) \
+        and not is_stamp(line)
 
 
 def _outer_start(line: Line) -> int:
@@ -545,10 +560,15 @@ def _closure(lines: list[Line], h: Header, span: DocumentSpan) -> None:
             line = lines[i]
             if not line.clean:
                 continue
-            if i > auth_i and _is_name(line.clean, caps_ok=True) and not _is_title(line):
+            last = title_lines[-1] if title_lines else ""
+            prefix = cue("authority_prefix").match(fold(last))
+            continues = bool(last) and _cut_body_type(last[prefix.end() if prefix else 0:],
+                                                      line.clean)
+            if i > auth_i and _is_name(line.clean, caps_ok=True) and not _is_title(line) \
+                    and not continues:      # "TM. ỦY BAN" / "NHÂN DÂN" is no name
                 h.signer = _title_case_name(line.clean)
                 break
-            if _is_title(line) or i == auth_i:
+            if _is_title(line) or i == auth_i or continues:
                 title_lines.append(line.clean)
             elif title_lines and len(title_lines) >= 1 and i - auth_i > 8:
                 break

@@ -379,10 +379,20 @@ def is_caps(text: str) -> bool:
     return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.85 * len(letters)
 
 
+@lru_cache(maxsize=None)
+def _title_suffix() -> re.Pattern:
+    return re.compile(r"\s+(?:" + "|".join(fold_regex(w) for w in parts()["title_suffixes"])
+                      + r")$")
+
+
 def title_type(line: Line) -> str | None:
     """The contract type when the line is a type title ("KẾ HOẠCH", "QUYẾT ĐỊNH")."""
     if not line.clean or not is_caps(line.clean) or line.clean.endswith(":"):
         return None     # "QUYẾT ĐỊNH:" before Điều 1 is the enacting formula, not a title
+    title = line.folded.strip(" .:")
+    suffix = _title_suffix().search(title)
+    if suffix:          # "CHƯƠNG TRÌNH HÀNH ĐỘNG", "KẾ HOẠCH LIÊN TỊCH"
+        return doc_type_titles().get(title[:suffix.start()].strip())
     return doc_type_titles().get(line.folded.strip(" .:"))
 
 

@@ -1,0 +1,354 @@
+"""Header fields read and checked at ingestion: the number line ("Số: 575/UBND-KTTH") and the
+date line ("Quảng Ngãi, ngày 04 tháng 02 năm 2025").
+
+Each field gets a `FieldReading` saying how it was read ("text-layer", "pdf-annotation", "ocr",
+"second-pass") with a confidence in 0-1, so extraction can prefer it and mark weak ones for
+review. Fields: "number" ("575/UBND-KTTH"), "issued_date" (ISO "2025-02-04") and "day".
+
+On scans the number and the day are often handwritten, in red or blue ink, after printing: the
+ink suppression meant for seals wipes them and tesseract reads the rest of the line. The
+second pass crops the two lines (found by tesseract) from the page image with the ink kept and
+reads them with a second engine (RapidOCR's PP-OCR models, shipped inside the
+`rapidocr-onnxruntime` wheel, run on CPU; nothing is downloaded). A reading is accepted only
+when it parses (a number of digits, a valid day) and agrees with the rest of the header as
+tesseract read it (the number's suffix "/UBND-KTTH"; the date's month and year). The accepted
+value is written into the line, so the header parser finds it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import sys
+import threading
+from functools import lru_cache
+
+import numpy as np
+
+from ocop_docs.textutil import fold
+
+from .types import FieldReading
+
+# "Số: 575 /UBND-KTTH", "Số:⁄44 _ /CT-UBND", "S6: 660", "Sỏ: 157/QĐ-NĐ-UB" (folded text)
+_NUMBER = re.compile(r"^\W{0,3}s[o0-9]?\s*(?:ky\s*hieu)?\s*[:;.,]\s*(?P<num>.*?)\s*"
+                     r"(?:(?:/|(?<=\d)[il|])\s*(?P<suffix>[a-z][a-z0-9.&-]*(?:-[a-z0-9.&]+)*))?\s*$")
+# "..., ngày 04 tháng 02 năm 2025" (folded text; OCR's "nuay", "ngàyy", glued day "ngày24")
+_DATE = re.compile(r"(?:(?P<ngay>\bn[gu]?a?[yw]?)|^\W{0,3})(?P<day>[^\s]{0,4}?(?:\s+[^\s]{1,3}?)?|\s+[^\s]{1,5}?)\s*"
+                   r"(?P<thang>th[a-z]{0,2}ng)\s*(?P<month>[^\s]{1,3}?)\s*(?P<nam>n[a-z]{1,2}m)\s*"
+                   r"(?P<year>\d\s?\d\s?\d\s?\d)")
+
+
+@lru_cache(maxsize=1)
+def _config() -> dict:
+    from ocop_docs.resources import load_yaml
+
+    data = load_yaml("ocr_fields.yaml")
+    table = {}
+    for digit, chars in data["digit_confusions"].items():
+        for c in str(chars):
+            table[c] = str(digit)
+    return {"table": table, "penalty": float(data["mapped_penalty"]),
+            "review_below": float(data["review_below"]), "header_share": float(data["header_share"])}
+
+
+def review_threshold() -> float:
+    return _config()["review_below"]
+
+
+def to_digits(token: str, allow_map: bool = True) -> tuple[str | None, bool]:
+    """A number token → (its digits, whether confusable characters had to be mapped), or
+    (None, False) when it is no number."""
+    token = re.sub(r"[\s_.,:;'\"`~^*+-]", "", token or "")
+    if not token:
+        return None, False
+    if token.isdigit() and token.isascii():
+        return token, False
+    if not allow_map:
+        return None, False
+    table = _config()["table"]
+    out = "".join(c if c.isdigit() and c.isascii() else table.get(c, "?") for c in token)
+    return (out, True) if out.isdigit() else (None, False)
+
+
+def parse_number_line(text: str) -> tuple[str, str | None] | None:
+    """("575", "UBND-KTTH") parts of a number line (raw number token, suffix or None)."""
+    folded = fold(text)
+    m = _NUMBER.match(folded)
+    if not m:
+        return None
+    num = text[m.start("num"):m.end("num")]
+    parts = num.split()
+    if len(parts) > 1 and len(parts[-1]) == 1 and len("".join(parts[:-1])) >= 2:
+        num = " ".join(parts[:-1])       # "660 0/TB-UBND": the slash's stroke read as a digit
+    suffix = text[m.start("suffix"):m.end("suffix")] if m.group("suffix") else None
+    return num, suffix
+
+
+def parse_date_line(text: str) -> dict | None:
+    """The parts of a date line: place (text before "ngày"), day, month, year tokens."""
+    folded = fold(text)
+    m = _DATE.search(folded)
+    if not m:
+        return None
+    return {"place": text[:m.start()].strip(), "day": text[m.start("day"):m.end("day")].strip(),
+            "month": text[m.start("month"):m.end("month")], "year": re.sub(r"\s", "", m.group("year")),
+            "start": m.start()}
+
+
+def make_date(day: str | None, month: str | None, year: str | None) -> str | None:
+    try:
+        return dt.date(int(year), int(month), int(day)).isoformat()
+    except (TypeError, ValueError):
+        return None
+
+
+def _suffix_key(suffix: str | None) -> str:
+    return re.sub(r"[^a-z0-9]", "", fold(suffix or "")).replace("0", "o")
+
+
+# ----------------------------------------------------------------------------- text layers
+
+def text_layer_readings(text: str, page: int, stamped: set[str] | frozenset = frozenset(),
+                        method: str = "text-layer") -> dict[str, FieldReading]:
+    """Number and date read from a text layer (first lines of the page). A value stamped by
+    an annotation of a signed PDF is marked "pdf-annotation"."""
+    out: dict[str, FieldReading] = {}
+    for line in text.splitlines()[:40]:
+        line = " ".join(line.split())
+        if "number" not in out:
+            parts = parse_number_line(line)
+            if parts and parts[1]:
+                digits, _ = to_digits(parts[0], allow_map=False)
+                if digits:
+                    how = "pdf-annotation" if digits in stamped else method
+                    out["number"] = FieldReading(f"{digits}/{parts[1]}", how, 1.0, page, raw=line)
+        if "issued_date" not in out:
+            parts = parse_date_line(line)
+            if parts:
+                day, _ = to_digits(parts["day"], allow_map=False)
+                iso = make_date(day, parts["month"], parts["year"])
+                if iso:
+                    how = "pdf-annotation" if day in stamped else method
+                    out["issued_date"] = FieldReading(iso, how, 1.0, page, raw=line)
+                    out["day"] = FieldReading(str(int(day)), how, 1.0, page, raw=line)
+    return out
+
+
+# ----------------------------------------------------------------------------- second reader
+
+_ENGINE = None
+_ENGINE_LOCK = threading.Lock()
+
+
+def second_reader():
+    """The RapidOCR engine (models inside the wheel), loaded once per process; None when the
+    package is not installed."""
+    global _ENGINE
+    with _ENGINE_LOCK:
+        if _ENGINE is None:
+            try:
+                import logging
+
+                from rapidocr_onnxruntime import RapidOCR
+
+                logging.getLogger("RapidOCR").setLevel(logging.ERROR)
+                # one thread: pages are read one process per core already
+                # one thread (pages are read one process per core already); the detector gets
+                # the line crop at the size given (read_strip scales it), not upscaled to 736
+                _ENGINE = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1,
+                                   det_limit_side_len=32, det_limit_type="min", use_cls=False)
+            except Exception:            # not installed, or the models cannot load
+                _ENGINE = False
+        return _ENGINE or None
+
+
+STRIP_HEIGHTS = (160, 256)   # a line crop is read at these heights (pixels) and the readings vote
+
+
+def read_strip(rgb: np.ndarray) -> list[tuple[str, float]]:
+    """Readings of a one-line crop, one per height in STRIP_HEIGHTS: the words on the crop's
+    main line left to right, and their mean confidence. The engine's reading of handwriting
+    changes with the scale ("575" / "515"), so the caller votes."""
+    engine = second_reader()
+    if engine is None or rgb.size == 0:
+        return []
+    import cv2
+
+    out = []
+    for height in STRIP_HEIGHTS:
+        f = height / rgb.shape[0]
+        img = cv2.resize(rgb, None, fx=f, fy=f, interpolation=cv2.INTER_AREA if f < 1 else cv2.INTER_CUBIC)
+        try:
+            result, _ = engine(img, use_cls=False)
+        except Exception:
+            continue
+        if not result:
+            continue
+        items = sorted(result, key=lambda r: min(p[0] for p in r[0]))
+        # keep the boxes on the crop's main line (the line's centre band)
+        h = img.shape[0]
+        mid = [r for r in items
+               if abs((min(p[1] for p in r[0]) + max(p[1] for p in r[0])) / 2 - h / 2) < h * 0.3]
+        items = mid or items
+        out.append((" ".join(str(r[1]) for r in items), float(np.mean([float(r[2]) for r in items]))))
+    if os.environ.get("OCOP_DOCS_DEBUG_FIELDS"):
+        print("second reader:", out, file=sys.stderr)
+    return out
+
+
+def vote(readings: list[tuple[str, float, str]]) -> tuple[str, float, str] | None:
+    """The value most readings agree on (ties: the more confident); its confidence is the best
+    among the agreeing readings, lowered when the readings disagree."""
+    if not readings:
+        return None
+    counts: dict[str, list[tuple[str, float, str]]] = {}
+    for r in readings:
+        counts.setdefault(r[0], []).append(r)
+    value, group = max(counts.items(), key=lambda kv: (len(kv[1]), max(r[1] for r in kv[1])))
+    best = max(group, key=lambda r: r[1])
+    share = len(group) / len(readings)
+    return value, best[1] * (1.0 if share == 1 else 0.75), best[2]
+
+
+def _crop(rgb: np.ndarray, box: tuple[int, int, int, int], height: float) -> np.ndarray:
+    x0, y0, x1, y1 = box
+    pad_y = int(0.9 * height)
+    pad_x = int(1.5 * height)
+    H, W = rgb.shape[:2]
+    return rgb[max(y0 - pad_y, 0):min(y1 + pad_y, H), max(x0 - pad_x, 0):min(x1 + pad_x, W)]
+
+
+def _ink_share(rgb: np.ndarray) -> float:
+    """Share of coloured (red or blue) ink among the crop's dark pixels."""
+    img = rgb.astype(np.int16)
+    r, g, b = img[..., 0], img[..., 1], img[..., 2]
+    coloured = ((r - np.maximum(g, b)) > 60) | ((b - np.maximum(r, g)) > 60)
+    dark = img.min(axis=2) < 140
+    total = int(np.count_nonzero(dark | coloured))
+    return float(np.count_nonzero(coloured)) / total if total else 0.0
+
+
+def _reading(value, method, conf, page, raw, alternatives=None) -> FieldReading:
+    return FieldReading(value, method, round(float(conf), 3), page, raw=raw,
+                        alternatives=alternatives or None)
+
+
+def check_header_lines(lines, rgb: np.ndarray | None, page: int, page_height: int,
+                       second: bool = True) -> dict[str, FieldReading]:
+    """Find the number and date lines among tesseract's lines (ingest.layout.OcrLine, words
+    with boxes and confidences) in the top of the page, read them again from `rgb` (the page
+    image with the ink kept, aligned with the boxes) and write the accepted values into the
+    lines' words. Returns the field readings."""
+    from .layout import Word
+
+    cfg = _config()
+    limit = page_height * cfg["header_share"]
+    out: dict[str, FieldReading] = {}
+    number_line = date_line = None
+    for line in lines:
+        if line.top > limit:
+            break
+        text = line.text
+        if number_line is None and parse_number_line(text):
+            number_line = line
+        elif date_line is None and parse_date_line(text):
+            date_line = line
+    use_second = second and rgb is not None and second_reader() is not None
+
+    def box_of(line):
+        return (min(w.left for w in line.words), min(w.top for w in line.words),
+                max(w.right for w in line.words), max(w.bottom for w in line.words))
+
+    if number_line is not None:
+        num_tok, suffix = parse_number_line(number_line.text)
+        t_digits, t_mapped = to_digits(num_tok)
+        t_conf = min((w.conf for w in number_line.words[1:2] if w.conf >= 0), default=50.0) / 100
+        tess = (t_digits, (t_conf * cfg["penalty"]) if t_mapped else t_conf)
+        second_r = None
+        ink = 0.0
+        if use_second:
+            crop = _crop(rgb, box_of(number_line), number_line.height)
+            ink = _ink_share(crop)
+            accepted = []
+            for text, conf in read_strip(crop):
+                parsed = parse_number_line(text) or parse_number_line("Số: " + text)
+                if parsed:
+                    r_digits, r_mapped = to_digits(parsed[0])
+                    agrees = parsed[1] is None or suffix is None or \
+                        _suffix_key(parsed[1]) == _suffix_key(suffix)
+                    if r_digits and agrees and len(r_digits) <= 6:
+                        accepted.append((r_digits, conf * (cfg["penalty"] if r_mapped else 1.0), text))
+            second_r = vote(accepted)
+        choice = None
+        if tess[0] and second_r and tess[0] == second_r[0]:
+            choice = _reading(tess[0], "ocr", max(tess[1], second_r[1]), page, number_line.text,
+                              [{"value": second_r[0], "method": "second-pass", "confidence": round(second_r[1], 3)}])
+        elif second_r and (not tess[0] or t_mapped or ink > 0.2 or tess[1] < 0.9):
+            alt = [{"value": tess[0], "method": "ocr", "confidence": round(tess[1], 3)}] if tess[0] else None
+            choice = _reading(second_r[0], "second-pass", second_r[1], page, second_r[2], alt)
+        elif tess[0]:
+            alt = [{"value": second_r[0], "method": "second-pass", "confidence": round(second_r[1], 3)}] \
+                if second_r else None
+            choice = _reading(tess[0], "ocr", tess[1] * (0.8 if second_r else 1.0), page,
+                              number_line.text, alt)
+        if choice is not None and suffix:
+            choice.value = f"{choice.value}/{suffix}"
+            out["number"] = choice
+            first = number_line.words[0]
+            number_line.words = [Word(first.left, first.top, first.right, first.bottom, "Số:", first.conf),
+                                 Word(first.right, first.top, number_line.words[-1].right,
+                                      number_line.words[-1].bottom, choice.value, -1)]
+
+    if date_line is not None:
+        parts = parse_date_line(date_line.text)
+        t_day, t_mapped = to_digits(parts["day"])
+        month, year = to_digits(parts["month"], allow_map=False)[0], parts["year"]
+        words = [w for w in date_line.words]
+        t_conf = min((w.conf for w in words if w.conf >= 0), default=50.0) / 100
+        tess_iso = make_date(t_day, month, year)
+        tess = (t_day if tess_iso else None, (t_conf * cfg["penalty"]) if t_mapped else t_conf)
+        second_r = None
+        ink = 0.0
+        alternatives = []
+        if use_second:
+            crop = _crop(rgb, box_of(date_line), date_line.height)
+            ink = _ink_share(crop)
+            accepted = []
+            for text, conf in read_strip(crop):
+                rp = parse_date_line(text)
+                if rp:
+                    r_day, r_mapped = to_digits(rp["day"])
+                    r_month = to_digits(rp["month"], allow_map=False)[0]
+                    r_iso = make_date(r_day, month or r_month, year)
+                    consistent = (month is None or r_month is None or int(r_month) == int(month)) \
+                        and rp["year"] == year
+                    if r_iso and consistent:
+                        accepted.append((str(int(r_day)), conf * (cfg["penalty"] if r_mapped else 1.0), text))
+                    elif r_day:
+                        alternatives.append({"value": text, "method": "second-pass", "rejected":
+                                             "month/year disagree with the first reading"})
+            second_r = vote(accepted)
+        tday = str(int(tess[0])) if tess[0] else None
+        choice = None
+        if tday and second_r and tday == second_r[0]:
+            choice = ("ocr", tday, max(tess[1], second_r[1]), date_line.text)
+        elif second_r and (not tday or t_mapped or ink > 0.2 or tess[1] < 0.9):
+            if tday:
+                alternatives.append({"value": tday, "method": "ocr", "confidence": round(tess[1], 3)})
+            choice = ("second-pass", second_r[0], second_r[1], second_r[2])
+        elif tday:
+            if second_r:
+                alternatives.append({"value": second_r[0], "method": "second-pass",
+                                     "confidence": round(second_r[1], 3)})
+            choice = ("ocr", tday, tess[1] * (0.8 if second_r else 1.0), date_line.text)
+        if choice is not None and month:
+            method, day, conf, raw = choice
+            iso = make_date(day, month, year)
+            out["day"] = _reading(day, method, conf, page, raw, alternatives)
+            out["issued_date"] = _reading(iso, method, conf, page, raw, alternatives)
+            place = parts["place"]
+            first, last = words[0], words[-1]
+            rebuilt = (f"{place} " if place else "") + f"ngày {int(day):02d} tháng {int(month):02d} năm {year}"
+            date_line.words = [Word(first.left, first.top, last.right, last.bottom, t, -1)
+                               for t in rebuilt.split()]
+    return out
