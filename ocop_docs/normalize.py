@@ -129,6 +129,35 @@ def _join_bare_markers(lines: list[str]) -> list[str]:
     return out
 
 
+_STRICT_MARKER = re.compile(
+    r"^(?:[-+•*–]\s|[a-zđ][.)]\s|\d{1,2}(?:\.\d{1,2})*[.)]\s|[IVXL]{1,5}[.)]\s|\(\d{1,2}\)|\|"
+    r"|Điều\s+\d)")
+
+
+def _join_soft_wraps(lines: list[str]) -> list[str]:
+    """Text converted from HTML or Markdown keeps the source's line breaks inside paragraphs
+    and separates paragraphs by blank lines. In such a document (many blank lines, most lines
+    continuing without punctuation) the lines of a paragraph are joined; a line that starts
+    with a list marker or a table bar starts a new one."""
+    nonblank = [i for i, line in enumerate(lines) if line.strip()]
+    if len(nonblank) < 20:
+        return lines
+    blank = len(lines) - len(nonblank)
+    soft = sum(1 for a, b in zip(lines, lines[1:]) if a.strip() and b.strip()
+               and not a.rstrip().endswith(_END_PUNCT) and not _STRICT_MARKER.match(b.strip()))
+    if blank < 0.15 * len(nonblank) or soft < 0.45 * len(nonblank):
+        return lines
+    out: list[str] = []
+    for line in lines:
+        stripped = line.strip()
+        if out and out[-1].strip() and stripped and not _protected(line) \
+                and not _protected(out[-1]) and not _STRICT_MARKER.match(stripped):
+            out[-1] = out[-1].rstrip() + " " + stripped
+            continue
+        out.append(line)
+    return out
+
+
 def _wrap_width(lines: list[str]) -> int | None:
     """The line width of hard-wrapped text (most text lines end near one width, 60-100
     characters), or None for text with a paragraph a line."""
@@ -170,6 +199,7 @@ def normalize_text(text: str) -> str:
     lines = [line for line in lines if _protected(line) or not _is_debris(line.strip())]
 
     lines = _join_bare_markers(lines)
+    lines = _join_soft_wraps(lines)
     width = _wrap_width(lines)
     out: list[str] = []
     for line in lines:

@@ -164,6 +164,16 @@ def parse_assignment(text: str, allow_sentence_cues: bool = True) -> Assignment:
     if names:
         rest = text[end:]
         rest_stripped = rest.lstrip(" ,")
+        # "Bộ X (kính) đề nghị Ủy ban nhân dân các tỉnh ...", "UBND tỉnh giao Sở Y ...": the
+        # issuer speaks; the agencies after the cue must act
+        polite = re.match(r"(?i)(?:kính|trân trọng|xin)\s+", rest_stripped)
+        after = rest_stripped[polite.end():] if polite else rest_stripped
+        cue = cues.lead_before.match(after)
+        if cue:
+            asked, asked_end = agencies_at(after[cue.end():])
+            if asked:
+                tail = after[cue.end() + asked_end:]
+                return Assignment(asked, supports_in(tail), tail, "giao")
         if rest.lstrip().startswith(":"):
             return Assignment(names, supports_in(rest), rest.lstrip()[1:], "colon")
         if text[:end].rstrip().endswith(":"):
