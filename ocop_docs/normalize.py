@@ -55,7 +55,9 @@ def _fix_tones(line: str) -> str:
 
 # page numbers and running page labels left between paragraphs: "- 2 -", "Trang 3/5", "2/7"
 _PAGE_MARK = re.compile(r"^(?:[-–—]\s*\d{1,3}\s*[-–—]|(?:trang|page)\s+\d{1,3}(?:\s*/\s*\d{1,3})?"
-                        r"|\d{1,3}\s*/\s*\d{1,3})$", re.IGNORECASE)
+                        r"|\d{1,3}\s*/\s*\d{1,3}"
+                        r"|[-=*_<!\[\s]*(?:page\s*break|pagebreak|ngắt\s*trang)[-=*_>\]\s]*)$",
+                        re.IGNORECASE)
 
 
 def _is_debris(stripped: str) -> bool:

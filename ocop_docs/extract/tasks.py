@@ -188,6 +188,8 @@ class TaskExtractor:
             return
         if len(text.split()) < 4:
             return  # too short to state an obligation (a name, a stray line)
+        if _is_caption(text):
+            return  # a title in capitals, a note in parentheses ("(Kèm theo ...)")
         if is_formula(text):
             return  # "Trân trọng thông báo ... để các cơ quan biết, thực hiện./."
         if is_membership_item(text) or (frame.in_membership and not states_duty(text)):
@@ -295,6 +297,16 @@ def _is_obligation_lead_in(text: str, own: Assignment, frame: Frame, block: Bloc
         return True
     return len(text.split()) > 20 and re.search(r"(?i)(trong đó|cụ thể|như sau)\s*:\s*$", text) \
         is not None
+
+
+def _is_caption(text: str) -> bool:
+    """A line that names or annotates rather than states: a title in capitals ("QUY ĐỊNH CỤ
+    THỂ", "Mục 1. HOẠT ĐỘNG ..."), a note wholly in parentheses ("(Kèm theo Kế hoạch ...)")."""
+    stripped = text.strip().rstrip(".:;")
+    if stripped.startswith("(") and stripped.endswith(")"):
+        return True
+    letters = [c for c in stripped if c.isalpha()]
+    return len(letters) >= 6 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
 def _details_only(block: Block) -> bool:
