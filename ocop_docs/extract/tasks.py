@@ -317,8 +317,8 @@ def _details_only(block: Block) -> bool:
         return False
     cues = cue_sets()
     children = [c for c in block.children if c.kind not in ("table", "row")]
-    if not children:
-        return False
+    if not children or any(c.children for c in children):
+        return False    # a sub-heading with items under it is structure, not a detail
     return all(cues.detail_labels.match(c.text) or _is_noun_phrase_item(c.text)
                for c in children)
 
