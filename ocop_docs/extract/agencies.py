@@ -316,6 +316,13 @@ def _parse_one(toks: list[_Tok], i: int, loose: bool) -> _Agency | None:
     lex = _lex()
     if i >= len(toks):
         return None
+    if toks[i].l == "quý" and i + 1 < len(toks):
+        # "đề nghị quý Bộ ...", "quý cơ quan": the letter's addressee (Kính gửi)
+        typ = _type_at(toks, i + 1, True, True)
+        if typ is not None:
+            agency = _Agency(start=i, end=i + 1 + typ[1])
+            agency.addressee = True  # type: ignore[attr-defined]
+            return agency
     k = i
     implied = None
     titled = False
@@ -613,7 +620,13 @@ def _surface(text: str, toks: list[_Tok], a: int, b: int) -> str:
     return text[toks[a].s:toks[b - 1].e]
 
 
+ADDRESSEE_PREFIX = "Quý "
+
+
 def _agency_names(text: str, toks: list[_Tok], ag: _Agency) -> list[str]:
+    if getattr(ag, "addressee", False):
+        # resolved to the "Kính gửi" list by the caller (see is_addressee)
+        return [ADDRESSEE_PREFIX + _surface(text, toks, ag.start + 1, ag.end)]
     members = getattr(ag, "_members", None)
     if members is None:
         surface = _surface(text, toks, ag.start, ag.end)
@@ -855,6 +868,11 @@ def parse_agency_sequence(text: str) -> tuple[list[str], int]:
             seen.add(n)
             out.append(n)
     return out, offset
+
+
+def is_addressee(name: str) -> bool:
+    """A name that stands for the letter's addressee ("Quý Bộ", "Quý cơ quan")."""
+    return name.startswith(ADDRESSEE_PREFIX)
 
 
 def split_agency_list(phrase: str) -> list[str]:

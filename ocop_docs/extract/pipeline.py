@@ -64,10 +64,12 @@ def tasks_component(doc: Doc) -> Doc:
                          previous.issued_date if previous else None)
     body_start = max(header.body_start, span.start) if header else span.start
     body_end = min(header.body_end, span.end) if header and header.body_end else span.end
-    tasks = extract_tasks(doc._.file_text, body_start, body_end, doc_date)
+    addressees = list(header.recipients) if header else []
+    tasks = extract_tasks(doc._.file_text, body_start, body_end, doc_date, addressees)
     if header and header.appendix_start is not None and header.appendix_start >= body_end:
         # an appendix (Phụ lục) after the signature belongs to the document
-        tasks += extract_tasks(doc._.file_text, header.appendix_start, span.end, doc_date)
+        tasks += extract_tasks(doc._.file_text, header.appendix_start, span.end, doc_date,
+                               addressees)
     doc._.tasks = tasks
     spans = []
     for task in tasks:

@@ -53,19 +53,31 @@ class Frame:
 # ----------------------------------------------------------------- outline walk
 
 class TaskExtractor:
-    def __init__(self, text: str, doc_date: dt.date | None):
+    def __init__(self, text: str, doc_date: dt.date | None, addressees: list[str] = ()):
         self.text = text
         self.doc_date = doc_date
+        self.addressees = list(addressees)   # the "Kính gửi" list: who "quý Bộ" is
         self.tasks: list[Task] = []
+
+    def resolve(self, names: list[str]) -> list[str]:
+        """Names with "quý Bộ" / "quý cơ quan" replaced by the letter's addressees."""
+        out: list[str] = []
+        for name in names:
+            if agencies.is_addressee(name) and self.addressees:
+                out.extend(self.addressees)
+            else:
+                out.append(name)
+        return dedupe(out)
 
     # one task
     def emit(self, block: Block, action: str, frame: Frame, own: Assignment,
              extra_text: str = "", deadline: Deadline | None = None) -> None:
-        lead = own.lead or frame.lead
+        lead = self.resolve(own.lead or frame.lead)
         if not lead:
             return
         inherit = not own.lead or same_agencies(own.lead, frame.lead)
-        support = dedupe(own.support + (frame.support if inherit else []), exclude=lead)
+        support = dedupe(self.resolve(own.support + (frame.support if inherit else [])),
+                         exclude=lead)
         probe = action + (" " + extra_text if extra_text else "")
         found = deadline or find_deadline(probe, self.doc_date)
         if found is None or (found.due is None and found.recurrence is None):
@@ -337,8 +349,9 @@ def _is_noun_phrase_item(text: str) -> bool:
 
 
 def extract_tasks(text: str, body_start: int, body_end: int,
-                  doc_date: dt.date | None = None) -> list[Task]:
-    """Tasks assigned in text[body_start:body_end]."""
-    extractor = TaskExtractor(text, doc_date)
+                  doc_date: dt.date | None = None, addressees: list[str] = ()) -> list[Task]:
+    """Tasks assigned in text[body_start:body_end]; `addressees` (the "Kính gửi" list) is who
+    "quý Bộ", "quý cơ quan" stand for."""
+    extractor = TaskExtractor(text, doc_date, addressees)
     extractor.walk(parse_outline(text, body_start, body_end), Frame())
     return extractor.tasks
