@@ -155,6 +155,8 @@ def test_number_key_agrees_with_scorer():
     ("các Nghị định của Chính phủ số : 71/CP ngày 02/9/1993",
      [("71/CP", "Nghị định", "1993-09-02")]),
     ("tại phiếu trình số 27/UB-XD ngày 04/5/1997", [("27/UB-XD", "Tờ trình", "1997-05-04")]),
+    # OCR letters for digits in the serial ("I2" = 12)
+    ("tại tờ trình số I2/UB-XD ngày 04/5/1997", [("12/UB-XD", "Tờ trình", "1997-05-04")]),
     # a bare code-less number with no type named before it stays out ("Giấy phép số ...")
     ("Giấy phép số 09/GP-TTĐT do Sở cấp. Liên hệ số 12/ABC", []),
 ])

@@ -337,3 +337,30 @@ def test_layout_table_headers(text, expected):
 def test_cut_cell(cell, lines):
     from ocop_docs.structure.split import cut_cell
     assert [cell[a:b] for a, b in cut_cell(cell, 0, len(cell))] == lines
+
+
+# ---------------------------------------------------------------- headers read by OCR
+# The two columns split or interleaved, marks misread, letters for digits, a receiving stamp.
+OCR_CASES = [
+    ("ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nTỈNH KON TUM\nĐộc lập - Tự do - Hạnh phúc\n"
+     "Số: II /TB-UBND\nKon Tum, ngày Ø3 tháng 01 năm 2025\nCHÍ THỊ\nVề công tác phòng cháy\n"
+     "1. Các sở, ngành tổ chức kiểm tra an toàn phòng cháy trong mùa khô năm 2025 theo quy định.\n"
+     "ơi nhận\nCHỦ TỊCH\n- Bộ Công an;\n- Thường trực Tỉnh ủy;\nNguyên Văn Hòa\n- Các sở, ngành;\n"
+     "- Lưu: VT, NC.\n",
+     dict(doc_type="Chỉ thị", number="11/TB-UBND", issued_date="2025-01-03", place="Kon Tum",
+          signer="Nguyễn Văn Hòa")),
+    ("UBND TỈNH KON TUM. CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nBAN CHỈ ĐẠO 09\n"
+     "Độc lập - Tự do - Hạnh phúc\nSố: 07/QĐ-BCĐ\nKon Tưm, ngàW† tháng 02 năm 2025\n"
+     "QUYÉT ĐỊNH về việc kiện toàn tổ chức bộ máy\nCăn cứ Quyết định số 12/QĐ-UBND;\n"
+     "Điều 1. Kiện toàn Ban Chỉ đạo 09 tỉnh Kon Tum gồm các thành viên có tên dưới đây.\n"
+     "Nơi nhận:\nTRƯỞNG BAN\n- Như Điều 3;\n- Lưu: VT.\nCHU TỊCH UBND TINH\nLê Ngọc Tuấn\n",
+     dict(doc_type="Quyết định", number="07/QĐ-BCĐ", place="Kon Tum", signer="Lê Ngọc Tuấn",
+          issuer="Ban Chỉ đạo 09 tỉnh Kon Tum")),
+]
+
+
+@pytest.mark.parametrize("text,expected", OCR_CASES)
+def test_ocr_headers(text, expected):
+    header = parse_header(text, split_documents(text)[0])
+    got = {k: getattr(header, k) for k in expected}
+    assert got == expected

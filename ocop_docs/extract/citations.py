@@ -162,12 +162,30 @@ def _issuer_near(text: str, start: int, pos: int) -> str | None:
     return None
 
 
+def _repair_serials(text: str, rules: dict) -> str:
+    """OCR letters in a serial after "số" ("số I3/UB-TP" → "số 13/UB-TP"); one character for
+    one, so offsets stay valid."""
+    table = rules.get("ocr_serial_digits", {})
+    if not table:
+        return text
+    letters = "".join(re.escape(c) for c in table)
+
+    def fix(m: re.Match) -> str:
+        serial = m.group(2)
+        if not any(c.isdigit() for c in serial):
+            return m.group(0)
+        return m.group(1) + "".join(table.get(c, c) for c in serial)
+    return re.sub(rf"((?<!\w)số\s*[:.]?\s*)([\d{letters}]{{1,6}})(?=\s*/)", fix, text,
+                  flags=re.IGNORECASE)
+
+
 def find_citations(text: str, own_number: str | None = None) -> list[Citation]:
     """Every other document the text refers to by its number, one per distinct number."""
     by_name, by_abbr, letter_words, rules, mention = _data()
     codes = set(rules.get("joinable_codes", [])) | set(rules.get("issuer_by_code", {}))
     own_key = number_key(own_number)
     found: dict[str, Citation] = {}
+    text = _repair_serials(text, rules)
     for m in mention.finditer(text):
         typ = (m.group("type") or "").lower()
         if m.group("yonly"):

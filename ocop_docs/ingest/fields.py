@@ -233,6 +233,29 @@ def _reading(value, method, conf, page, raw, alternatives=None) -> FieldReading:
                         alternatives=alternatives or None)
 
 
+_NUMBER_LABEL = re.compile(r"^\W{0,3}s\S?\s*(?:ky\s*hieu)?\s*[:;.,]\s*\S{0,6}$")
+_DAY_LABEL = re.compile(r"\bn[gu]?a?[yw]\W{0,2}\s*\S{0,4}$")
+
+
+def merge_row_pieces(lines: list, limit: float) -> None:
+    """Where the handwritten number or day was wiped, tesseract sees a wide gap and cuts the
+    line in two: "Số:" | "/UBND-KTTH", "Quảng Ngãi, ngày" | "tháng 02 năm 2025". Join such
+    pieces again (in place), so the line can be found, cropped whole and read again."""
+    k = 0
+    while k + 1 < len(lines):
+        a, b = lines[k], lines[k + 1]
+        if a.top > limit:
+            break
+        same_row = abs(a.top - b.top) < 0.8 * max(a.height, b.height) and b.left > a.right
+        fa, fb = fold(a.text), fold(b.text)
+        if same_row and ((_NUMBER_LABEL.match(fa) and fb.startswith("/"))
+                         or (_DAY_LABEL.search(fa) and re.match(r"\W{0,2}\S{0,3}\s*th[a-z]{0,2}ng\b", fb))):
+            a.words.extend(b.words)
+            del lines[k + 1]
+            continue
+        k += 1
+
+
 def check_header_lines(lines, rgb: np.ndarray | None, page: int, page_height: int,
                        second: bool = True) -> dict[str, FieldReading]:
     """Find the number and date lines among tesseract's lines (ingest.layout.OcrLine, words
@@ -244,6 +267,7 @@ def check_header_lines(lines, rgb: np.ndarray | None, page: int, page_height: in
     cfg = _config()
     limit = page_height * cfg["header_share"]
     out: dict[str, FieldReading] = {}
+    merge_row_pieces(lines, limit)
     number_line = date_line = None
     for line in lines:
         if line.top > limit:

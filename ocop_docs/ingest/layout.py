@@ -174,7 +174,7 @@ def page_text(parts: list[Paragraph]) -> str:
     return "\n\n".join("\n".join(p.lines) for p in parts if p.lines).strip()
 
 
-_DISTRIBUTION = re.compile(r"^\W{0,2}n[oơ]i\s*nh[aậ]n\s*[:;.]?", re.IGNORECASE)
+_DISTRIBUTION = re.compile(r"^\W{0,2}n[o0]i\s*nh[a-z]n\b")       # "Nơi nhận", folded
 
 
 def order_signature_block(lines: list[OcrLine], width: int, junk_conf: float = 45.0) -> list[OcrLine]:
@@ -185,7 +185,9 @@ def order_signature_block(lines: list[OcrLine], width: int, junk_conf: float = 4
     then the right column, as a text layer has them; right-column lines that are ink of the
     signature or the seal read as letters (mean word confidence below `junk_conf`) are dropped.
     """
-    start = next((k for k, ln in enumerate(lines) if _DISTRIBUTION.match(ln.text)), None)
+    from ocop_docs.textutil import fold
+
+    start = next((k for k, ln in enumerate(lines) if _DISTRIBUTION.match(fold(ln.text))), None)
     if start is None:
         return lines
     mid = width * 0.5

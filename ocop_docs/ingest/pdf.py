@@ -284,7 +284,8 @@ class PdfReader(Reader):
                         text = page_text(view, stamped)
                     except Exception as exc:
                         raise IngestError(source.path, f"corrupt PDF page {i + 1} ({type(exc).__name__})") from None
-                    boxes_of[i + 1] = boxes
+                    text, own_boxes = split_text_box(text, i + 1)
+                    boxes_of[i + 1] = boxes + own_boxes
                     if needs_ocr(page, text):
                         jobs.append(PageJob("pdf", str(source.path), i, i + 1))
                         pages.append(None)
@@ -316,6 +317,23 @@ class PdfReader(Reader):
         if all(not p.text.strip() for p in result):
             raise IngestError(source.path, "no text found (blank pages or scans without text)")
         return ReadResult(result, warnings)
+
+
+_HEADER_LINE = re.compile(r"cong\s*hoa\s*xa|doc\s*lap\s*-?\s*tu\s*do|uy\s*ban\s*nhan|dang\s*cong\s*san|"
+                          r"^ubnd\s|^bo\s+[a-z]|^so\s*:")
+
+
+def split_text_box(text: str, number: int) -> tuple[str, list[Signature]]:
+    """A signature box drawn in the page content itself (not as an annotation): the lines
+    above the document's header (issuer, national motto) when one of them carries a box cue."""
+    from ocop_docs.textutil import fold
+
+    lines = text.split("\n")
+    head = next((k for k, ln in enumerate(lines[:25]) if _HEADER_LINE.search(fold(ln.strip()))), None)
+    if head and any(is_signature_box(ln) for ln in lines[:head]):
+        box = parse_box("\n".join(lines[:head]), number, "pdf-text")
+        return "\n".join(lines[head:]).strip(), [box]
+    return text, []
 
 
 def _closest_time(box: Signature, times: list[str]) -> str | None:

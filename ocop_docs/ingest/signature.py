@@ -20,7 +20,7 @@ from ocop_docs.textutil import fold
 class Signature:
     page: int
     text: str                          # the box's text, lines joined by " / "
-    source: str                        # "pdf-annotation" (text layer) or "ocr"
+    source: str                        # "pdf-annotation", "pdf-text" (page content) or "ocr"
     signer: str | None = None          # "Ký bởi: ..."
     organisation: str | None = None    # "Cơ quan: ..." or the gazette centre's name
     email: str | None = None

@@ -27,7 +27,7 @@ from ocop_docs.extract.agencies import canonical_name
 from ocop_docs.extract.dates import _iter_dates, fold, fold_regex
 from ocop_docs.model import DocumentMeta
 from ocop_docs.resources import load_tsv
-from ocop_docs.structure.split import (DocumentSpan, Line, cue, date_line_place, is_body_line,
+from ocop_docs.structure.split import (DocumentSpan, Line, bare, cue, date_line_place, is_body_line,
                                        is_caps, layout_lines, number_text, parts, title_type)
 
 
@@ -59,10 +59,22 @@ def _type_name_regex() -> str:
     return "(?:" + "|".join(fold_regex(n) for n in names) + ")"
 
 
+def _ocr_digits(token: str) -> str | None:
+    """A serial, day or month as OCR may read it ("II" → "11", "Ø3" → "03"); None when it is
+    not one."""
+    table = parts()["ocr_digits"]
+    if not token or any(not (c.isdigit() or c in table) for c in token):
+        return None
+    return "".join(table.get(c, c) for c in token)
+
+
 def normalize_number(raw: str) -> str | None:
     """"~~5077~~ /KH-SNN" → "5077/KH-SNN"; "7590/UBND-KT." → "7590/UBND-KT"; an unfilled
-    "   /KH-UBND" → None."""
+    "   /KH-UBND" → None; OCR's "II /TB-UBND" → "11/TB-UBND"."""
     text = re.sub(r"[*~_`]", "", raw).strip()
+    lead = re.match(r"^(\S{1,4})(?=\s*/)", text)
+    if lead and not lead.group(1).isdigit() and (digits := _ocr_digits(lead.group(1))):
+        text = digits + text[lead.end():]
     text = re.split(r"\s{2,}(?!/)|\s+(?=[^\W\d_][^\s/]*\s*,\s*ng)", text)[0]
     text = re.sub(r"\s*([/\-–])\s*", r"\1", text).strip().rstrip(".,;:")
     m = re.match(r"^(\d+[\w.\-–]*?)(/[\w\-–&./]+)", text)
@@ -161,13 +173,20 @@ def _is_name(text: str, caps_ok: bool) -> bool:
         return False
     if title_type(Line(0, len(text), text, text, fold(text))):
         return False        # "QUYẾT ĐỊNH"
-    banned = {fold(w) for w in parts()["not_name_words"]}
+    banned = {fold(w) for w in parts()["not_name_words"]} | {fold(w) for w in parts()["keep_upper"]}
     for t in tokens:
         if fold(t) in banned or not t[0].isupper():
             return False
         if not (t[1:].islower() or (caps_ok and t.isupper()) or len(t) == 1):
             return False
     return True
+
+
+def _repair_surname(name: str) -> str:
+    """"Nguyên Phước Bình" → "Nguyễn Phước Bình": a surname OCR read with a wrong mark."""
+    first, _, rest = name.partition(" ")
+    fixed = parts()["signer_surname_ocr"].get(first)
+    return f"{fixed} {rest}" if fixed and rest else name
 
 
 def _title_case_name(text: str) -> str:
@@ -227,7 +246,7 @@ def parse_header(text: str, span: DocumentSpan, previous: Header | None = None) 
             after = next((l for l in lines[date_i + 1:date_i + 3] if l.clean), None)
             if after is not None and re.match(r"^\W*\d", after.clean):
                 date_text += " " + after.clean
-        dates = list(_iter_dates(date_text, None))
+        dates = list(_iter_dates(_repair_date_digits(date_text), None))
         h.issued_date = dates[0][2].isoformat() if dates and dates[0][2] else None
     # ---- type
     subject_label = cue("subject_label")
@@ -303,7 +322,20 @@ def parse_header(text: str, span: DocumentSpan, previous: Header | None = None) 
             h.issuer, h.parent_issuer = previous.issuer, previous.parent_issuer
     if h.place is None and h.source_kind == "headless" and not attached:
         h.place = _locality_name(h.issuer)
+    elif h.place and h.issuer:
+        h.place = _place_spelled_as_issuer(h.place, h.issuer)
     return h
+
+
+def _repair_date_digits(text: str) -> str:
+    """"ngày Ø3 tháng 4 năm 2018" → "ngày 03 tháng 4 năm 2018" (OCR letters for digits)."""
+    def fix(m: re.Match) -> str:
+        digits = _ocr_digits(m.group(2))
+        return m.group(1) + digits + m.group(3) if digits else m.group(0)
+    for label, after in (("ngày", "tháng"), ("tháng", "năm")):
+        text = re.sub(rf"({fold_regex(label)}\s*)(\S{{1,2}})(\s*{fold_regex(after)})",
+                      fix, text, flags=re.IGNORECASE)
+    return text
 
 
 def _bare_number_label(line: Line) -> bool:
@@ -392,6 +424,22 @@ def _unit_phrase(name: str | None) -> str | None:
     if not m:
         return None
     return name[m.start():]
+
+
+def _place_spelled_as_issuer(place: str, issuer: str) -> str:
+    """A place that OCR damaged ("Củo Bảng") taken as the issuer's own locality spells it ("Cao
+    Bằng") when the two differ by a letter or two once marks are stripped."""
+    locality = _locality_name(issuer)
+    if not locality or locality == place:
+        return place
+    a, b = bare(place).lower(), bare(locality).lower()
+    if len(a.split()) != len(b.split()) or abs(len(a) - len(b)) > 1:
+        return place
+    if len(a) == len(b):
+        differ = sum(x != y for x, y in zip(a, b))
+    else:
+        differ = 2
+    return locality if differ <= max(1, len(b) // 6) else place
 
 
 def _locality_name(name: str | None) -> str | None:
@@ -575,16 +623,24 @@ def _closure(lines: list[Line], h: Header, span: DocumentSpan) -> None:
         if title_lines:
             h.signer_title = " ".join(title_lines)
     if h.signer is None and dist_i is not None:
-        _, after = _list_items(lines, dist_i + 1)
+        # the closing name after (or, when OCR interleaved the two columns, among) the
+        # distribution list: list items, their wrapped lines, titles and stray marks skipped
         titles = []
-        for i in range(after, min(stop, after + 15)):
+        for i in range(dist_i + 1, min(stop, dist_i + 60)):
             line = lines[i]
-            if line.clean and _is_title(line):
-                titles.append(line.clean)
-            elif line.clean and _is_name(line.clean, caps_ok=bool(titles)):
-                h.signer = _title_case_name(line.clean)
+            text = line.clean
+            if not text:
+                continue
+            if _is_title(line):
+                titles.append(text)
+            elif _is_name(text, caps_ok=bool(titles)):
+                h.signer = _title_case_name(text)
                 h.signer_title = h.signer_title or (" ".join(titles) or None)
                 break
+            elif len(text) > 90 and not re.match(r"^\s*[-+•–]", text):
+                break       # body text again: no signature here
+    if h.signer:
+        h.signer = _repair_surname(h.signer)
 
 
 def _is_title(line: Line) -> bool:

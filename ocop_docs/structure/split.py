@@ -161,6 +161,9 @@ def _cut_name(piece: str, a: int, b: int) -> list[tuple[int, int]]:
         return [(a, b)]
     if cue("title_qualifier").match(fold(rest.strip())):
         return [(a, b)]         # "PHÓ BÍ THƯ THƯỜNG TRỰC"
+    abbreviations = {fold(w) for w in parts()["keep_upper"]}
+    if any(fold(w) in abbreviations for w in words):
+        return [(a, b)]         # "CHỦ TỊCH UBND TỈNH"
     name_at = rest_at + len(rest) - len(rest.lstrip())
     return [(a, a + rest_at), (a + name_at, b)]
 
@@ -366,12 +369,23 @@ def doc_type_titles() -> dict[str, str]:
 
 
 @lru_cache(maxsize=None)
+def _bare_titles() -> dict[str, str]:
+    """Titles without any diacritic ("chi thi"), for OCR that misreads the marks ("CHÍ THỊ")."""
+    return {bare(row["title"]): row["contract"] for row in load_tsv("doc_types.tsv")}
+
+
+def bare(text: str) -> str:
+    from ocop_docs.textutil import fold as strip_marks
+    return " ".join(strip_marks(text).split())
+
+
+@lru_cache(maxsize=None)
 def _number_line() -> re.Pattern:
     # "Số: 7590/UBND-KT", "Số 46-CT/TU", "Số:      /KH-UBND" (unnumbered draft)
     return re.compile(r"^\W*" + fold_regex(parts()["number_label"]) + r"(?P<rest>.*\S.*)$")
 
 
-_NUMBER_SHAPE = re.compile(r"^(?:\d+[\w.\-–]*)?\s*(?:/\s*(?:19|20)\d\d\s*)?/\s*[^\W\d_][\w\-–&./]*")
+_NUMBER_SHAPE = re.compile(r"^(?:[\dIlOoØ|]*\d[\w.\-–]*|[IlØ|]{1,3}(?=\s*/))?\s*(?:/\s*(?:19|20)\d\d\s*)?/\s*[^\W\d_][\w\-–&./]*")
 
 
 def is_caps(text: str) -> bool:
@@ -385,15 +399,38 @@ def _title_suffix() -> re.Pattern:
                       + r")$")
 
 
+@lru_cache(maxsize=None)
+def _subject_start() -> re.Pattern:
+    return re.compile(r"^(?:" + fold_regex(parts()["subject_after_title"]) + r")\s")
+
+
+def _title_head(text: str) -> str | None:
+    """"QUYẾT ĐỊNH về việc ..." (OCR ran the trích yếu into the title line): "QUYẾT ĐỊNH"."""
+    words = text.split()
+    k = 0
+    while k < len(words) and words[k].isupper():
+        k += 1
+    if not 1 <= k <= 4 or k == len(words):
+        return None
+    if not _subject_start().match(fold(" ".join(words[k:])) + " "):
+        return None
+    return " ".join(words[:k])
+
+
 def title_type(line: Line) -> str | None:
     """The contract type when the line is a type title ("KẾ HOẠCH", "QUYẾT ĐỊNH")."""
+    if line.clean and not is_caps(line.clean):
+        # OCR ran the trích yếu into the title line: "QUYẾT ĐỊNH về việc công nhận ..."
+        head = _title_head(line.clean)
+        if head:
+            return title_type(Line(line.start, line.start + len(head), head, head, fold(head)))
     if not line.clean or not is_caps(line.clean) or line.clean.endswith(":"):
         return None     # "QUYẾT ĐỊNH:" before Điều 1 is the enacting formula, not a title
     title = line.folded.strip(" .:")
     suffix = _title_suffix().search(title)
     if suffix:          # "CHƯƠNG TRÌNH HÀNH ĐỘNG", "KẾ HOẠCH LIÊN TỊCH"
-        return doc_type_titles().get(title[:suffix.start()].strip())
-    return doc_type_titles().get(line.folded.strip(" .:"))
+        title = title[:suffix.start()].strip()
+    return doc_type_titles().get(title) or _bare_titles().get(bare(title))
 
 
 def number_text(line: Line) -> str | None:
@@ -409,7 +446,9 @@ def number_text(line: Line) -> str | None:
 
 @lru_cache(maxsize=None)
 def _date_line() -> re.Pattern:
-    return re.compile(r"^(?P<place>[^\d,:;()]{2,60}?)\s*,\s*" + fold_regex("ngày") + r"\b")
+    # "ngày" as OCR may leave it: "ngày0?", "ngàW†" (a digit or a stray sign glued to it)
+    return re.compile(r"^(?P<place>[^\d,:;()]{2,60}?)\s*,\s*" + fold_regex("ngà")
+                      + r"(?:y(?![^\W\d_])|\S{0,2}(?=\s.*" + fold_regex("tháng") + r"))")
 
 
 @lru_cache(maxsize=None)

@@ -1,0 +1,226 @@
+"""Real scans and signed PDFs, as synthetic cases of each class (issue 9) and on the real 001.pdf:
+a red handwritten-style number and day, a rotated page, a blank reverse side, a low-resolution
+scan, a signed-PDF-like page (an image with a small text-layer signature box), a multi-page TIFF.
+"""
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from ocop_docs.ingest import read_document
+from ocop_docs.ingest.fields import parse_date_line, parse_number_line, to_digits
+from ocop_docs.ingest.signature import is_signature_box, parse_box
+
+REPO = Path(__file__).resolve().parent.parent
+REAL_001 = REPO / "corpus" / "real" / "scans" / "001.pdf"
+FONTS = Path("/usr/share/fonts/truetype")
+
+
+def _font_path(name: str) -> Path:
+    """A font with the Vietnamese letters: Liberation 2 (fonts-liberation2; the older
+    fonts-liberation lacks them), else DejaVu."""
+    for path in (FONTS / "liberation2" / name, FONTS / "dejavu" / _DEJAVU.get(name, "")):
+        if path.is_file():
+            return path
+    pytest.skip(f"font {name} not installed (fonts-liberation2 or fonts-dejavu)")
+
+
+_DEJAVU = {"LiberationSerif-Regular.ttf": "DejaVuSerif.ttf", "LiberationSerif-Bold.ttf": "DejaVuSerif-Bold.ttf",
+           "LiberationSans-BoldItalic.ttf": "DejaVuSans-BoldOblique.ttf"}
+
+
+def _font(name: str, size: int):
+    return ImageFont.truetype(str(_font_path(name)), size)
+
+
+def render_letter(number="575", day="04", ink=(200, 20, 30), width=2480, height=1900):
+    """The top of an official letter at 300 dpi: the two header columns, the number and the day
+    written by hand in coloured ink (an italic font, larger, slightly raised), the subject, the
+    addressee and a paragraph."""
+    img = Image.new("RGB", (width, height), "white")
+    d = ImageDraw.Draw(img)
+    serif, bold = _font("LiberationSerif-Regular.ttf", 50), _font("LiberationSerif-Bold.ttf", 50)
+    hand = _font("LiberationSans-BoldItalic.ttf", 72)
+    d.text((260, 150), "ỦY BAN NHÂN DÂN", font=bold, fill="black")
+    d.text((250, 215), "TỈNH QUẢNG NGÃI", font=bold, fill="black")
+    d.text((1050, 150), "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", font=bold, fill="black")
+    d.text((1250, 215), "Độc lập - Tự do - Hạnh phúc", font=bold, fill="black")
+    d.text((270, 380), "Số:", font=serif, fill="black")
+    d.text((560, 380), "/UBND-KTTH", font=serif, fill="black")
+    d.text((1150, 380), "Quảng Ngãi, ngày", font=serif, fill="black")
+    d.text((1720, 380), "tháng 02 năm 2025", font=serif, fill="black")
+    if number:
+        d.text((370, 360), number, font=hand, fill=ink)
+    if day:
+        d.text((1570, 360), day, font=hand, fill=ink)
+    d.text((200, 480), "V/v tham gia ý kiến các dự thảo", font=serif, fill="black")
+    d.text((900, 640), "Kính gửi: Sở Tài chính", font=serif, fill="black")
+    body = ("Sở Tài chính chủ trì, phối hợp với các cơ quan, đơn vị và địa phương tham gia góp ý "
+            "dự thảo các Nghị định của Chính phủ theo đề nghị của Bộ Tài chính tại các Công văn "
+            "nêu trên; trực tiếp gửi Bộ Tài chính và báo cáo Ủy ban nhân dân tỉnh theo đúng thời "
+            "gian yêu cầu trước ngày 15 tháng 02 năm 2025.")
+    words, line, y = body.split(), "", 780
+    for w in words:
+        if d.textlength(line + " " + w, font=serif) > width - 500:
+            d.text((250, y), line, font=serif, fill="black")
+            line, y = w, y + 75
+        else:
+            line = f"{line} {w}".strip()
+    d.text((250, y), line, font=serif, fill="black")
+    return img
+
+
+def _has_second_reader() -> bool:
+    from ocop_docs.ingest.fields import second_reader
+    return second_reader() is not None
+
+
+def _has_osd() -> bool:
+    import pytesseract
+    try:
+        return "osd" in pytesseract.get_languages(config="")
+    except Exception:
+        return False
+
+
+# ----------------------------------------------------------------------------- no OCR needed
+
+def test_number_and_date_line_parsing():
+    assert parse_number_line("Số: 507 /UBND-KGVX") == ("507", "UBND-KGVX")
+    assert parse_number_line("S6: 660") == ("660", None)
+    assert parse_number_line("So: 660 0/TB-UBND") == ("660", "TB-UBND")
+    assert to_digits("3|") == ("31", True) and to_digits("†E") == (None, False)
+    d = parse_date_line("Quang Ngai, ngay 04thang 02 nam 2025")
+    assert (d["day"], d["month"], d["year"]) == ("04", "02", "2025")
+    assert to_digits(parse_date_line("Quang Ngai, ngay1 7thang 6 nam 2022")["day"])[0] == "17"
+    assert parse_date_line("Quảng Ngãi, ngày tháng 01 năm 2025")["day"] == ""
+
+
+def test_signature_box_fields():
+    text = "Ký bởi: Ủy ban nhân dân tỉnh Quảng Ngãi\nCơ quan: Tỉnh Quảng Ngãi\nThời gian ký: 17/01/2025 08:56:09"
+    assert is_signature_box(text) and not is_signature_box("Kính gửi: Sở Tài chính")
+    box = parse_box(text, 1, "ocr")
+    assert box.signer == "Ủy ban nhân dân tỉnh Quảng Ngãi"
+    assert box.organisation == "Tỉnh Quảng Ngãi"
+    assert box.signed_at == ["2025-01-17T08:56:09"]
+    box = parse_box("TRUNG TÂM CÔNG BÁO\nVÀ TIN HỌC\nttcbth@quangngai.gov.vn\n24.01.2025 20:01:14 +07:00", 1, "ocr")
+    assert box.email == "ttcbth@quangngai.gov.vn" and box.signed_at == ["2025-01-24T20:01:14+07:00"]
+
+
+def test_real_signed_pdf_reads_stamped_number_and_day():
+    """001.pdf: the e-office system stamped "507" and "24" after signing (signature widgets);
+    the gazette centre's box must stay out of the text but be kept as evidence."""
+    doc = read_document(REAL_001)
+    assert doc.pages[0].method == "pdf-text"
+    assert re.search(r"Số: 507 ?/UBND-KGVX", doc.text)
+    assert "ngày 24 tháng 01 năm 2025" in doc.text
+    for junk in ("TRUNG TÂM CÔNG", "ttcbth@", "20:01:14", "Ký bởi"):
+        assert junk not in doc.text, junk
+    assert doc.field_readings["number"].value == "507/UBND-KGVX"
+    assert doc.field_readings["number"].method == "pdf-annotation"
+    assert doc.field_readings["issued_date"].value == "2025-01-24"
+    box = doc.signatures[0]
+    assert box.signed_at == ["2025-01-24T20:01:14+07:00"] and box.email == "ttcbth@quangngai.gov.vn"
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
+def test_real_signed_pdf_matches_poppler():
+    """Every word poppler reads from the page is in our text, except the signature box's."""
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(REAL_001), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    ours = set(read_document(REAL_001).text.split())
+    box = {"TRUNG", "TÂM", "CÔNG", "BÁO", "VÀ", "TIN", "HỌC", "ttcbth@quangngai.gov.vn",
+           "24.01.2025", "20:01:14", "+07:00"}
+    missing = [w for w in out.split() if w not in ours and w not in box]
+    assert not missing, missing
+
+
+# ----------------------------------------------------------------------------- OCR
+
+ocr = [pytest.mark.ocr, pytest.mark.usefixtures("require_ocr")]
+
+
+@pytest.mark.ocr
+@pytest.mark.usefixtures("require_ocr")
+def test_red_handwritten_number_and_day(tmp_path):
+    if not _has_second_reader():
+        pytest.skip("needs rapidocr-onnxruntime (the second reader)")
+    path = tmp_path / "letter.png"
+    render_letter().save(path)
+    doc = read_document(path)
+    number, date = doc.field_readings["number"], doc.field_readings["issued_date"]
+    assert number.value == "575/UBND-KTTH", number
+    assert date.value == "2025-02-04", date
+    assert "Số: 575/UBND-KTTH" in doc.text
+    assert "ngày 04 tháng 02 năm 2025" in doc.text
+    assert number.method in ("second-pass", "ocr") and 0 < number.confidence <= 1
+
+
+@pytest.mark.ocr
+@pytest.mark.usefixtures("require_ocr")
+@pytest.mark.parametrize("angle", [90, 180])
+def test_rotated_page(tmp_path, angle):
+    if not _has_osd():
+        pytest.skip("needs tesseract's orientation data (tesseract-ocr-osd)")
+    path = tmp_path / "rotated.png"
+    render_letter(number="", day="").rotate(angle, expand=True).save(path)
+    doc = read_document(path)
+    assert doc.pages[0].rotation in (90, 180, 270)
+    assert "Kính gửi: Sở Tài chính" in doc.text
+    assert "phối hợp với các cơ quan" in doc.text
+
+
+@pytest.mark.ocr
+@pytest.mark.usefixtures("require_ocr")
+def test_multipage_tiff_with_blank_reverse_and_low_resolution(tmp_path):
+    import numpy as np
+
+    letter = render_letter(number="", day="")
+    rng = np.random.default_rng(1)
+    reverse = np.full((1900, 2480), 235, np.uint8) + rng.integers(0, 12, (1900, 2480), dtype=np.uint8)
+    reverse = Image.fromarray(reverse).convert("RGB")           # grey paper, speckle, no text
+    small = letter.resize((827, 633))                            # the same page at 100 dpi
+    tif = tmp_path / "scan.tif"
+    letter.save(tif, save_all=True, append_images=[reverse, small], compression="tiff_deflate")
+    doc = read_document(tif)
+    assert [p.number for p in doc.pages] == [1, 2, 3]
+    assert doc.pages[1].text == "" and "blank" in doc.pages[1].notes
+    assert "Kính gửi: Sở Tài chính" in doc.pages[0].text
+    assert any(n.startswith("upscaled") for n in doc.pages[2].notes)
+    assert "Sở Tài chính chủ trì" in doc.pages[2].text
+
+
+@pytest.mark.ocr
+@pytest.mark.usefixtures("require_ocr")
+def test_signed_pdf_like_page_is_ocred_and_box_kept_apart(tmp_path):
+    """A scanned page (one big image) carrying a small text layer, the signature box: the page
+    is OCRed, the box is recorded and kept out of the text."""
+    pytest.importorskip("reportlab")
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(TTFont("Serif", str(_font_path("LiberationSerif-Regular.ttf"))))
+    scan = tmp_path / "page.png"
+    page = Image.new("RGB", (2480, 3508), "white")
+    page.paste(render_letter(number="", day=""), (0, 250))
+    page.save(scan)
+    pdf = tmp_path / "signed.pdf"
+    c = canvas.Canvas(str(pdf), pagesize=A4)
+    w, h = A4
+    c.drawImage(str(scan), 0, 0, width=w, height=h)
+    c.setFont("Serif", 7)
+    for k, line in enumerate(["Ký bởi: Ủy ban nhân dân tỉnh Quảng Ngãi", "Cơ quan: Tỉnh Quảng Ngãi",
+                              "Thời gian ký: 17/01/2025 08:56:09"]):
+        c.drawString(w - 190, h - 20 - 9 * k, line)
+    c.save()
+    doc = read_document(pdf)
+    assert doc.pages[0].method == "ocr"
+    assert "Kính gửi: Sở Tài chính" in doc.text
+    assert "Ký bởi" not in doc.text and "08:56:09" not in doc.text
+    box = doc.signatures[0]
+    assert box.signer == "Ủy ban nhân dân tỉnh Quảng Ngãi" and box.signed_at == ["2025-01-17T08:56:09"]

@@ -1,0 +1,138 @@
+"""Text normalisation for converters' output (issue 8, class 7): hard-wrapped text (a PDF text
+layer wrapped at ~75 characters) is re-joined even when the next line starts with a capital
+("... năm 2023 của" / "Thủ tướng Chính phủ ..."); a list marker alone on its line is put back
+before its text; Markdown italics lose their stars while "* item" bullets stay.
+
+Invented texts (other provinces and topics than the corpus).
+"""
+import datetime as dt
+import textwrap
+
+import pytest
+
+from ocop_docs.extract.tasks import extract_tasks
+from ocop_docs.normalize import normalize_text
+
+PARAGRAPHS = [
+    "Căn cứ Quyết định số 215/QĐ-TTg ngày 14 tháng 3 năm 2023 của Thủ tướng Chính phủ phê duyệt "
+    "Chương trình phát triển lâm nghiệp bền vững;",
+    "Ủy ban nhân dân tỉnh Tuyên Quang ban hành Kế hoạch triển khai Chương trình phát triển lâm "
+    "nghiệp bền vững trên địa bàn tỉnh năm 2024 như sau:",
+    "I. NHIỆM VỤ",
+    "1. Sở Nông nghiệp và Phát triển nông thôn chủ trì, phối hợp với Sở Tài nguyên và Môi trường "
+    "rà soát, cập nhật quy hoạch ba loại rừng, trình Ủy ban nhân dân tỉnh phê duyệt trong Quý "
+    "III/2024.",
+    "2. Sở Tài chính chủ trì, phối hợp với Sở Kế hoạch và Đầu tư tham mưu bố trí kinh phí sự "
+    "nghiệp lâm nghiệp từ nguồn ngân sách tỉnh, hoàn thành trước ngày 30/9/2024.",
+    "3. Ủy ban nhân dân các huyện, thành phố chỉ đạo Ủy ban nhân dân cấp xã giao đất, giao rừng "
+    "cho hộ gia đình, cá nhân theo quy định của pháp luật về lâm nghiệp hiện hành.",
+]
+
+
+def wrap(paragraphs, width=75):
+    return "\n".join(line for p in paragraphs for line in textwrap.wrap(p, width)) + "\n"
+
+
+def test_the_wrapped_fixture_really_breaks_before_a_capital():
+    raw = wrap(PARAGRAPHS)
+    assert "năm 2023 của Thủ tướng\nChính phủ" in raw or "của\nThủ tướng" in raw
+    assert max(len(line) for line in raw.splitlines()) <= 75
+
+
+@pytest.mark.parametrize("width", [72, 75, 80])
+def test_hard_wrapped_paragraphs_are_rejoined(width):
+    out = normalize_text(wrap(PARAGRAPHS, width))
+    assert out.splitlines() == PARAGRAPHS
+
+
+def test_rejoined_text_gives_whole_tasks():
+    text = normalize_text(wrap(PARAGRAPHS))
+    tasks = extract_tasks(text, 0, len(text), dt.date(2024, 3, 1))
+    got = [(t.lead, t.support, t.due) for t in tasks]
+    assert got == [
+        (["Sở Nông nghiệp và Phát triển nông thôn"], ["Sở Tài nguyên và Môi trường"], "2024-09-30"),
+        (["Sở Tài chính"], ["Sở Kế hoạch và Đầu tư"], "2024-09-30"),
+        (["Ủy ban nhân dân các huyện, thành phố"], [], None),
+    ]
+    assert tasks[1].action.endswith("hoàn thành trước ngày 30/9/2024.")
+
+
+@pytest.mark.xfail(reason="a wrapped line that starts with a year ('2021 - 2030;') is taken for a "
+                          "list marker and not joined to the line before", strict=True)
+def test_wrapped_line_starting_with_a_year_is_rejoined():
+    paragraphs = [
+        "Căn cứ Quyết định số 809/QĐ-TTg ngày 12 tháng 7 năm 2022 của Thủ tướng Chính phủ phê duyệt "
+        "Chương trình phát triển lâm nghiệp bền vững giai đoạn 2021 - 2030;",
+    ] + PARAGRAPHS[1:]
+    raw = wrap(paragraphs, 75)
+    assert "\n2021 - 2030;" in raw
+    assert normalize_text(raw).splitlines() == paragraphs
+
+
+def test_text_with_one_paragraph_a_line_is_not_joined():
+    # short lines without end punctuation, each its own paragraph (no wrap width)
+    text = ("Kính gửi:\n- Sở Tài chính\n- Sở Xây dựng\nỦy ban nhân dân tỉnh Tuyên Quang\n"
+            "Thực hiện chỉ đạo của Thủ tướng Chính phủ\nCác đơn vị triển khai ngay\n")
+    assert normalize_text(text) == text
+
+
+def test_capital_titles_in_wrapped_text_keep_their_lines():
+    body = wrap(PARAGRAPHS)
+    text = body + "II. TỔ CHỨC THỰC HIỆN\nIII. KINH PHÍ THỰC HIỆN\n"
+    lines = normalize_text(text).splitlines()
+    assert lines[-2:] == ["II. TỔ CHỨC THỰC HIỆN", "III. KINH PHÍ THỰC HIỆN"]
+
+
+# ------------------------------------------------------------------ markers alone on their line
+
+@pytest.mark.parametrize("raw, expected", [
+    ("a)\nXác định danh mục sản phẩm chủ lực của huyện.\nb)\nXây dựng kế hoạch phát triển.\n",
+     "a) Xác định danh mục sản phẩm chủ lực của huyện.\nb) Xây dựng kế hoạch phát triển.\n"),
+    ("1.\nMục đích: nâng cao năng lực quản lý.\n2.\nYêu cầu: bảo đảm tiến độ.\n",
+     "1. Mục đích: nâng cao năng lực quản lý.\n2. Yêu cầu: bảo đảm tiến độ.\n"),
+    ("II.\nTỔ CHỨC THỰC HIỆN\n-\nSở Y tế chủ trì triển khai.\n",
+     "II. TỔ CHỨC THỰC HIỆN\n- Sở Y tế chủ trì triển khai.\n"),
+    # a blank line between the marker and its text (converters)
+    ("c)\n\nTổ chức tập huấn cho cán bộ xã.\n", "c) Tổ chức tập huấn cho cán bộ xã.\n"),
+])
+def test_bare_marker_is_put_back(raw, expected):
+    assert normalize_text(raw) == expected
+
+
+def test_bare_marker_lines_give_lettered_tasks():
+    raw = ("2. Sở Y tế\na)\nKiểm tra an toàn thực phẩm tại bếp ăn tập thể.\nb)\n"
+           "Tập huấn sơ cấp cứu cho giáo viên.\n")
+    text = normalize_text(raw)
+    tasks = extract_tasks(text, 0, len(text), dt.date(2025, 1, 1))
+    assert [(t.action, t.lead, t.section) for t in tasks] == [
+        ("Kiểm tra an toàn thực phẩm tại bếp ăn tập thể.", ["Sở Y tế"], "2.a"),
+        ("Tập huấn sơ cấp cứu cho giáo viên.", ["Sở Y tế"], "2.b"),
+    ]
+
+
+# ------------------------------------------------------------------ Markdown italics and bullets
+
+@pytest.mark.parametrize("raw, expected", [
+    ("*Căn cứ Luật Tổ chức chính quyền địa phương năm 2025;*\n",
+     "Căn cứ Luật Tổ chức chính quyền địa phương năm 2025;\n"),
+    ("*Căn cứ Luật Ngân sách nhà nước;*\n\n*Theo đề nghị của Giám đốc Sở Nội vụ.*\n",
+     "Căn cứ Luật Ngân sách nhà nước;\n\nTheo đề nghị của Giám đốc Sở Nội vụ.\n"),
+    ("Ủy ban nhân dân tỉnh *yêu cầu* các sở thực hiện.\n",
+     "Ủy ban nhân dân tỉnh yêu cầu các sở thực hiện.\n"),
+    # "* item" bullets keep their star
+    ("Nơi nhận:\n* Sở Tài chính;\n* Sở Xây dựng.\n", "Nơi nhận:\n* Sở Tài chính;\n* Sở Xây dựng.\n"),
+    # both on neighbouring lines
+    ("*Căn cứ Luật Đầu tư công;*\n* Sở Tài chính;\n",
+     "Căn cứ Luật Đầu tư công;\n* Sở Tài chính;\n"),
+])
+def test_markdown_italics_lose_their_stars_bullets_stay(raw, expected):
+    assert normalize_text(raw) == expected
+
+
+@pytest.mark.parametrize("raw", [
+    wrap(PARAGRAPHS),
+    "a)\nXác định danh mục sản phẩm.\n*Căn cứ Luật Đầu tư công;*\n* Sở Tài chính;\n",
+])
+def test_idempotent(raw):
+    once = normalize_text(raw)
+    assert normalize_text(once) == once
