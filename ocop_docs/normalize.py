@@ -77,7 +77,13 @@ def _is_debris(stripped: str) -> bool:
 
 
 def _starts_lower(line: str) -> bool:
-    if not line or line[0] in "\t|" or _LIST_MARKER.match(line):
+    """A line that continues a sentence: it starts with a lower-case word, or with a year
+    ("2021 - 2030;", "2025 và các năm tiếp theo"), never with a list marker."""
+    if not line or line[0] in "\t|":
+        return False
+    if re.match(r"(?:19|20)\d\d(?![\d./)])", line):
+        return True
+    if _LIST_MARKER.match(line):
         return False
     return line[0].isalpha() and line[0].islower()
 

@@ -24,11 +24,6 @@ def check(got_due, got_recurrence, due, recurrence):
     if due != ANY:
         assert got_due == due
 
-XF_QUARTER = pytest.mark.xfail(reason="'trước ngày 20 tháng cuối quý' gives no recurrence "
-                                      "(expected quarterly)", strict=True)
-XF_NEXT_YEAR = pytest.mark.xfail(reason="'Trước ngày 31/01 năm liền kề' is read as 31/01 of the "
-                                        "document year, recurrence None (expected annual)",
-                                 strict=True)
 
 # (phrase, due, recurrence): a time cell or a "Thời gian thực hiện:" value
 PHRASES = [
@@ -51,8 +46,8 @@ PHRASES = [
     ("chậm nhất 05 ngày làm việc sau khi kết thúc đợt kiểm tra", None, None),
     ("trong thời hạn 05 ngày làm việc kể từ ngày nhận được hồ sơ", None, None),
     ("ngay sau khi có kết quả thẩm định", None, None),
-    pytest.param("trước ngày 20 tháng cuối quý", None, "quarterly", marks=XF_QUARTER),
-    pytest.param("Trước ngày 31/01 năm liền kề", ANY, "annual", marks=XF_NEXT_YEAR),
+    pytest.param("trước ngày 20 tháng cuối quý", None, "quarterly"),
+    pytest.param("Trước ngày 31/01 năm liền kề", ANY, "annual"),
 ]
 
 
@@ -78,9 +73,9 @@ SENTENCES = [
     ("Sở Tài chính gửi báo cáo chậm nhất 05 ngày làm việc sau khi kết thúc đợt kiểm tra.",
      None, None),
     pytest.param("Các huyện gửi báo cáo tiến độ giải ngân trước ngày 20 tháng cuối quý.",
-                 None, "quarterly", marks=XF_QUARTER),
+                 None, "quarterly"),
     pytest.param("Các sở gửi báo cáo tổng kết công tác thi đua trước ngày 31/01 năm liền kề.",
-                 ANY, "annual", marks=XF_NEXT_YEAR),
+                 ANY, "annual"),
 ]
 
 
@@ -107,8 +102,8 @@ def test_task_deadline_from_its_sentence(sentence, due, recurrence):
     ("định kỳ trước ngày 10 hàng tháng", "monthly"),
     ("Từ ngày 01/02/2026 đến ngày 30/4/2026", None),
     ("Tháng 12/2013 và thường xuyên", None),
-    pytest.param("trước ngày 20 tháng cuối quý", "quarterly", marks=XF_QUARTER),
-    pytest.param("Trước ngày 31/01 năm liền kề", "annual", marks=XF_NEXT_YEAR),
+    pytest.param("trước ngày 20 tháng cuối quý", "quarterly"),
+    pytest.param("Trước ngày 31/01 năm liền kề", "annual"),
 ])
 def test_find_recurrence(text, expected):
     assert find_recurrence(text) == expected

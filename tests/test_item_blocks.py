@@ -96,9 +96,6 @@ def test_each_block_keeps_its_own_agencies_and_time():
 
 # ------------------------------------------------------------------ the item itself with field lines
 
-@pytest.mark.xfail(reason="an item title followed by its own field lines ('- Cơ quan chủ trì: ...' "
-                          "/ '- Thời gian thực hiện: ...', reference shape A.4) gives no task",
-                   strict=True)
 def test_item_title_with_its_own_field_lines_is_a_task():
     text = ("II. NHIỆM VỤ CỤ THỂ\n"
             "3. Xây dựng cơ sở dữ liệu về đất đai cấp xã\n"
@@ -172,9 +169,7 @@ def test_progress_part_heading_is_not_a_deadline_for_the_rest(progress):
 
 @pytest.mark.parametrize("time_prefix", [
     "", "- ",
-    pytest.param("+ ", marks=pytest.mark.xfail(
-        reason="a '+ Thời gian hoàn thành: ...' sub-line under its bullet gives that bullet no "
-               "due date (due None)", strict=True)),
+    "+ ",
 ])
 def test_time_line_after_each_item_belongs_to_that_item(time_prefix):
     text = ("2. Sở Tư pháp\n"

@@ -57,8 +57,6 @@ def test_rejoined_text_gives_whole_tasks():
     assert tasks[1].action.endswith("hoàn thành trước ngày 30/9/2024.")
 
 
-@pytest.mark.xfail(reason="a wrapped line that starts with a year ('2021 - 2030;') is taken for a "
-                          "list marker and not joined to the line before", strict=True)
 def test_wrapped_line_starting_with_a_year_is_rejoined():
     paragraphs = [
         "Căn cứ Quyết định số 809/QĐ-TTg ngày 12 tháng 7 năm 2022 của Thủ tướng Chính phủ phê duyệt "

@@ -111,9 +111,7 @@ EMPTY_SUPPORT = [["TT", "Nội dung công việc", "Đơn vị chủ trì", "Đ�
 
 @pytest.mark.parametrize("form", [
     "bare pipes",
-    pytest.param("tabs", marks=pytest.mark.xfail(
-        reason="tab row with an empty cell loses the cell: 'Hằng năm' shifts into the support "
-               "column and the row gets no recurrence", strict=True)),
+    pytest.param("tabs"),
     "markdown",
 ])
 def test_empty_support_cell_keeps_the_time_column(form):
@@ -123,8 +121,6 @@ def test_empty_support_cell_keeps_the_time_column(form):
     assert (task.due, task.recurrence) == (None, "annual")
 
 
-@pytest.mark.xfail(reason="a state company in the 'Cơ quan phối hợp' column ('Viễn thông Lạng "
-                          "Sơn') is dropped from support", strict=True)
 @pytest.mark.parametrize("form", ["bare pipes", "markdown"])
 def test_support_column_names_a_state_company(form):
     rows = [["STT", "Nhiệm vụ", "Chủ trì thực hiện", "Phối hợp thực hiện", "Thời hạn"],

@@ -882,9 +882,21 @@ def split_agency_list(phrase: str) -> list[str]:
     names: list[str] = []
     parts = [phrase] if ":" in phrase else re.split(r"\s*(?:;|\n)\s*", phrase)
     for part in parts:
-        found, _ = parse_agency_sequence(part.strip(" .-–+•"))
+        part = part.strip(" .-–+•")
+        found, _ = parse_agency_sequence(part)
+        if not found and _looks_like_a_name(part):
+            found = [canonical_name(part)]   # a body of no known type: "Viễn thông Lạng Sơn"
         names.extend(n for n in found if n not in names)
     return names
+
+
+def _looks_like_a_name(part: str) -> bool:
+    """A short phrase of capitalised words (a company, a newspaper) standing alone where only
+    agencies are written (a table's agency column, a "Cơ quan phối hợp:" value)."""
+    words = part.split()
+    return 2 <= len(words) <= 8 and words[0][:1].isupper() and \
+        sum(1 for w in words if w[:1].isupper()) >= len(words) / 2 and \
+        not re.search(r"\d{4}|[.:;]", part)
 
 
 def find_agency_mentions(text: str) -> list[tuple[int, int, str]]:

@@ -91,8 +91,10 @@ class TaskExtractor:
             start=block.start, end=block.end,
         ))
 
-    def walk(self, blocks: list[Block], frame: Frame) -> None:
-        # field lines and bare assignment lines among siblings set the frame for all of them
+    def walk(self, blocks: list[Block], frame: Frame, owner: Block | None = None) -> None:
+        """Visit sibling blocks. Field lines and bare assignment lines among them set the frame
+        for all of them; when they are all the `owner` item has under it ("3. Xây dựng ..." /
+        "- Cơ quan chủ trì: ..." / "- Thời gian thực hiện: ..."), the owner is the task."""
         local = frame.child()
         content: list[tuple[Block, str]] = []
         performers_lead: list[str] = []
@@ -143,6 +145,10 @@ class TaskExtractor:
             local.lead = performers_lead
         for block, value in content:
             self.emit(block, value, local, Assignment())
+        if owner is not None and not content and not rest_blocks \
+                and any(fields_of.values()) and local.lead:
+            self.emit(owner, owner.text, local, Assignment())
+            return
         for block in rest_blocks:
             when = item_deadline.get(id(block))
             self.visit(block, local.child(deadline=when) if when else local)
@@ -182,6 +188,11 @@ class TaskExtractor:
             elif own.support and text.rstrip().endswith(":"):
                 # "- Chủ trì, phối hợp với Y ..., trong đó:" frames its details with Y
                 child.support = dedupe(frame.support + own.support)
+            items = [c for c in block.children if c.kind not in ("table", "row")]
+            if items and all(block_fields(c) for c in items):
+                # "- Rà soát ..." / "+ Thời gian hoàn thành: Tháng 12/2025.": one task, its fields
+                self.walk(block.children, child, owner=block)
+                return
             if not _is_title(text) and not text.rstrip().endswith(":"):
                 # a full sentence that is itself an obligation, then its sub-items
                 self.emit(block, text, frame, own)
@@ -192,6 +203,10 @@ class TaskExtractor:
                 # "Chủ trì, phối hợp với ... giải phóng mặt bằng ..., trong đó:" is an
                 # obligation of its own before the details under it
                 self.emit(block, text, frame, own)
+            else:
+                self.walk(block.children, child,
+                          owner=block if block.kind not in PART_KINDS else None)
+                return
             self.walk(block.children, child)
             return
         if heading and block.is_numbered and not block.children:

@@ -199,8 +199,8 @@ def _loose_cells(line: _Line) -> list[str] | None:
         cells = [c.strip() for c in text.strip("|").split("|")]
         return cells if len(cells) >= 2 else None
     if "\t" in text:
-        cells = [c.strip() for c in text.split("\t") if c.strip()]
-        return cells if len(cells) >= 2 else None
+        cells = [c.strip() for c in text.split("\t")]   # an empty cell keeps its column
+        return cells if sum(1 for c in cells if c) >= 2 else None
     return None
 
 
