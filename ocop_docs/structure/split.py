@@ -537,12 +537,20 @@ def _body_prefix() -> re.Pattern:
     return re.compile(r"^(?:" + "|".join(sorted(prefixes, key=len, reverse=True)) + r")\s*$")
 
 
+@lru_cache(maxsize=None)
+def _bare_body_line() -> re.Pattern:
+    """Body types and units without marks, for OCR that misread them ("TĨNH", "UY BAN")."""
+    words = [re.escape(bare(w).lower()) for w in parts()["body_types"] + parts()["admin_units"]]
+    return re.compile(r"^(?:" + "|".join(sorted(words, key=len, reverse=True)) + r")(?!\w)")
+
+
 def is_body_line(line: Line, cut_type: bool = False) -> bool:
     """An issuing-body line of the header's left column ("ỦY BAN NHÂN DÂN", "SỞ NÔNG NGHIỆP ...",
     "HUYỆN VĨNH CỬU"); with `cut_type`, also the first line of a body type broken over two
     ("THỦ TƯỚNG" / "CHÍNH PHỦ"), which alone is a signing title."""
     return bool(line.clean) and is_caps(line.clean) and len(line.clean) <= 80 and bool(
-        _body_line().match(line.folded) or (cut_type and _body_prefix().match(line.folded))) \
+        _body_line().match(line.folded) or (cut_type and _body_prefix().match(line.folded))
+        or (cut_type and _bare_body_line().match(bare(line.clean).lower()))) \
         and not cue("motto").search(line.folded) and not is_motto_fragment(line)
 
 
