@@ -359,6 +359,14 @@ OCR_CASES = [
 ]
 
 
+OCR_CASES.append(
+    # marks misread on the body and unit words; a place OCR damaged, spelled as the issuer's
+    ("UY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nTĨNH LẠNG SƠN\nĐộc lập - Tự do - Hạnh phúc\n"
+     "Số: 45/QĐ-UB\nLạng Sớn, ngày 12 tháng 3 năm 1998\nQUYẾT ĐỊNH\nVề việc giao đất\n"
+     "Căn cứ Luật Đất đai năm 1993;\n",
+     dict(issuer="Ủy ban nhân dân tỉnh Lạng Sơn", place="Lạng Sơn", issued_date="1998-03-12")))
+
+
 @pytest.mark.parametrize("text,expected", OCR_CASES)
 def test_ocr_headers(text, expected):
     header = parse_header(text, split_documents(text)[0])

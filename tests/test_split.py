@@ -132,3 +132,15 @@ def test_a_document_printed_twice_is_one_document():
 def test_enacting_formula_is_not_a_title(line, is_title):
     from ocop_docs.structure.split import split_lines, title_type
     assert bool(title_type(split_lines(line)[0])) == is_title
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("T hủ tướ ng Chính phủ", "Thủ tướng Chính phủ"),
+    ("UBND các t ỉ nh, thành phố", "UBND các tỉnh, thành phố"),
+    ("Trợ l ý Thủ tướng", "Trợ lý Thủ tướng"),
+    ("Sở KH và ĐT; Bộ Y tế; Nguyễn Văn A", "Sở KH và ĐT; Bộ Y tế; Nguyễn Văn A"),
+    ("K Ế HOẠCH", "KẾ HOẠCH"),
+])
+def test_stray_spaces_inside_words(text, expected):
+    from ocop_docs.structure.split import rejoin_split_words
+    assert rejoin_split_words(text) == expected

@@ -372,7 +372,7 @@ def _issuer_from_column(column: list[Line]) -> tuple[str | None, str | None]:
     units = [fold(u) for u in parts()["admin_units"]]
     merged: list[str] = []
     for line in column:
-        text = _column_text(line).strip(" *-_")
+        text = _repair_marks(_column_text(line).strip(" *-_"))
         if not text:
             continue
         starts_with_unit = any(re.match(re.escape(u) + r"(?!\w)", fold(text)) for u in units)
@@ -403,6 +403,17 @@ def _cut_body_type(first: str, second: str) -> bool:
         if joined.startswith(b) and len(b) > len(head) and b.startswith(head):
             return True
     return False
+
+
+def _repair_marks(text: str) -> str:
+    """A header line whose leading body type or administrative unit OCR read with wrong marks
+    ("UY BAN NHÂN DÂN", "TĨNH CAO BẰNG") written as it should be."""
+    low = bare(text).lower()
+    for word in sorted(parts()["body_types"] + parts()["admin_units"], key=len, reverse=True):
+        b = bare(word).lower()
+        if (low == b or low.startswith(b + " ")) and fold(text[:len(word)]) != fold(word):
+            return word.upper() + text[len(word):] if is_caps(text) else word + text[len(word):]
+    return text
 
 
 def _bare_body_type(text: str) -> bool:

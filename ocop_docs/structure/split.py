@@ -39,7 +39,29 @@ class Line:
 
 
 def clean_line(raw: str) -> str:
-    return " ".join(_MARKUP.sub(" ", raw).split())
+    return rejoin_split_words(" ".join(_MARKUP.sub(" ", raw).split()))
+
+
+def rejoin_split_words(text: str) -> str:
+    """Words that a web page's crawl cut with stray spaces ("T hủ tướ ng", "t ỉ nh", "l ý") joined
+    again: two neighbouring pieces become one word when together they spell a syllable and one
+    of them alone does not, the second one in lower case."""
+    from ocop_docs.ingest.language import is_syllable
+
+    words = text.split(" ")
+    if len(words) < 2 or not any(len(w) <= 4 and w.isalpha() and not is_syllable(w)
+                                 for w in words):
+        return text         # pieces are short and one of them is no syllable
+    out = [words[0]]
+    for w in words[1:]:
+        prev = out[-1]
+        core = w.rstrip(",.;:)")
+        if prev.isalpha() and core.isalpha() and (core[:1].islower() or (prev + core).isupper()) \
+                and (not is_syllable(prev) or not is_syllable(core)) and is_syllable(prev + core):
+            out[-1] = prev + w
+        else:
+            out.append(w)
+    return " ".join(out)
 
 
 def _line(text: str, start: int, end: int, block: tuple[int, int] | None = None) -> Line:
@@ -210,7 +232,8 @@ def layout_lines(text: str, start: int = 0, end: int | None = None) -> list[Line
                 out.extend(pieces)
                 i += 1
                 continue
-        named = _cut_name(line.raw, 0, len(line.raw)) if line.clean else []
+        named = _cut_name(line.raw, 0, len(line.raw)) \
+            if line.clean and len(line.clean) <= 90 and line.clean[:1].isupper() else []
         if len(named) > 1:       # "PHÓ CHỦ TỊCH Nguyễn Văn An" on one line
             out.extend(_line(text, line.start + a, line.start + b) for a, b in named)
         else:
@@ -389,7 +412,7 @@ _NUMBER_SHAPE = re.compile(r"^(?:[\dIlOoØ|]*\d[\w.\-–]*|[IlØ|]{1,3}(?=\s*/))
 
 
 def is_caps(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
+    letters = [c for c in text[:300] if c.isalpha()]
     return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.85 * len(letters)
 
 
@@ -419,7 +442,7 @@ def _title_head(text: str) -> str | None:
 
 def title_type(line: Line) -> str | None:
     """The contract type when the line is a type title ("KẾ HOẠCH", "QUYẾT ĐỊNH")."""
-    if line.clean and not is_caps(line.clean):
+    if line.clean and line.clean.split(" ", 1)[0].isupper() and not is_caps(line.clean):
         # OCR ran the trích yếu into the title line: "QUYẾT ĐỊNH về việc công nhận ..."
         head = _title_head(line.clean)
         if head:
@@ -514,12 +537,20 @@ def _body_prefix() -> re.Pattern:
     return re.compile(r"^(?:" + "|".join(sorted(prefixes, key=len, reverse=True)) + r")\s*$")
 
 
+@lru_cache(maxsize=None)
+def _bare_body_line() -> re.Pattern:
+    """Body types and units without marks, for OCR that misread them ("TĨNH", "UY BAN")."""
+    words = [re.escape(bare(w).lower()) for w in parts()["body_types"] + parts()["admin_units"]]
+    return re.compile(r"^(?:" + "|".join(sorted(words, key=len, reverse=True)) + r")(?!\w)")
+
+
 def is_body_line(line: Line, cut_type: bool = False) -> bool:
     """An issuing-body line of the header's left column ("ỦY BAN NHÂN DÂN", "SỞ NÔNG NGHIỆP ...",
     "HUYỆN VĨNH CỬU"); with `cut_type`, also the first line of a body type broken over two
     ("THỦ TƯỚNG" / "CHÍNH PHỦ"), which alone is a signing title."""
     return bool(line.clean) and is_caps(line.clean) and len(line.clean) <= 80 and bool(
-        _body_line().match(line.folded) or (cut_type and _body_prefix().match(line.folded))) \
+        _body_line().match(line.folded) or (cut_type and _body_prefix().match(line.folded))
+        or (cut_type and _bare_body_line().match(bare(line.clean).lower()))) \
         and not cue("motto").search(line.folded) and not is_motto_fragment(line)
 
 
