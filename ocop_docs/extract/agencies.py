@@ -538,10 +538,11 @@ def _unit_number(toks: list[_Tok], j: int) -> int:
     tok = toks[j]
     if tok.l == "số" and j + 1 < len(toks) and re.fullmatch(r"\d{1,2}|[IVXL]{1,4}", toks[j + 1].t):
         return 2
-    if not re.fullmatch(r"[1-9]\d?", tok.t) or tok.nl:
-        return 0
+    if not re.fullmatch(r"[1-9]\d{0,3}", tok.t) or tok.nl:
+        return 0        # "xã Bảo Lâm 2", "Ban Chỉ đạo 138", "Ban Chỉ đạo quốc gia 1237"
     prev = toks[j - 1]
-    if not (prev.cap and prev.word) and not _match(_lex().admin, toks, j - 1):
+    if not prev.word or (len(tok.t) <= 2 and not prev.cap
+                         and not _match(_lex().admin, toks, j - 1)):
         return 0
     nxt = toks[j + 1] if j + 1 < len(toks) else None
     if nxt is None or nxt.t in _DELIMS or nxt.cap or _is_action(toks, j + 1):

@@ -145,7 +145,8 @@ def parse_assignment(text: str, allow_sentence_cues: bool = True) -> Assignment:
         for comma in (m.start() for m in re.finditer("[,;]", text[:limit])):
             if cues.support_before.search(text[:comma]):
                 break   # "Hằng năm, phối hợp với A và các sở, ngành ...": no subject follows
-            if not text[comma + 1:].lstrip()[:1].isupper():
+            after = text[comma + 1:].lstrip()
+            if not after[:1].isupper() and not re.match(r"(?:các|những)\s", after):
                 continue
             names, end = agencies_at(text[comma + 1:])
             rest = text[comma + 1 + end:].lstrip(" ,")

@@ -210,9 +210,10 @@ def _deadline(text: str, doc_date: datetime.date | None, phrase: bool) -> Deadli
             # "Từ tháng 11/2025 đến khi ...", "từ tháng 11/2013 trở đi": a start, no due date;
             # "Từ ngày 01/01 đến ngày 31/3/2026": the period ends at the next time
             after = hits[index + 1] if index + 1 < len(hits) else None
-            if after is None or not _UNTIL.search(folded[hit.end:after.start]):
-                if index + 1 >= len(hits):
-                    break
+            if after is not None and _UNTIL.search(folded[hit.end:after.start]) and not phrase:
+                # "triển khai ... từ năm 2013 đến năm 2015" in a sentence: the span of the work,
+                # not its deadline (a "Thời gian:" value keeps the end of the span)
+                break
             continue
         if hit.kind == "range":
             if phrase:

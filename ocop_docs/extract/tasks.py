@@ -82,6 +82,11 @@ class TaskExtractor:
         found = deadline or find_deadline(probe, self.doc_date)
         if found is None or (found.due is None and found.recurrence is None):
             found = frame.deadline if frame.deadline else found
+        elif found.due is None and frame.deadline and frame.deadline.due:
+            # "... các kế hoạch hằng năm" under "Thời gian thực hiện: Tháng 12/2013": the
+            # frame's date with the item's rhythm
+            found = Deadline(due=frame.deadline.due, text=frame.deadline.text,
+                             recurrence=found.recurrence)
         recurrence = (found.recurrence if found else None) or find_recurrence(probe)
         due = found.due if found else None
         self.tasks.append(Task(
@@ -219,6 +224,8 @@ class TaskExtractor:
             return  # a title in capitals, a note in parentheses ("(Kèm theo ...)")
         if is_formula(text):
             return  # "Trân trọng thông báo ... để các cơ quan biết, thực hiện./."
+        if not (heading_agencies(text) is None):
+            return  # only agency names, no action (a list line, a table cell on its own)
         if is_membership_item(text) or (frame.in_membership and not states_duty(text)):
             return  # a member of a body and a role
         own = parse_assignment(
