@@ -125,9 +125,14 @@ def _join_bare_markers(lines: list[str]) -> list[str]:
         if pending is not None:
             if not stripped:
                 continue
-            out.append(pending + " " + stripped)
-            pending = None
-            continue
+            if _BARE_MARKER.match(stripped) or _protected(line) or \
+                    (" " not in stripped and len(stripped) < 6):
+                out.append(pending)     # a column of markers: each stays on its line
+                pending = None
+            else:
+                out.append(pending + " " + stripped)
+                pending = None
+                continue
         if _BARE_MARKER.match(stripped) and not _protected(line):
             pending = stripped
             continue

@@ -56,7 +56,9 @@ PHRASES = [
     ("định kỳ", D2019, None, "periodic"),
     ("định kỳ hằng quý", D2019, None, "quarterly"),
     ("thường xuyên", D2019, None, None),
-    ("Hàng năm, trước ngày 15/12", D2019, "2019-12-15", "annual"),  # recurring with a date
+    # the day of a yearly rhythm is no due date, like "trước ngày 15 hằng tháng" (GUIDELINES)
+    ("Hàng năm, trước ngày 15/12", D2019, None, "annual"),
+    ("Hàng năm, trước ngày 15/12/2019", D2019, "2019-12-15", "annual"),  # a dated first time
     ("quý 3", None, None, None),                            # no year known at all
 ]
 

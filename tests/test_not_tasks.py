@@ -55,13 +55,9 @@ def test_membership_list_of_a_working_group_is_not_a_task():
      "b) Phó Giám đốc Công an tỉnh Hà Quốc Việt, Tổ phó.\n"
      "c) Phó Giám đốc Sở Y tế Lâm Thị Hạnh, thành viên.\n"),
     # bullets ending in ";", at the same level as the "- ... gồm các thành viên sau:" lead-in
-    pytest.param("- Phó Giám đốc Sở Tài chính Đặng Văn Lộc;\n"
-                 "- Phó Giám đốc Sở Xây dựng Mai Thị Thu;\n"
-                 "- Trưởng phòng Quản lý thị trường Sở Công Thương Hồ Văn Cường.\n",
-                 marks=pytest.mark.xfail(
-                     reason="member bullets that are siblings (not children) of the '- ... gồm "
-                            "các thành viên sau:' bullet become tasks of the heading agency",
-                     strict=True)),
+    ("- Phó Giám đốc Sở Tài chính Đặng Văn Lộc;\n"
+     "- Phó Giám đốc Sở Xây dựng Mai Thị Thu;\n"
+     "- Trưởng phòng Quản lý thị trường Sở Công Thương Hồ Văn Cường.\n"),
     # role lines
     ("- Tổ trưởng: Giám đốc Sở Công Thương.\n"
      "- Tổ phó: Phó Giám đốc Sở Khoa học và Công nghệ.\n"

@@ -136,6 +136,7 @@ def _hits(folded: str, default_year: int | None, phrase: bool) -> list[_Hit]:
 
 # "từ" right before a time (with its unit word) opens a period; "đến" (not "đến khi") closes it
 _START = fold_pattern(r"(?<![\w])từ\s+(?:ngày|tháng|quý|năm)?\s*$")
+_SPAN_INSIDE = fold_pattern(r"\s(?:đến|tới)\s|\d\s*[-–]\s*\d")
 _UNTIL = fold_pattern(r"^\s*(?:,\s*)?(?:đến|tới)\s+(?:hết\s+)?(?:ngày|tháng|quý|năm)?\s*$")
 
 
@@ -204,13 +205,16 @@ def _deadline(text: str, doc_date: datetime.date | None, phrase: bool) -> Deadli
     recurrence_hit = _find_recurrence(folded)
     recurrence = recurrence_hit[2] if recurrence_hit else None
     spanned = False
+    candidates: list[tuple[str, Deadline]] = []
     hits = _hits(folded, default_year, phrase)
     for index, hit in enumerate(hits):
-        if hit.kind != "range" and _START.search(folded[max(0, hit.start - 12):hit.start]):
+        if hit.kind != "range" and _START.search(folded[max(0, hit.start - 12):hit.start]) \
+                and not _SPAN_INSIDE.search(folded[hit.start:hit.end]):
             # "Từ tháng 11/2025 đến khi ...", "từ tháng 11/2013 trở đi": a start, no due date;
             # "Từ ngày 01/01 đến ngày 31/3/2026": the period ends at the next time
             after = hits[index + 1] if index + 1 < len(hits) else None
-            if after is not None and _UNTIL.search(folded[hit.end:after.start]) and not phrase:
+            if after is not None and _UNTIL.search(folded[hit.end:after.start]) and not phrase \
+                    and hit.kind == after.kind == "year":
                 # "triển khai ... từ năm 2013 đến năm 2015" in a sentence: the span of the work,
                 # not its deadline (a "Thời gian:" value keeps the end of the span)
                 break
@@ -243,8 +247,17 @@ def _deadline(text: str, doc_date: datetime.date | None, phrase: bool) -> Deadli
                 and not re.search(r"(?:19|20)\d\d", folded[hit.start:hit.end]):
             # "trước ngày 25/12 hằng năm": the day of a rhythm, not one due date
             due = None
-        return Deadline(due=_iso(due), text=text[start:hit.end].strip(" ,;:."),
-                        recurrence=recurrence)
+        found = Deadline(due=_iso(due), text=text[start:hit.end].strip(" ,;:."),
+                         recurrence=recurrence)
+        if phrase or due is None:
+            return found
+        candidates.append((hit.kind, found))
+    if candidates:
+        # an item that names several times ("hoàn thành trong tháng 4/2026; ... trước ngày
+        # 20/5/2026") is due at the last of them; a bare year ("trong năm 2018 và những năm
+        # tiếp theo") counts only when no day, month or quarter is named
+        finer = [found for kind, found in candidates if kind != "year"]
+        return max(finer or [found for _, found in candidates], key=lambda d: d.due)
     if recurrence_hit:
         s, e, _ = recurrence_hit
         return Deadline(due=None, text=text[s:e], recurrence=recurrence)
