@@ -295,6 +295,14 @@ LAYOUT_CASES = [
      "Trần Xuân Dưỡng\n|\n",
      dict(doc_type="Chương trình", number="21/2024/QĐ-UBND", issuer="Ủy ban nhân dân tỉnh Hà Nam",
           signer="Trần Xuân Dưỡng")),
+    # both header rows flattened onto one line (parent, motto, issuer, motto); the Nơi nhận
+    # run into the body's last line after "./."
+    ("UBND TỈNH PHÚ THỌ CỘNG HÕA XÃ HỘI CHỦ NGHĨA VIỆT NAM SỞ TÀI CHÍNH Độc lập - Tự do - Hạnh "
+     "phúc\n\nSố: 210 /TB-STC Phú Thọ, ngày 08 tháng 5 năm 2025\n\nTHÔNG BÁO Kết quả kiểm tra\n"
+     "1. Đề nghị các đơn vị khắc phục tồn tại. Sở Tài chính thông báo để thực hiện./. Nơi nhận: "
+     "KT. GIÁM ĐỐC\n- Các đơn vị;\n- Lưu: VT. PHÓ GIÁM ĐỐC\n\nĐinh Văn Quang\n",
+     dict(doc_type="Thông báo", number="210/TB-STC", issuer="Sở Tài chính tỉnh Phú Thọ",
+          place="Phú Thọ", signer="Đinh Văn Quang", distribution=["Các đơn vị"])),
     # two columns joined on shared lines by a bar; a signature title with no authority prefix
     ("ỦY BAN NHÂN DÂN\nTỈNH NINH THUẬN | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
      "Độc lập - Tự do - Hạnh phúc\nSố: 301/UBND-VXNV | Ninh Thuận, ngày 20 tháng 01 năm 2024\n"
