@@ -318,6 +318,23 @@ LAYOUT_CASES = [
 ]
 
 
+LAYOUT_CASES += [
+    # one Markdown row per column with bold runs; the signature cell in bold
+    ("| **ỦY BAN NHÂN DÂN** **HUYỆN PHÚ TÂN** Số: 88/KH-UBND | **CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT "
+     "NAM** **Độc lập - Tự do - Hạnh phúc** *Phú Tân, ngày 02 tháng 4 năm 2021* |\n|---|---|\n\n"
+     "**KẾ HOẠCH**\n\nThực hiện Chương trình OCOP năm 2021\n\nI. MỤC ĐÍCH\n"
+     "1. Phòng Nông nghiệp chủ trì./.\n\n| **Nơi nhận:** - UBND tỉnh; - Lưu: VT. | "
+     "**TM. ỦY BAN NHÂN DÂN** **CHỦ TỊCH** **Nguyễn Văn Tâm** |\n|---|---|\n",
+     dict(number="88/KH-UBND", place="Phú Tân", issuer="Ủy ban nhân dân huyện Phú Tân",
+          signer="Nguyễn Văn Tâm", signer_title="TM. ỦY BAN NHÂN DÂN CHỦ TỊCH")),
+    # a web copy's "(Đã ký)" between the title and the name
+    ("| SỞ Y TẾ | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\n| Số: 77/SYT-NV | Cà Mau, ngày 3 tháng 1 "
+     "năm 2022 |\n\nKính gửi: Các bệnh viện.\n\nSở Y tế đề nghị các đơn vị báo cáo./.\n\n"
+     "| Nơi nhận: - Như trên; - Lưu: VT. | KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC (Đã ký) Lâm Thị Thu |\n",
+     dict(number="77/SYT-NV", place="Cà Mau", signer="Lâm Thị Thu")),
+]
+
+
 @pytest.mark.parametrize("text,expected", LAYOUT_CASES)
 def test_layout_table_headers(text, expected):
     header = parse_header(text, split_documents(text)[0])

@@ -166,7 +166,7 @@ def _title_words() -> re.Pattern:
 def _cut_name(piece: str, a: int, b: int) -> list[tuple[int, int]]:
     """A signature line that ends with the signer's name ("PHÓ CHỦ TỊCH Nguyễn Văn A",
     "CHỦ TỊCH NGUYỄN VĂN A"): the title and the name apart."""
-    seg = piece[a:b]
+    seg = _MARKUP.sub(lambda m: " " * len(m.group()), piece[a:b])     # "**CHỦ TỊCH**"
     folded = fold(seg)
     titles = list(_title_words().finditer(folded))
     if not titles or not is_caps(seg[:titles[-1].end()]):
@@ -175,6 +175,9 @@ def _cut_name(piece: str, a: int, b: int) -> list[tuple[int, int]]:
     q = cue("title_qualifier").match(folded, rest_at + len(seg[rest_at:]) - len(seg[rest_at:].lstrip()))
     if q:
         rest_at = q.end()       # "PHÓ BÍ THƯ THƯỜNG TRỰC Lý Văn Hà"
+    signed = cue("signed_marker").match(folded, rest_at + len(seg[rest_at:]) - len(seg[rest_at:].lstrip()))
+    if signed:
+        rest_at = signed.end()  # "PHÓ CHỦ TỊCH (Đã ký) Nguyễn Văn An"
     rest = seg[rest_at:]
     words = rest.split()
     if not 2 <= len(words) <= 5:
@@ -187,7 +190,8 @@ def _cut_name(piece: str, a: int, b: int) -> list[tuple[int, int]]:
     if any(fold(w) in abbreviations for w in words):
         return [(a, b)]         # "CHỦ TỊCH UBND TỈNH"
     name_at = rest_at + len(rest) - len(rest.lstrip())
-    return [(a, a + rest_at), (a + name_at, b)]
+    name_end = len(seg.rstrip())
+    return [(a, a + rest_at), (a + name_at, a + name_end)]
 
 
 @lru_cache(maxsize=None)
