@@ -1,9 +1,18 @@
 #!/usr/bin/env python3
 """OCR throughput: our pipeline (preprocessing + tesseract through pytesseract, one process per
-core) against the bare `tesseract IMG - -l vie` command on the same rendered pages, also one
-process per core; tesseract single-threaded (OMP_THREAD_LIMIT=1) in both.
+core) against the bare `tesseract IMG - -l vie` command on the same pages, also one process per
+core; tesseract single-threaded (OMP_THREAD_LIMIT=1) in both.
 
-Usage: bench/bench_ocr.py [--pages N] [--scans DIR]
+Two page sets:
+* default: the seeds rendered as scans (scripts/render_scans.py);
+* `--real`: the real scans and signed PDFs of corpus/real/scans. Ours is what ingestion does with
+  them: pages whose text layer carries the content are read from it, the others rendered at
+  300 dpi and OCRed (blank pages skipped, the number and date lines read a second time); bare is
+  `pdftoppm -r 300` of each PDF page followed by `tesseract PAGE - -l vie`, and tesseract on
+  each image (the frames of a multi-page TIFF written to PNG beforehand, outside the timing).
+  Reported: pages per minute and the ratio.
+
+Usage: bench/bench_ocr.py [--pages N] [--scans DIR] [--real [DIR]]
 """
 from __future__ import annotations
 
@@ -28,11 +37,89 @@ def bare_tesseract(path: str) -> int:
     return len(out)
 
 
+def bare_pdf_page(job: tuple[str, int]) -> int:
+    """`pdftoppm -r 300` one page of a PDF, then bare tesseract on it."""
+    path, number = job
+    with tempfile.TemporaryDirectory(prefix="bench-bare-") as tmp:
+        subprocess.run(["pdftoppm", "-r", "300", "-f", str(number), "-l", str(number), "-png",
+                        path, f"{tmp}/p"], check=True, capture_output=True)
+        png = next(Path(tmp).glob("p*.png"))
+        return bare_tesseract(str(png))
+
+
+def bare_job(job: tuple[str, int]) -> int:
+    return bare_pdf_page(job) if job[0].lower().endswith(".pdf") else bare_tesseract(job[0])
+
+
+def real_scans(folder: Path) -> int:
+    """Ours vs bare on the real scans (see the module docstring)."""
+    import pdfplumber
+    from PIL import Image
+
+    from ocop_docs.ingest.ocr import PageJob, ocr_jobs
+    from ocop_docs.ingest.pdf import needs_ocr, page_text
+
+    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.endswith(".gt.txt")
+                   and p.suffix.lower() in (".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"))
+    tmp = tempfile.TemporaryDirectory(prefix="bench-ocr-real-")
+    bare_jobs: list[tuple[str, int]] = []
+    for f in files:
+        if f.suffix.lower() == ".pdf":
+            with pdfplumber.open(f) as pdf:
+                bare_jobs += [(str(f), k + 1) for k in range(len(pdf.pages))]
+        else:
+            with Image.open(f) as img:
+                for k in range(getattr(img, "n_frames", 1)):
+                    img.seek(k)
+                    out = Path(tmp.name) / f"{f.stem}-{k + 1}.png"
+                    img.convert("RGB").save(out)
+                    bare_jobs.append((str(out), k + 1))
+    n = len(bare_jobs)
+    workers = min(os.cpu_count() or 1, n)
+
+    t0 = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(bare_job, bare_jobs))
+    bare = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    jobs, text_pages = [], 0
+    for f in files:
+        if f.suffix.lower() == ".pdf":
+            with pdfplumber.open(f) as pdf:
+                for k, page in enumerate(pdf.pages):
+                    if needs_ocr(page, page_text(page)):
+                        jobs.append(PageJob("pdf", str(f), k, k + 1))
+                    else:
+                        text_pages += 1
+        else:
+            with Image.open(f) as img:
+                jobs += [PageJob("image", str(f), k, k + 1) for k in range(getattr(img, "n_frames", 1))]
+    pages = ocr_jobs(jobs, "bench")
+    ours = time.perf_counter() - t0
+    blank = sum(1 for p in pages if "blank" in p.notes)
+    conf = [p.confidence for p in pages if p.confidence is not None]
+    print(f"{n} pages in {len(files)} files (corpus/real/scans), {workers} worker processes, "
+          f"OMP_THREAD_LIMIT=1")
+    print(f"ours: {text_pages} read from the text layer, {len(jobs)} OCRed ({blank} blank, skipped)")
+    print(f"{'runner':<44} {'seconds':>8} {'pages/min':>10} {'s/page':>8}")
+    print(f"{'bare pdftoppm -r 300 + tesseract -l vie':<44} {bare:8.1f} {60 * n / bare:10.1f} {bare / n:8.2f}")
+    print(f"{'ocop-docs ingestion':<44} {ours:8.1f} {60 * n / ours:10.1f} {ours / n:8.2f}")
+    print(f"speed ratio (ours / bare, pages per minute): {bare / ours:.2f}; "
+          f"mean page confidence {sum(conf) / max(len(conf), 1):.1f}")
+    tmp.cleanup()
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--pages", type=int, default=8)
     ap.add_argument("--scans", type=Path, help="folder of rendered PNG pages (made if absent)")
+    ap.add_argument("--real", nargs="?", const=REPO / "corpus" / "real" / "scans", type=Path,
+                    help="the real scans (default corpus/real/scans) instead of rendered seeds")
     args = ap.parse_args()
+    if args.real:
+        return real_scans(args.real)
 
     from ocop_docs.ingest.ocr import PageJob, ocr_jobs
     import render_scans

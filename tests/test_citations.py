@@ -167,3 +167,19 @@ def test_bare_numbers_take_the_type_of_their_clause(text, expected):
 def test_own_number_with_issuer_digits_is_not_a_citation():
     text = "Kế hoạch số 40/KH-BCĐ138 ngày 02/01/2024 của Ban Chỉ đạo 138 tỉnh được ban hành"
     assert find_citations(text, own_number="40/KH-BCĐ138") == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the date opens the sentence that says the cited document was issued
+    ("Ngày 12 tháng 3 năm 2024, Bộ Tài chính ban hành Thông tư số 15/2024/TT-BTC quy định",
+     [("15/2024/TT-BTC", "2024-03-12")]),
+    ("Ngày 02/8/2023, Văn phòng Chính phủ có văn bản số 612/VPCP-NN truyền đạt ý kiến",
+     [("612/VPCP-NN", "2023-08-02")]),
+    # ... but not a date of another event
+    ("Ngày 02/8/2023, đoàn kiểm tra làm việc tại xã theo Kế hoạch số 12/KH-UBND của huyện",
+     [("12/KH-UBND", None)]),
+    # a date after the number's closing full stop (OCR)
+    ("các Nghị định số : 43/CP. ngày 11/7/1993 về đất ở", [("43/CP", "1993-07-11")]),
+])
+def test_citation_dates(text, expected):
+    assert [(c.number, c.date) for c in find_citations(text)] == expected

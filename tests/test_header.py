@@ -295,6 +295,14 @@ LAYOUT_CASES = [
      "Trần Xuân Dưỡng\n|\n",
      dict(doc_type="Chương trình", number="21/2024/QĐ-UBND", issuer="Ủy ban nhân dân tỉnh Hà Nam",
           signer="Trần Xuân Dưỡng")),
+    # both header rows flattened onto one line (parent, motto, issuer, motto); the Nơi nhận
+    # run into the body's last line after "./."
+    ("UBND TỈNH PHÚ THỌ CỘNG HÕA XÃ HỘI CHỦ NGHĨA VIỆT NAM SỞ TÀI CHÍNH Độc lập - Tự do - Hạnh "
+     "phúc\n\nSố: 210 /TB-STC Phú Thọ, ngày 08 tháng 5 năm 2025\n\nTHÔNG BÁO Kết quả kiểm tra\n"
+     "1. Đề nghị các đơn vị khắc phục tồn tại. Sở Tài chính thông báo để thực hiện./. Nơi nhận: "
+     "KT. GIÁM ĐỐC\n- Các đơn vị;\n- Lưu: VT. PHÓ GIÁM ĐỐC\n\nĐinh Văn Quang\n",
+     dict(doc_type="Thông báo", number="210/TB-STC", issuer="Sở Tài chính tỉnh Phú Thọ",
+          place="Phú Thọ", signer="Đinh Văn Quang", distribution=["Các đơn vị"])),
     # two columns joined on shared lines by a bar; a signature title with no authority prefix
     ("ỦY BAN NHÂN DÂN\nTỈNH NINH THUẬN | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
      "Độc lập - Tự do - Hạnh phúc\nSố: 301/UBND-VXNV | Ninh Thuận, ngày 20 tháng 01 năm 2024\n"
@@ -307,6 +315,23 @@ LAYOUT_CASES = [
           subject="tổ chức Tết Nguyên đán",
           recipients=["Sở Văn hóa, Thể thao và Du lịch",
                       "Ủy ban nhân dân các huyện, thành phố"])),
+]
+
+
+LAYOUT_CASES += [
+    # one Markdown row per column with bold runs; the signature cell in bold
+    ("| **ỦY BAN NHÂN DÂN** **HUYỆN PHÚ TÂN** Số: 88/KH-UBND | **CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT "
+     "NAM** **Độc lập - Tự do - Hạnh phúc** *Phú Tân, ngày 02 tháng 4 năm 2021* |\n|---|---|\n\n"
+     "**KẾ HOẠCH**\n\nThực hiện Chương trình OCOP năm 2021\n\nI. MỤC ĐÍCH\n"
+     "1. Phòng Nông nghiệp chủ trì./.\n\n| **Nơi nhận:** - UBND tỉnh; - Lưu: VT. | "
+     "**TM. ỦY BAN NHÂN DÂN** **CHỦ TỊCH** **Nguyễn Văn Tâm** |\n|---|---|\n",
+     dict(number="88/KH-UBND", place="Phú Tân", issuer="Ủy ban nhân dân huyện Phú Tân",
+          signer="Nguyễn Văn Tâm", signer_title="TM. ỦY BAN NHÂN DÂN CHỦ TỊCH")),
+    # a web copy's "(Đã ký)" between the title and the name
+    ("| SỞ Y TẾ | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\n| Số: 77/SYT-NV | Cà Mau, ngày 3 tháng 1 "
+     "năm 2022 |\n\nKính gửi: Các bệnh viện.\n\nSở Y tế đề nghị các đơn vị báo cáo./.\n\n"
+     "| Nơi nhận: - Như trên; - Lưu: VT. | KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC (Đã ký) Lâm Thị Thu |\n",
+     dict(number="77/SYT-NV", place="Cà Mau", signer="Lâm Thị Thu")),
 ]
 
 

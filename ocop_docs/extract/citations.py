@@ -88,6 +88,13 @@ def _clean_number(raw: str, by_abbr: dict, codes: set[str]) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=1)
+def _issued_verbs(rules_id=None) -> re.Pattern:
+    words = load_yaml("citation_rules.yaml").get("issued_verbs", [])
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)",
+                      re.IGNORECASE)
+
+
 def _type_abbr(number: str, by_abbr: dict, anywhere: bool = False) -> str | None:
     """The contract type named by the number's abbreviation ("490/QĐ-TTg" -> Quyết định). With
     `anywhere`, also an abbreviation after the issuer code, as older numbers put it
@@ -130,7 +137,7 @@ def _issuer_from_code(number: str, rules: dict) -> str | None:
     return None
 
 
-_AFTER_DATE_GAP = re.compile(r"^[\s,]*(?:ban hành\s*)?$", re.IGNORECASE)
+_AFTER_DATE_GAP = re.compile(r"^[\s,.]*(?:ban hành\s*)?$", re.IGNORECASE)
 _OF_RE = re.compile(r"^[\s,]*(?:của|do)\s+", re.IGNORECASE)
 _ATTACHED_RE = re.compile(r"\(\s*(?:kèm|ban hành kèm)\s+theo\s*$", re.IGNORECASE)
 _HEADER_NO_RE = re.compile(r"(?:^|\n)[ \t*]*Số\s*[:.]?[ \t*~]*$")
@@ -140,10 +147,24 @@ def _date_after(text: str, pos: int) -> tuple[str | None, int]:
     window = text[pos:pos + 60]
     for s, e, d in find_dates(window):
         gap = window[:s]
-        if _AFTER_DATE_GAP.match(gap) or re.match(r"^[\s,]*ngày\s*$", gap, re.IGNORECASE):
+        if _AFTER_DATE_GAP.match(gap) or re.match(r"^[\s,.]*ngày\s*$", gap, re.IGNORECASE):
             return d.isoformat(), pos + e
         break
     return None, pos
+
+
+_SENTENCE_DATE = re.compile(r"(?:^|[.;:\n]\s*)(Ngày\s[^,\n]{4,30}),\s*[^.;\n]*$")
+
+
+def _date_before(text: str, start: int, issued_verbs: re.Pattern) -> str | None:
+    """"Ngày 09 tháng 6 năm 2025, Chính phủ ban hành Nghị định số 119/2025/NĐ-CP": the date that
+    opens the sentence, when the sentence says the cited document was issued then."""
+    window = text[max(0, start - 160):start]
+    m = _SENTENCE_DATE.search(window)
+    if not m or not issued_verbs.search(window[m.end(1):]):
+        return None
+    dates = find_dates(m.group(1))
+    return dates[0][2].isoformat() if dates else None
 
 
 def _issuer_near(text: str, start: int, pos: int) -> str | None:
@@ -230,6 +251,8 @@ def find_citations(text: str, own_number: str | None = None) -> list[Citation]:
         if doc_type == "Khác" and from_abbr == "Khác" and typ not in by_name:
             continue
         date, after = _date_after(text, num_end)
+        if date is None and key not in found:
+            date = _date_before(text, num_start, _issued_verbs())
         issuer = _issuer_near(text, m.start(), after) or _issuer_from_code(number, rules)
         if key in found:
             c = found[key]

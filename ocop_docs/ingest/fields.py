@@ -165,7 +165,7 @@ def second_reader():
 STRIP_HEIGHTS = (160, 256)   # a line crop is read at these heights (pixels) and the readings vote
 
 
-def read_strip(rgb: np.ndarray) -> list[tuple[str, float]]:
+def read_strip(rgb: np.ndarray, heights: tuple[int, ...] = STRIP_HEIGHTS) -> list[tuple[str, float]]:
     """Readings of a one-line crop, one per height in STRIP_HEIGHTS: the words on the crop's
     main line left to right, and their mean confidence. The engine's reading of handwriting
     changes with the scale ("575" / "515"), so the caller votes."""
@@ -175,7 +175,7 @@ def read_strip(rgb: np.ndarray) -> list[tuple[str, float]]:
     import cv2
 
     out = []
-    for height in STRIP_HEIGHTS:
+    for height in heights:
         f = height / rgb.shape[0]
         img = cv2.resize(rgb, None, fx=f, fy=f, interpolation=cv2.INTER_AREA if f < 1 else cv2.INTER_CUBIC)
         try:
@@ -290,18 +290,22 @@ def check_header_lines(lines, rgb: np.ndarray | None, page: int, page_height: in
         tess = (t_digits, (t_conf * cfg["penalty"]) if t_mapped else t_conf)
         second_r = None
         ink = 0.0
-        if use_second:
-            crop = _crop(rgb, box_of(number_line), number_line.height)
-            ink = _ink_share(crop)
+        crop = _crop(rgb, box_of(number_line), number_line.height) if use_second else None
+        ink = _ink_share(crop) if crop is not None else 0.0
+        # a clean, confident, printed reading needs no second look
+        if crop is not None and not (t_digits and not t_mapped and t_conf >= 0.9 and ink < 0.05):
             accepted = []
-            for text, conf in read_strip(crop):
-                parsed = parse_number_line(text) or parse_number_line("Số: " + text)
-                if parsed:
-                    r_digits, r_mapped = to_digits(parsed[0])
-                    agrees = parsed[1] is None or suffix is None or \
-                        _suffix_key(parsed[1]) == _suffix_key(suffix)
-                    if r_digits and agrees and len(r_digits) <= 6:
-                        accepted.append((r_digits, conf * (cfg["penalty"] if r_mapped else 1.0), text))
+            for heights in (STRIP_HEIGHTS[:1], STRIP_HEIGHTS[1:]):
+                if accepted and (not t_digits or accepted[0][0] == t_digits):
+                    break                # the first reading parses and agrees: enough
+                for text, conf in read_strip(crop, heights):
+                    parsed = parse_number_line(text) or parse_number_line("Số: " + text)
+                    if parsed:
+                        r_digits, r_mapped = to_digits(parsed[0])
+                        agrees = parsed[1] is None or suffix is None or \
+                            _suffix_key(parsed[1]) == _suffix_key(suffix)
+                        if r_digits and agrees and len(r_digits) <= 6:
+                            accepted.append((r_digits, conf * (cfg["penalty"] if r_mapped else 1.0), text))
             second_r = vote(accepted)
         choice = None
         if tess[0] and second_r and tess[0] == second_r[0]:
@@ -334,23 +338,28 @@ def check_header_lines(lines, rgb: np.ndarray | None, page: int, page_height: in
         second_r = None
         ink = 0.0
         alternatives = []
-        if use_second:
-            crop = _crop(rgb, box_of(date_line), date_line.height)
-            ink = _ink_share(crop)
+        crop = _crop(rgb, box_of(date_line), date_line.height) if use_second else None
+        ink = _ink_share(crop) if crop is not None else 0.0
+        sure = tess[0] and not t_mapped and t_conf >= 0.9 and ink < 0.05
+        if crop is not None and not sure:
             accepted = []
-            for text, conf in read_strip(crop):
-                rp = parse_date_line(text)
-                if rp:
-                    r_day, r_mapped = to_digits(rp["day"])
-                    r_month = to_digits(rp["month"], allow_map=False)[0]
-                    r_iso = make_date(r_day, month or r_month, year)
-                    consistent = (month is None or r_month is None or int(r_month) == int(month)) \
-                        and rp["year"] == year
-                    if r_iso and consistent:
-                        accepted.append((str(int(r_day)), conf * (cfg["penalty"] if r_mapped else 1.0), text))
-                    elif r_day:
-                        alternatives.append({"value": text, "method": "second-pass", "rejected":
-                                             "month/year disagree with the first reading"})
+            t_key = str(int(tess[0])) if tess[0] else None
+            for heights in (STRIP_HEIGHTS[:1], STRIP_HEIGHTS[1:]):
+                if accepted and (not t_key or accepted[0][0] == t_key):
+                    break                # the first reading parses and agrees: enough
+                for text, conf in read_strip(crop, heights):
+                    rp = parse_date_line(text)
+                    if rp:
+                        r_day, r_mapped = to_digits(rp["day"])
+                        r_month = to_digits(rp["month"], allow_map=False)[0]
+                        r_iso = make_date(r_day, month or r_month, year)
+                        consistent = (month is None or r_month is None or int(r_month) == int(month)) \
+                            and rp["year"] == year
+                        if r_iso and consistent:
+                            accepted.append((str(int(r_day)), conf * (cfg["penalty"] if r_mapped else 1.0), text))
+                        elif r_day:
+                            alternatives.append({"value": text, "method": "second-pass", "rejected":
+                                                 "month/year disagree with the first reading"})
             second_r = vote(accepted)
         tday = str(int(tess[0])) if tess[0] else None
         choice = None

@@ -166,7 +166,7 @@ def _title_words() -> re.Pattern:
 def _cut_name(piece: str, a: int, b: int) -> list[tuple[int, int]]:
     """A signature line that ends with the signer's name ("PHÓ CHỦ TỊCH Nguyễn Văn A",
     "CHỦ TỊCH NGUYỄN VĂN A"): the title and the name apart."""
-    seg = piece[a:b]
+    seg = _MARKUP.sub(lambda m: " " * len(m.group()), piece[a:b])     # "**CHỦ TỊCH**"
     folded = fold(seg)
     titles = list(_title_words().finditer(folded))
     if not titles or not is_caps(seg[:titles[-1].end()]):
@@ -175,6 +175,9 @@ def _cut_name(piece: str, a: int, b: int) -> list[tuple[int, int]]:
     q = cue("title_qualifier").match(folded, rest_at + len(seg[rest_at:]) - len(seg[rest_at:].lstrip()))
     if q:
         rest_at = q.end()       # "PHÓ BÍ THƯ THƯỜNG TRỰC Lý Văn Hà"
+    signed = cue("signed_marker").match(folded, rest_at + len(seg[rest_at:]) - len(seg[rest_at:].lstrip()))
+    if signed:
+        rest_at = signed.end()  # "PHÓ CHỦ TỊCH (Đã ký) Nguyễn Văn An"
     rest = seg[rest_at:]
     words = rest.split()
     if not 2 <= len(words) <= 5:
@@ -187,7 +190,25 @@ def _cut_name(piece: str, a: int, b: int) -> list[tuple[int, int]]:
     if any(fold(w) in abbreviations for w in words):
         return [(a, b)]         # "CHỦ TỊCH UBND TỈNH"
     name_at = rest_at + len(rest) - len(rest.lstrip())
-    return [(a, a + rest_at), (a + name_at, b)]
+    name_end = len(seg.rstrip())
+    return [(a, a + rest_at), (a + name_at, a + name_end)]
+
+
+@lru_cache(maxsize=None)
+def _closing_then_closure() -> re.Pattern:
+    return fold_pattern(r"\./\.\s*(?=" + parts()["distribution_label"].lstrip("^\\s*")
+                        + r"|(?:tm|kt|tl)\s*\.\s)")
+
+
+def _split_closing_mark(text: str, line: Line) -> list[Line]:
+    """A body's last sentence and the "Nơi nhận" or signature run together on one line
+    ("... thực hiện./. Nơi nhận: KT. GIÁM ĐỐC"): two lines."""
+    if "./." not in line.raw:
+        return [line]
+    m = _closing_then_closure().search(fold(line.raw))
+    if not m or not line.raw[m.end():].strip():
+        return [line]
+    return [_line(text, line.start, line.start + m.end()), _line(text, line.start + m.end(), line.end)]
 
 
 def _is_layout_cell(line: Line) -> bool:
@@ -203,7 +224,9 @@ def layout_lines(text: str, start: int = 0, end: int | None = None) -> list[Line
     or as a line "left | right") is read column by column, each cell cut into its lines
     (cut_cell). Tables of content (assignment tables) stay one line per row."""
     end = len(text) if end is None else end
-    physical = split_lines(text, start, end)
+    physical = []
+    for line in split_lines(text, start, end):
+        physical.extend(_split_closing_mark(text, line))
     out: list[Line] = []
     i = 0
     while i < len(physical):
@@ -230,6 +253,13 @@ def layout_lines(text: str, start: int = 0, end: int | None = None) -> list[Line
             pieces = [_line(text, a, b) for c in cells for a, b in cut_cell(text, *c)]
             if any(_is_layout_cell(p) for p in pieces):
                 out.extend(pieces)
+                i += 1
+                continue
+        if len(line.clean) <= 200 and cue("motto").search(line.folded):
+            # both header columns flattened onto one line: "UBND TỈNH X CỘNG HÒA ... SỞ Y Độc lập"
+            pieces = cut_cell(text, line.start, line.end)
+            if len(pieces) > 1:
+                out.extend(_line(text, a, b) for a, b in pieces)
                 i += 1
                 continue
         named = _cut_name(line.raw, 0, len(line.raw)) \
