@@ -40,6 +40,7 @@ class _Cues:
     membership_headings: CueSet
     membership_roles: CueSet
     formulas: re.Pattern
+    later_subjects: CueSet
 
 
 @lru_cache(maxsize=1)
@@ -61,6 +62,7 @@ def cue_sets() -> _Cues:
         membership_headings=cue_pattern(data["membership_headings"]),
         membership_roles=cue_pattern(data["membership_roles"]),
         formulas=re.compile("|".join(f"(?:{f})" for f in data["formulas"])),
+        later_subjects=cue_pattern(data["later_subjects"]),
     )
 
 
@@ -213,6 +215,14 @@ def later_assignments(text: str) -> list[tuple[int, Assignment]]:
         clause = text[m.end():]
         cue = cues.lead_before.match(clause)
         if not cue:
+            # "... . Riêng đối với các đơn vị sự nghiệp công lập thuộc UBND tỉnh, hằng quý ..."
+            cue = cues.later_subjects.match(clause)
+            if cue:
+                names, end = agencies_at(clause[cue.end():])
+                rest = clause[cue.end() + end:]
+                if names and (clause[cue.end():cue.end() + end].rstrip().endswith(",")
+                              or rest.lstrip().startswith(",")):
+                    found.append((m.end(), Assignment(names, supports_in(rest), rest, "subject")))
             continue
         names, end = agencies_at(clause[cue.end():])
         if names:

@@ -136,6 +136,7 @@ def _hits(folded: str, default_year: int | None, phrase: bool) -> list[_Hit]:
 
 # "từ" right before a time (with its unit word) opens a period; "đến" (not "đến khi") closes it
 _START = fold_pattern(r"(?<![\w])từ\s+(?:ngày|tháng|quý|năm)?\s*$")
+_OCCASION = fold_pattern(r"nhân\s+(?:dịp\s+)?ngày\s[^.;,]{0,50}$")
 _SPAN_INSIDE = fold_pattern(r"\s(?:đến|tới)\s|\d\s*[-–]\s*\d")
 _UNTIL = fold_pattern(r"^\s*(?:,\s*)?(?:đến|tới)\s+(?:hết\s+)?(?:ngày|tháng|quý|năm)?\s*$")
 
@@ -147,6 +148,10 @@ def _extend_prefix(folded: str, start: int) -> tuple[int, bool]:
     head = folded[max(0, start - 60):start]
     m = g["prefix"].search(head)
     if m and (m.start() == 0 or not head[m.start() - 1].isalnum()) and m.group().strip():
+        return start - len(head) + m.start(), True
+    m = _OCCASION.search(head)
+    if m:
+        # "nhân ngày Chuyển đổi số Quốc gia 10/10": the activity is held on that day
         return start - len(head) + m.start(), True
     return start, False
 

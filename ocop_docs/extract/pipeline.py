@@ -11,6 +11,7 @@ extract.tasks), which are also usable and tested on their own.
 from __future__ import annotations
 
 import copy
+import re
 import datetime as dt
 from dataclasses import fields
 from functools import lru_cache
@@ -63,6 +64,10 @@ def tasks_component(doc: Doc) -> Doc:
     doc_date = _iso_date(header.issued_date if header and header.issued_date else
                          previous.issued_date if previous else None)
     body_start = max(header.body_start, span.start) if header else span.start
+    if doc_date is None:
+        # an unnumbered working version ("ngày   tháng 01 năm 2026") still gives the year that
+        # dates without one ("ngày 23 tháng 1") belong to
+        doc_date = _reference_date(doc._.file_text[span.start:body_start + 1])
     body_end = min(header.body_end, span.end) if header and header.body_end else span.end
     addressees = list(header.recipients) if header else []
     tasks = extract_tasks(doc._.file_text, body_start, body_end, doc_date, addressees)
@@ -87,6 +92,17 @@ def build_nlp() -> Language:
     for name in ("ocop_header", "ocop_citations", "ocop_tasks"):
         nlp.add_pipe(name)
     return nlp
+
+
+_MONTH_YEAR = re.compile(r"tháng\s*(\d{1,2})\s*năm\s*((?:19|20)\d\d)", re.IGNORECASE)
+
+
+def _reference_date(header_text: str) -> dt.date | None:
+    """The first day of the month of a date line whose day is blank."""
+    m = _MONTH_YEAR.search(header_text[:3000])
+    if not m or not 1 <= int(m.group(1)) <= 12:
+        return None
+    return dt.date(int(m.group(2)), int(m.group(1)), 1)
 
 
 def _iso_date(value: str | None) -> dt.date | None:
