@@ -28,6 +28,8 @@ REPO = Path(__file__).resolve().parent.parent
     ("46-CT/TU", "46-CT/TU"),
     ("392/TTr-CCPTNT-QLCL,", "392/TTr-CCPTNT-QLCL"),
     ("     /KH-UBND", None),                        # unnumbered draft
+    ("2 54/QĐ-UBND", "254/QĐ-UBND"),                # digits cut by a stray space
+    ("II /TB-UBND", "11/TB-UBND"),                  # OCR letters for digits
     ("/KH-UBND Tam Nông, ngày tháng 5 năm 2020", None),
     ("7590/UBND-KT Vĩnh Cửu, ngày 16 tháng 12 năm 2019", "7590/UBND-KT"),
 ])
@@ -417,3 +419,13 @@ def test_signer_line_that_lost_its_first_letter():
             "CHỈ THỊ\nVề đầu tư\n1. Các sở thực hiện nghiêm các quy định về đầu tư trên địa bàn./.\n"
             "Nơi nhận:\n- Thường trực Tỉnh ủy;\n- Lưu: VT.\nrần Văn Lâm\n")
     assert parse_header(text, split_documents(text)[0]).signer == "Trần Văn Lâm"
+
+
+@pytest.mark.parametrize("line", [
+    "Hà Nội, ngày 26 tháng 0 6 năm 2018", "Hà Nội, ngày 2 6 tháng 06 năm 2018",
+    "Hà Nội, ngày 26 tháng 6 năm 20 18", "Hà Nội, ngày **26** tháng **6** năm 2018"])
+def test_split_digits_in_the_date_line(line):
+    text = (f"BỘ TÀI CHÍNH\nSố: 12/BTC-NSNN\nV/v báo cáo\n{line}\nKính gửi: Các tỉnh.\n"
+            "Bộ Tài chính đề nghị các tỉnh báo cáo tình hình thực hiện./.\n")
+    header = parse_header(text, split_documents(text)[0])
+    assert (header.issued_date, header.place) == ("2018-06-26", "Hà Nội")

@@ -72,6 +72,7 @@ def normalize_number(raw: str) -> str | None:
     """"~~5077~~ /KH-SNN" → "5077/KH-SNN"; "7590/UBND-KT." → "7590/UBND-KT"; an unfilled
     "   /KH-UBND" → None; OCR's "II /TB-UBND" → "11/TB-UBND"."""
     text = re.sub(r"[*~_`]", "", raw).strip()
+    text = re.sub(r"^\d+(?: \d+)+(?=\s*/)", lambda m: m.group().replace(" ", ""), text)   # "2 54/"
     lead = re.match(r"^(\S{1,4})(?=\s*/)", text)
     if lead and not lead.group(1).isdigit() and (digits := _ocr_digits(lead.group(1))):
         text = digits + text[lead.end():]
@@ -339,7 +340,9 @@ def parse_header(text: str, span: DocumentSpan, previous: Header | None = None) 
 
 
 def _repair_date_digits(text: str) -> str:
-    """"ngày Ø3 tháng 4 năm 2018" → "ngày 03 tháng 4 năm 2018" (OCR letters for digits)."""
+    """"ngày Ø3 tháng 4 năm 2018" → "ngày 03 tháng 4 năm 2018" (OCR letters for digits);
+    "ngày 26 tháng 0 6 năm 20 18" → "ngày 26 tháng 06 năm 2018" (digits cut by stray spaces)."""
+    text = re.sub(r"(?<=\d) (?=\d)", "", text)
     def fix(m: re.Match) -> str:
         digits = _ocr_digits(m.group(2))
         return m.group(1) + digits + m.group(3) if digits else m.group(0)
