@@ -183,3 +183,13 @@ def test_own_number_with_issuer_digits_is_not_a_citation():
 ])
 def test_citation_dates(text, expected):
     assert [(c.number, c.date) for c in find_citations(text)] == expected
+
+
+@pytest.mark.parametrize("text, issuer", [
+    ("Căn cứ Nghị định số 26/2020/NĐ-CP ngày 28/02/2020 của Chính phủ Quy định chi tiết một số điều",
+     "Chính phủ"),
+    ("Quy định số 69-QĐ/TW ngày 06/7/2022 của Ban Chấp hành Trung ương quy định về kỷ luật",
+     "Ban Chấp hành Trung ương"),
+])
+def test_citation_issuer_stops_at_the_subject(text, issuer):
+    assert find_citations(text)[0].issuer == issuer

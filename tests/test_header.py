@@ -28,6 +28,8 @@ REPO = Path(__file__).resolve().parent.parent
     ("46-CT/TU", "46-CT/TU"),
     ("392/TTr-CCPTNT-QLCL,", "392/TTr-CCPTNT-QLCL"),
     ("     /KH-UBND", None),                        # unnumbered draft
+    ("2 54/QĐ-UBND", "254/QĐ-UBND"),                # digits cut by a stray space
+    ("II /TB-UBND", "11/TB-UBND"),                  # OCR letters for digits
     ("/KH-UBND Tam Nông, ngày tháng 5 năm 2020", None),
     ("7590/UBND-KT Vĩnh Cửu, ngày 16 tháng 12 năm 2019", "7590/UBND-KT"),
 ])
@@ -397,3 +399,33 @@ def test_ocr_headers(text, expected):
     header = parse_header(text, split_documents(text)[0])
     got = {k: getattr(header, k) for k in expected}
     assert got == expected
+
+
+@pytest.mark.parametrize("issued,body,expected", [
+    # OCR read 1990 for 1999: the decision cites papers of 1994 and 1998
+    ("1990-02-22", "theo Nghị định số 88/CP ngày 17/8/1994 và Quyết định số 26/QĐ-UB ngày "
+     "03/11/1998", "1999-02-22"),
+    # one later citation alone may be the source's slip: the date stays
+    ("2026-03-26", "theo Quyết định số 1955/QĐ-UBND ngày 19/6/2026", "2026-03-26"),
+    ("2024-05-02", "theo Kế hoạch số 12/KH-UBND ngày 05/01/2024", "2024-05-02"),
+])
+def test_issued_year_after_cited_documents(issued, body, expected):
+    from ocop_docs.structure.header import _year_after_citations
+    assert _year_after_citations(issued, body) == expected
+
+
+def test_signer_line_that_lost_its_first_letter():
+    text = ("ỦY BAN NHÂN DÂN\nTỈNH AN GIANG\nSố: 5/CT-UBND\nAn Giang, ngày 3 tháng 4 năm 2018\n"
+            "CHỈ THỊ\nVề đầu tư\n1. Các sở thực hiện nghiêm các quy định về đầu tư trên địa bàn./.\n"
+            "Nơi nhận:\n- Thường trực Tỉnh ủy;\n- Lưu: VT.\nrần Văn Lâm\n")
+    assert parse_header(text, split_documents(text)[0]).signer == "Trần Văn Lâm"
+
+
+@pytest.mark.parametrize("line", [
+    "Hà Nội, ngày 26 tháng 0 6 năm 2018", "Hà Nội, ngày 2 6 tháng 06 năm 2018",
+    "Hà Nội, ngày 26 tháng 6 năm 20 18", "Hà Nội, ngày **26** tháng **6** năm 2018"])
+def test_split_digits_in_the_date_line(line):
+    text = (f"BỘ TÀI CHÍNH\nSố: 12/BTC-NSNN\nV/v báo cáo\n{line}\nKính gửi: Các tỉnh.\n"
+            "Bộ Tài chính đề nghị các tỉnh báo cáo tình hình thực hiện./.\n")
+    header = parse_header(text, split_documents(text)[0])
+    assert (header.issued_date, header.place) == ("2018-06-26", "Hà Nội")

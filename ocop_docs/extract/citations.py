@@ -167,6 +167,27 @@ def _date_before(text: str, start: int, issued_verbs: re.Pattern) -> str | None:
     return dates[0][2].isoformat() if dates else None
 
 
+def _tidy_issuer(near: str | None, by_code: str | None, rules: dict) -> str | None:
+    """The issuer named with a citation, tidied: cut before the words that start its subject
+    ("Chính phủ Quy định chi tiết ..." → "Chính phủ"), a doubled type word dropped ("Bộ Bộ Công
+    an"), completed by the number's code when it is a cut-off piece of that body ("Ban Chấp hành
+    Trung" → "Ban Chấp hành Trung ương")."""
+    if not near:
+        return by_code
+    stops = rules.get("issuer_stop_words", [])
+    if stops:
+        m = re.search(r"\s(?:" + "|".join(re.escape(w) for w in stops) + r")(?!\w)", near,
+                      re.IGNORECASE)
+        if m:
+            near = near[:m.start()].strip(" ,;")
+    words = near.split()
+    if len(words) > 1 and words[0].lower() == words[1].lower():
+        near = " ".join(words[1:])
+    if by_code and by_code != near and by_code.lower().startswith(near.lower()):
+        return by_code
+    return near or by_code
+
+
 def _issuer_near(text: str, start: int, pos: int) -> str | None:
     m = _OF_RE.match(text[pos:pos + 20])
     if m:
@@ -253,7 +274,8 @@ def find_citations(text: str, own_number: str | None = None) -> list[Citation]:
         date, after = _date_after(text, num_end)
         if date is None and key not in found:
             date = _date_before(text, num_start, _issued_verbs())
-        issuer = _issuer_near(text, m.start(), after) or _issuer_from_code(number, rules)
+        issuer = _tidy_issuer(_issuer_near(text, m.start(), after),
+                              _issuer_from_code(number, rules), rules)
         if key in found:
             c = found[key]
             if date and date not in c.dates_seen:

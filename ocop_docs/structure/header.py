@@ -72,6 +72,7 @@ def normalize_number(raw: str) -> str | None:
     """"~~5077~~ /KH-SNN" → "5077/KH-SNN"; "7590/UBND-KT." → "7590/UBND-KT"; an unfilled
     "   /KH-UBND" → None; OCR's "II /TB-UBND" → "11/TB-UBND"."""
     text = re.sub(r"[*~_`]", "", raw).strip()
+    text = re.sub(r"^\d+(?: \d+)+(?=\s*/)", lambda m: m.group().replace(" ", ""), text)   # "2 54/"
     lead = re.match(r"^(\S{1,4})(?=\s*/)", text)
     if lead and not lead.group(1).isdigit() and (digits := _ocr_digits(lead.group(1))):
         text = digits + text[lead.end():]
@@ -182,6 +183,15 @@ def _is_name(text: str, caps_ok: bool) -> bool:
     return True
 
 
+def _restore_surname(text: str) -> str:
+    """"rần Ngọc Căng" → "Trần Ngọc Căng": the one surname that ends with the lower-case piece."""
+    first, _, rest = text.partition(" ")
+    if not rest or not first[:1].islower() or len(first) < 2:
+        return text
+    found = [s for s in parts()["surnames"] if s.endswith(first) and len(s) == len(first) + 1]
+    return f"{found[0]} {rest}" if len(found) == 1 else text
+
+
 def _repair_surname(name: str) -> str:
     """"Nguyên Phước Bình" → "Nguyễn Phước Bình": a surname OCR read with a wrong mark."""
     first, _, rest = name.partition(" ")
@@ -248,6 +258,8 @@ def parse_header(text: str, span: DocumentSpan, previous: Header | None = None) 
                 date_text += " " + after.clean
         dates = list(_iter_dates(_repair_date_digits(date_text), None))
         h.issued_date = dates[0][2].isoformat() if dates and dates[0][2] else None
+        if h.issued_date:
+            h.issued_date = _year_after_citations(h.issued_date, text[span.start:span.end])
     # ---- type
     subject_label = cue("subject_label")
     vv_i = next((i for i in head_idx if subject_label.search(lines[i].folded)
@@ -328,7 +340,9 @@ def parse_header(text: str, span: DocumentSpan, previous: Header | None = None) 
 
 
 def _repair_date_digits(text: str) -> str:
-    """"ngày Ø3 tháng 4 năm 2018" → "ngày 03 tháng 4 năm 2018" (OCR letters for digits)."""
+    """"ngày Ø3 tháng 4 năm 2018" → "ngày 03 tháng 4 năm 2018" (OCR letters for digits);
+    "ngày 26 tháng 0 6 năm 20 18" → "ngày 26 tháng 06 năm 2018" (digits cut by stray spaces)."""
+    text = re.sub(r"(?<=\d) (?=\d)", "", text)
     def fix(m: re.Match) -> str:
         digits = _ocr_digits(m.group(2))
         return m.group(1) + digits + m.group(3) if digits else m.group(0)
@@ -336,6 +350,42 @@ def _repair_date_digits(text: str) -> str:
         text = re.sub(rf"({fold_regex(label)}\s*)(\S{{1,2}})(\s*{fold_regex(after)})",
                       fix, text, flags=re.IGNORECASE)
     return text
+
+
+_CITED_DATE = re.compile(r"\d{1,5}\s*/\s*(?:(?:19|20)\d\d\s*/\s*)?[A-ZĐ][^\s,;]*[.,]?\s*"
+                         r"(?:ngày\s*)?(\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*(?:19|20)\d\d|"
+                         r"\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+(?:19|20)\d\d)", re.IGNORECASE)
+
+
+def _year_after_citations(issued: str, text: str) -> str:
+    """A document is issued after every document it cites: when the year OCR read puts it before
+    several of them ("năm 1990" citing papers of 1994 and 1998), the nearest year one digit away
+    that does not (1999) is taken; otherwise the date stays."""
+    import datetime as dt
+    day = dt.date.fromisoformat(issued)
+    cited = []
+    for m in _CITED_DATE.finditer(text):
+        found = [d for _, _, d in _iter_dates(m.group(1), None) if d]
+        if found:
+            cited.append(found[0])
+    later = [d for d in cited if d > day]
+    if len(later) < 2:          # one later date may be the source's own slip
+        return issued
+    latest = max(later)
+    if latest.year - day.year > 10:
+        return issued
+    year = str(day.year)
+    for candidate in range(latest.year, latest.year + 3):
+        c = str(candidate)
+        if sum(a != b for a, b in zip(c, year)) != 1:
+            continue
+        try:
+            fixed = day.replace(year=candidate)
+        except ValueError:
+            continue
+        if fixed >= latest:
+            return fixed.isoformat()
+    return issued
 
 
 def _bare_number_label(line: Line) -> bool:
@@ -372,7 +422,7 @@ def _issuer_from_column(column: list[Line]) -> tuple[str | None, str | None]:
     units = [fold(u) for u in parts()["admin_units"]]
     merged: list[str] = []
     for line in column:
-        text = _repair_marks(_column_text(line).strip(" *-_"))
+        text = _repair_marks(_column_text(line).strip(" *-_\"'“”`.,"))
         if not text:
             continue
         starts_with_unit = any(re.match(re.escape(u) + r"(?!\w)", fold(text)) for u in units)
@@ -644,8 +694,9 @@ def _closure(lines: list[Line], h: Header, span: DocumentSpan) -> None:
                 continue
             if _is_title(line):
                 titles.append(text)
-            elif _is_name(text, caps_ok=bool(titles)):
-                h.signer = _title_case_name(text)
+            elif _is_name(text, caps_ok=bool(titles)) or (
+                    _restore_surname(text) != text and _is_name(_restore_surname(text), True)):
+                h.signer = _title_case_name(_restore_surname(text))
                 h.signer_title = h.signer_title or (" ".join(titles) or None)
                 break
             elif len(text) > 90 and not re.match(r"^\s*[-+•–]", text):

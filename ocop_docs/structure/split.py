@@ -578,9 +578,10 @@ def is_body_line(line: Line, cut_type: bool = False) -> bool:
     """An issuing-body line of the header's left column ("ỦY BAN NHÂN DÂN", "SỞ NÔNG NGHIỆP ...",
     "HUYỆN VĨNH CỬU"); with `cut_type`, also the first line of a body type broken over two
     ("THỦ TƯỚNG" / "CHÍNH PHỦ"), which alone is a signing title."""
+    folded = line.folded.lstrip(" \"'“”`.,")        # OCR specks before the line
     return bool(line.clean) and is_caps(line.clean) and len(line.clean) <= 80 and bool(
-        _body_line().match(line.folded) or (cut_type and _body_prefix().match(line.folded))
-        or (cut_type and _bare_body_line().match(bare(line.clean).lower()))) \
+        _body_line().match(folded) or (cut_type and _body_prefix().match(folded))
+        or (cut_type and _bare_body_line().match(bare(folded)))) \
         and not cue("motto").search(line.folded) and not is_motto_fragment(line)
 
 
