@@ -68,6 +68,7 @@ class _Lexicon:
     gaz_by_key: dict = field(default_factory=dict)
     project_owners: dict = field(default_factory=dict)
     project_words: dict = field(default_factory=dict)
+    needs_qualifier: dict = field(default_factory=dict)
 
 
 def _phrase_index(phrases) -> dict:
@@ -136,6 +137,7 @@ def _lex() -> _Lexicon:
         collocations=_phrase_index(bounds["noun_collocations"]),
         modifiers=_phrase_index(bounds["group_modifiers"]),
         project_owners=_phrase_index(types.get("project_owners", [])),
+        needs_qualifier=_phrase_index(types.get("needs_qualifier", [])),
         project_words=_phrase_index(types.get("project_words", [])),
     )
     for r in load_tsv("agencies_gazetteer.tsv"):
@@ -340,6 +342,11 @@ def _parse_one(toks: list[_Tok], i: int, loose: bool) -> _Agency | None:
         plural = True
         k += 1
     typ = _type_at(toks, k, plural, loose or titled)
+    q = _match(lex.needs_qualifier, toks, k)
+    if q and typ is not None:
+        after = toks[k + q] if k + q < len(toks) else None
+        if after is None or not (after.l in ("các", "của", "cấp") or (after.cap and after.word)):
+            return None     # "Cơ quan thường trực, điều phối ...": a role, not a body
     prefix = ""
     if typ is None:
         if implied and k < len(toks) and toks[k].word and not _is_action(toks, k):

@@ -218,17 +218,20 @@ def _deadline(text: str, doc_date: datetime.date | None, phrase: bool) -> Deadli
             # "Từ tháng 11/2025 đến khi ...", "từ tháng 11/2013 trở đi": a start, no due date;
             # "Từ ngày 01/01 đến ngày 31/3/2026": the period ends at the next time
             after = hits[index + 1] if index + 1 < len(hits) else None
-            if after is not None and _UNTIL.search(folded[hit.end:after.start]) and not phrase \
-                    and hit.kind == after.kind == "year":
-                # "triển khai ... từ năm 2013 đến năm 2015" in a sentence: the span of the work,
-                # not its deadline (a "Thời gian:" value keeps the end of the span)
-                break
             continue
         if hit.kind == "range":
             if phrase:
                 return Deadline(due=_iso(hit.due), text=text.strip(), recurrence=recurrence)
             if g["span"].search(folded[hit.start:hit.end]):
                 spanned = True
+            if spanned and _SPAN_INSIDE.search(folded[hit.start:hit.end]) \
+                    and not re.search(r"\d\s*[-–—]\s*\d", folded[hit.start:hit.end]):
+                # "... nhiệm vụ từ năm 2013 đến năm 2015": the task's span ends its time (a
+                # dash range, "Chương trình từ năm 2018-2020", names a programme's period)
+                last = int(re.findall(r"(?:19|20)\d\d", folded[hit.start:hit.end])[-1])
+                candidates.append(("year", Deadline(
+                    due=datetime.date(last, 12, 31).isoformat(),
+                    text=text[hit.start:hit.end].strip(), recurrence=recurrence)))
             continue
         start, cued = _extend_prefix(folded, hit.start)
         if hit.kind == "year" and not phrase:
