@@ -348,6 +348,13 @@ def _parse_one(toks: list[_Tok], i: int, loose: bool) -> _Agency | None:
         if after is None or not (after.l in ("các", "của", "cấp") or (after.cap and after.word)):
             return None     # "Cơ quan thường trực, điều phối ...": a role, not a body
     prefix = ""
+    if typ is None and titled and implied and not plural and (
+            k >= len(toks) or toks[k].t in (",", ";") or toks[k].l == "và"):
+        # "..., Bộ trưởng, Thủ trưởng cơ quan ngang bộ, ...": a bare title in a list stands for
+        # every body of its type ("Các bộ")
+        agency = _Agency(start=start, end=k)
+        agency.bare_type = implied  # type: ignore[attr-defined]
+        return agency
     if typ is None:
         if implied and k < len(toks) and toks[k].word and not _is_action(toks, k):
             prefix = implied
@@ -403,6 +410,12 @@ def _name_body(toks: list[_Tok], j: int, agency: _Agency, kind: str) -> int:
                 in_group, family = True, "admin"
                 agency.plural_inside = True  # type: ignore[attr-defined]
                 j = nxt
+                continue
+        if tok.l == "của" and in_group and j + 1 < len(toks) and toks[j + 1].cap:
+            # "các thành viên của Ban Chỉ đạo": a group of the named body
+            owner = _parse_one(toks, j + 1, False)
+            if owner is not None and owner.end > j + 1:
+                j = owner.end
                 continue
         if tok.l == "và" and in_group and not closed and j + 1 < len(toks) \
                 and not toks[j + 1].nl:
@@ -632,6 +645,8 @@ ADDRESSEE_PREFIX = "Quý "
 
 
 def _agency_names(text: str, toks: list[_Tok], ag: _Agency) -> list[str]:
+    if getattr(ag, "bare_type", None):
+        return ["Các " + ag.bare_type.lower()]
     if getattr(ag, "addressee", False):
         # resolved to the "Kính gửi" list by the caller (see is_addressee)
         return [ADDRESSEE_PREFIX + _surface(text, toks, ag.start + 1, ag.end)]
