@@ -295,6 +295,9 @@ def _type_at(toks: list[_Tok], k: int, plural: bool, loose: bool):
             n = 0       # "bộ tài liệu", "ban hành" (but "Bộ Tài chính", "BỘ TÀI CHÍNH" are names)
         elif not toks[k].cap and not (plural or loose):
             n = 0
+    if n and not toks[k].cap and _match(lex.group, toks, k) == n \
+            and k + n < len(toks) and toks[k + n].t == ",":
+        n = 0   # a lower-case "cơ quan", "đơn vị" is a group noun ("cơ quan, đơn vị, doanh nghiệp")
     if n:
         fam = lex.group_family.get(tuple(t.l for t in toks[k:k + n]))
         return "proper", n, fam or "A"
@@ -824,8 +827,8 @@ def _distributed(text: str, toks: list[_Tok], ag: _Agency) -> tuple[list[str], i
     levels = []
     while j + 1 < len(toks) and toks[j].t == "," and not toks[j + 1].nl:
         n = _match(lex.admin, toks, j + 1)
-        if not n or _followed_by_name(toks, j + 1 + n):
-            break
+        if not n or _followed_by_name(toks, j + 1 + n) or _match(lex.proper, toks, j + 1) > n:
+            break       # ", Tỉnh đoàn Thanh niên" is a body of its own, not a level
         levels.append(_surface(text, toks, j + 1, j + 1 + n))
         j += 1 + n
     if not levels:
