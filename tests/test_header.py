@@ -394,6 +394,14 @@ OCR_CASES.append(
      dict(issuer="Ủy ban nhân dân tỉnh Lạng Sơn", place="Lạng Sơn", issued_date="1998-03-12")))
 
 
+OCR_CASES.append(
+    # the body type glued by OCR; a receiving stamp read on the title's line
+    ("Ký bởi: Cổng Thông tin điện tử Chính phủ\nTHỦ TƯỚNG CHÍNHPHỦ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+     "Độc lập - Tự do - Hạnh phúc\nDEN i: : CHỈ THỊ\nVề các nhiệm vụ cấp bách\n"
+     "Thời gian qua, các cấp, các ngành đã triển khai quyết liệt các nhiệm vụ được giao.\n",
+     dict(doc_type="Chỉ thị", issuer="Thủ tướng Chính phủ")))
+
+
 @pytest.mark.parametrize("text,expected", OCR_CASES)
 def test_ocr_headers(text, expected):
     header = parse_header(text, split_documents(text)[0])

@@ -236,6 +236,11 @@ def parse_header(text: str, span: DocumentSpan, previous: Header | None = None) 
             date_i = i
         if title_i is None and title_type(line):
             title_i = i
+        if is_caps(line.clean) and len(line.clean) <= 80:
+            repaired = _repair_marks(line.clean)
+            if repaired != line.clean:      # "THỦ TƯỚNG CHÍNHPHỦ", "UY BAN NHÂN DÂN"
+                line = lines[i] = Line(line.start, line.end, line.raw, repaired, fold(repaired),
+                                       line.block_start, line.block_end)
         continues_body = bool(body_lines) and is_caps(line.clean) and _cut_body_type(
             _column_text(lines[body_lines[-1]]), line.clean)     # "ỦY BAN NHÂN" / "DÂN"
         if title_i is None and number_i is None and date_i is None and (
@@ -456,13 +461,25 @@ def _cut_body_type(first: str, second: str) -> bool:
 
 
 def _repair_marks(text: str) -> str:
-    """A header line whose leading body type or administrative unit OCR read with wrong marks
-    ("UY BAN NHÂN DÂN", "TĨNH CAO BẰNG") written as it should be."""
+    """A header line whose leading body type or administrative unit OCR read with wrong marks or
+    glued ("UY BAN NHÂN DÂN", "TĨNH CAO BẰNG", "THỦ TƯỚNG CHÍNHPHỦ") written as it should be."""
     low = bare(text).lower()
+    squeezed = low.replace(" ", "")
     for word in sorted(parts()["body_types"] + parts()["admin_units"], key=len, reverse=True):
         b = bare(word).lower()
         if (low == b or low.startswith(b + " ")) and fold(text[:len(word)]) != fold(word):
             return word.upper() + text[len(word):] if is_caps(text) else word + text[len(word):]
+        b_squeezed = b.replace(" ", "")
+        if " " in b and squeezed.startswith(b_squeezed) and not low.startswith(b):
+            # the body type with a space lost: cut where its letters end
+            seen = end = 0
+            while seen < len(b_squeezed):
+                seen += text[end] != " "
+                end += 1
+            rest = text[end:]
+            if rest[:1].isalpha():
+                continue        # the type word runs on into another word
+            return (word.upper() if is_caps(text) else word) + rest
     return text
 
 
