@@ -402,6 +402,15 @@ OCR_CASES.append(
      dict(doc_type="Chỉ thị", issuer="Thủ tướng Chính phủ")))
 
 
+OCR_CASES.append(
+    # OCR read the right column (motto, date) before the left one (issuer, number)
+    ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+     "Bình Định, ngày 14 tháng 7 năm 2023\nỦY BAN NHÂN DÂN\nTỈNH BÌNH ĐỊNH\nSố: 55/KH-UBND\n"
+     "KẾ HOẠCH\nPhát triển sản phẩm OCOP\nI. MỤC TIÊU\n",
+     dict(issuer="Ủy ban nhân dân tỉnh Bình Định", number="55/KH-UBND", place="Bình Định",
+          issued_date="2023-07-14")))
+
+
 @pytest.mark.parametrize("text,expected", OCR_CASES)
 def test_ocr_headers(text, expected):
     header = parse_header(text, split_documents(text)[0])

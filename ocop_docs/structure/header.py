@@ -212,7 +212,7 @@ def parse_header(text: str, span: DocumentSpan, previous: Header | None = None) 
     head_idx = nonempty[:_HEAD_LINES]
 
     # ---- locate the header elements
-    number_i = date_i = title_i = None
+    number_i = date_i = title_i = prev_body = None
     number_raw = None
     body_lines: list[int] = []
     prev_i = None
@@ -243,9 +243,17 @@ def parse_header(text: str, span: DocumentSpan, previous: Header | None = None) 
                                        line.block_start, line.block_end)
         continues_body = bool(body_lines) and is_caps(line.clean) and _cut_body_type(
             _column_text(lines[body_lines[-1]]), line.clean)     # "ỦY BAN NHÂN" / "DÂN"
-        if title_i is None and number_i is None and date_i is None and (
-                is_body_line(line, cut_type=True) or _motto_rest_is_body(line) or continues_body):
+        # the left column is read before the number and date; OCR may read the right column
+        # (motto, date) first, so while no body is found it is looked for up to the title
+        before_number = number_i is None and date_i is None
+        if title_i is None and i not in (number_i, date_i) and not _bare_number_label(line) \
+                and (before_number or not body_lines or body_lines[-1] == prev_body) \
+                and (is_body_line(line, cut_type=True) or _motto_rest_is_body(line)
+                     or continues_body):
             body_lines.append(i)
+            prev_body = i
+        elif line.clean:
+            prev_body = None
 
     # ---- number
     if number_raw is not None:

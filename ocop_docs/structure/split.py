@@ -581,7 +581,8 @@ def _body_prefix() -> re.Pattern:
 @lru_cache(maxsize=None)
 def _bare_body_line() -> re.Pattern:
     """Body types and units without marks, for OCR that misread them ("TĨNH", "UY BAN")."""
-    words = [re.escape(bare(w).lower()) for w in parts()["body_types"] + parts()["admin_units"]]
+    words = [re.escape(bare(w).lower()) for w in parts()["body_types"] + parts()["admin_units"]
+             if len(w) >= 4]      # "SỐ", "SỔ" must not pass for "SỞ"
     return re.compile(r"^(?:" + "|".join(sorted(words, key=len, reverse=True)) + r")(?!\w)")
 
 
