@@ -446,3 +446,12 @@ def test_split_digits_in_the_date_line(line):
             "Bộ Tài chính đề nghị các tỉnh báo cáo tình hình thực hiện./.\n")
     header = parse_header(text, split_documents(text)[0])
     assert (header.issued_date, header.place) == ("2018-06-26", "Hà Nội")
+
+
+def test_signature_block_placed_before_the_header():
+    # a .docx signature text box read where it is anchored, above the header
+    text = ("KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\nTrần Thị Hạnh\nSỞ TÀI CHÍNH TỈNH BẾN TRE\nSố: 51/STC-NS\n"
+            "V/v dự toán năm 2025\nBến Tre, ngày 5 tháng 1 năm 2025\nKính gửi: Các sở, ngành.\n"
+            "Sở Tài chính đề nghị các đơn vị lập dự toán đúng hạn./.\nNơi nhận:\n- Như trên;\n- Lưu: VT.\n")
+    header = parse_header(text, split_documents(text)[0])
+    assert (header.signer, header.number) == ("Trần Thị Hạnh", "51/STC-NS")

@@ -726,8 +726,30 @@ def _closure(lines: list[Line], h: Header, span: DocumentSpan) -> None:
                 break
             elif len(text) > 90 and not re.match(r"^\s*[-+•–]", text):
                 break       # body text again: no signature here
+    if h.signer is None:
+        _signature_elsewhere(lines, h)
     if h.signer:
         h.signer = _repair_surname(h.signer)
+
+
+def _signature_elsewhere(lines: list[Line], h: Header) -> None:
+    """A signature block that a converter placed away from the end (a .docx text box read where it
+    is anchored): an authority line ("KT. CHỦ TỊCH") anywhere, its titles, then the name."""
+    for k, line in enumerate(lines):
+        if not line.clean or not cue("authority_prefix").match(line.folded):
+            continue
+        titles = [line.clean]
+        for nxt in lines[k + 1:k + 8]:
+            if not nxt.clean:
+                continue
+            if _is_title(nxt):
+                titles.append(nxt.clean)
+            elif _is_name(nxt.clean, caps_ok=True):
+                h.signer = _title_case_name(nxt.clean)
+                h.signer_title = h.signer_title or " ".join(titles)
+                return
+            else:
+                break
 
 
 def _is_title(line: Line) -> bool:
