@@ -193,3 +193,12 @@ def test_citation_dates(text, expected):
 ])
 def test_citation_issuer_stops_at_the_subject(text, issuer):
     assert find_citations(text)[0].issuer == issuer
+
+
+@pytest.mark.parametrize("text, doc_type", [
+    ("Văn phòng Chính phủ có văn bản số 349/TB-VPCP thông báo ý kiến", "Thông báo"),
+    ("theo Thông báo kết luận số 45-TB/TU ngày 2/3/2020", "Thông báo"),
+    ("thực hiện Văn bản số 7590/UBND-KT ngày 16/12/2019", "Công văn"),
+])
+def test_letter_word_with_a_typed_number(text, doc_type):
+    assert find_citations(text)[0].doc_type == doc_type

@@ -394,6 +394,23 @@ OCR_CASES.append(
      dict(issuer="Ủy ban nhân dân tỉnh Lạng Sơn", place="Lạng Sơn", issued_date="1998-03-12")))
 
 
+OCR_CASES.append(
+    # the body type glued by OCR; a receiving stamp read on the title's line
+    ("Ký bởi: Cổng Thông tin điện tử Chính phủ\nTHỦ TƯỚNG CHÍNHPHỦ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+     "Độc lập - Tự do - Hạnh phúc\nDEN i: : CHỈ THỊ\nVề các nhiệm vụ cấp bách\n"
+     "Thời gian qua, các cấp, các ngành đã triển khai quyết liệt các nhiệm vụ được giao.\n",
+     dict(doc_type="Chỉ thị", issuer="Thủ tướng Chính phủ")))
+
+
+OCR_CASES.append(
+    # OCR read the right column (motto, date) before the left one (issuer, number)
+    ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+     "Bình Định, ngày 14 tháng 7 năm 2023\nỦY BAN NHÂN DÂN\nTỈNH BÌNH ĐỊNH\nSố: 55/KH-UBND\n"
+     "KẾ HOẠCH\nPhát triển sản phẩm OCOP\nI. MỤC TIÊU\n",
+     dict(issuer="Ủy ban nhân dân tỉnh Bình Định", number="55/KH-UBND", place="Bình Định",
+          issued_date="2023-07-14")))
+
+
 @pytest.mark.parametrize("text,expected", OCR_CASES)
 def test_ocr_headers(text, expected):
     header = parse_header(text, split_documents(text)[0])
@@ -429,3 +446,12 @@ def test_split_digits_in_the_date_line(line):
             "Bộ Tài chính đề nghị các tỉnh báo cáo tình hình thực hiện./.\n")
     header = parse_header(text, split_documents(text)[0])
     assert (header.issued_date, header.place) == ("2018-06-26", "Hà Nội")
+
+
+def test_signature_block_placed_before_the_header():
+    # a .docx signature text box read where it is anchored, above the header
+    text = ("KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\nTrần Thị Hạnh\nSỞ TÀI CHÍNH TỈNH BẾN TRE\nSố: 51/STC-NS\n"
+            "V/v dự toán năm 2025\nBến Tre, ngày 5 tháng 1 năm 2025\nKính gửi: Các sở, ngành.\n"
+            "Sở Tài chính đề nghị các đơn vị lập dự toán đúng hạn./.\nNơi nhận:\n- Như trên;\n- Lưu: VT.\n")
+    header = parse_header(text, split_documents(text)[0])
+    assert (header.signer, header.number) == ("Trần Thị Hạnh", "51/STC-NS")

@@ -144,3 +144,11 @@ def test_enacting_formula_is_not_a_title(line, is_title):
 def test_stray_spaces_inside_words(text, expected):
     from ocop_docs.structure.split import rejoin_split_words
     assert rejoin_split_words(text) == expected
+
+
+@pytest.mark.parametrize("line,kind", [
+    ("ĐẾN Số: 12 Ngày: 5/3 CHỈ THỊ", "Chỉ thị"), ("CV ĐẾN KẾ HOẠCH", "Kế hoạch"),
+    ("Đến nay chưa có KẾ HOẠCH", None), ("ĐẾN Số: 12", None)])
+def test_title_after_a_receiving_stamp(line, kind):
+    from ocop_docs.structure.split import split_lines, title_type
+    assert title_type(split_lines(line)[0]) == kind

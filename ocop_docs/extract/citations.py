@@ -256,7 +256,8 @@ def find_citations(text: str, own_number: str | None = None) -> list[Citation]:
         if typ in by_name:
             doc_type = by_name[typ]
         elif typ in letter_words:
-            doc_type = "Công văn"
+            # "văn bản số 349/TB-VPCP" is a Thông báo; "văn bản số 7590/UBND-KT" a Công văn
+            doc_type = from_abbr if from_abbr not in (None, "Khác") else "Công văn"
         elif from_abbr:
             doc_type = from_abbr
         elif m.group("so"):

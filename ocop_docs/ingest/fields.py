@@ -48,6 +48,7 @@ def _config() -> dict:
         for c in str(chars):
             table[c] = str(digit)
     return {"table": table, "penalty": float(data["mapped_penalty"]),
+            "second_factor": float(data.get("second_pass_factor", 1.0)),
             "review_below": float(data["review_below"]), "header_share": float(data["header_share"])}
 
 
@@ -92,7 +93,23 @@ def parse_date_line(text: str) -> dict | None:
         return None
     return {"place": text[:m.start()].strip(), "day": text[m.start("day"):m.end("day")].strip(),
             "month": text[m.start("month"):m.end("month")], "year": re.sub(r"\s", "", m.group("year")),
-            "start": m.start()}
+            "start": m.start(), "tail": text[m.end():].strip()}
+
+
+def is_header_number_line(text: str) -> bool:
+    """The number line of a header ("Số: 575/UBND-KTTH"), not a sentence starting with "Số"."""
+    parts = parse_number_line(text)
+    return bool(parts) and len(text) <= 45
+
+
+def is_header_date_line(text: str) -> bool:
+    """The date line of a header: a short place before "ngày" (or none) and nothing after the
+    year, not a date inside a sentence ("Chỉ thị số 11 ngày 16 tháng 4 năm 2021 của ...")."""
+    parts = parse_date_line(text)
+    if not parts or len(parts["tail"]) > 2:
+        return False
+    place = parts["place"]
+    return not place or (len(place.split()) <= 5 and place.rstrip().endswith((",", ".")))
 
 
 def make_date(day: str | None, month: str | None, year: str | None) -> str | None:
@@ -273,9 +290,9 @@ def check_header_lines(lines, rgb: np.ndarray | None, page: int, page_height: in
         if line.top > limit:
             break
         text = line.text
-        if number_line is None and parse_number_line(text):
+        if number_line is None and is_header_number_line(text):
             number_line = line
-        elif date_line is None and parse_date_line(text):
+        elif date_line is None and is_header_date_line(text):
             date_line = line
     use_second = second and rgb is not None and second_reader() is not None
 
@@ -305,7 +322,7 @@ def check_header_lines(lines, rgb: np.ndarray | None, page: int, page_height: in
                         agrees = parsed[1] is None or suffix is None or \
                             _suffix_key(parsed[1]) == _suffix_key(suffix)
                         if r_digits and agrees and len(r_digits) <= 6:
-                            accepted.append((r_digits, conf * (cfg["penalty"] if r_mapped else 1.0), text))
+                            accepted.append((r_digits, conf * cfg["second_factor"] * (cfg["penalty"] if r_mapped else 1.0), text))
             second_r = vote(accepted)
         choice = None
         if tess[0] and second_r and tess[0] == second_r[0]:
@@ -356,7 +373,7 @@ def check_header_lines(lines, rgb: np.ndarray | None, page: int, page_height: in
                         consistent = (month is None or r_month is None or int(r_month) == int(month)) \
                             and rp["year"] == year
                         if r_iso and consistent:
-                            accepted.append((str(int(r_day)), conf * (cfg["penalty"] if r_mapped else 1.0), text))
+                            accepted.append((str(int(r_day)), conf * cfg["second_factor"] * (cfg["penalty"] if r_mapped else 1.0), text))
                         elif r_day:
                             alternatives.append({"value": text, "method": "second-pass", "rejected":
                                                  "month/year disagree with the first reading"})

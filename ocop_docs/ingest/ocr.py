@@ -15,9 +15,11 @@ Pages are OCRed in parallel, one process per core, each tesseract single-threade
 """
 from __future__ import annotations
 
+import atexit
 import os
 import re
 import shutil
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -271,7 +273,7 @@ def read_page(prep: Prepared, image: Image.Image | None, number: int, second: bo
     Tables are found on the page first (tables.find_tables); the rest of the page is read with
     the table areas blanked, so nothing is read twice, and each table's rows are placed before
     the first paragraph below the table's top."""
-    from .fields import check_header_lines, parse_date_line, parse_number_line
+    from .fields import check_header_lines, is_header_date_line, is_header_number_line, merge_row_pieces
     from .layout import Paragraph, build_lines, order_signature_block, page_text, paragraphs
     from .tables import find_tables, ocr_cells, table_lines
 
@@ -287,8 +289,9 @@ def read_page(prep: Prepared, image: Image.Image | None, number: int, second: bo
     height = binary.shape[0]
     lines, boxes = take_signature_boxes(lines, number, height)
     rgb = None
+    merge_row_pieces(lines, height * 0.4)
     if second and image is not None and any(
-            ln.top < height * 0.4 and (parse_number_line(ln.text) or parse_date_line(ln.text))
+            ln.top < height * 0.4 and (is_header_number_line(ln.text) or is_header_date_line(ln.text))
             for ln in lines):
         rgb = prep.aligned(image)
     readings = check_header_lines(lines, rgb, number, height, second=second)
@@ -377,8 +380,36 @@ def _init_worker() -> None:
     os.environ["OMP_THREAD_LIMIT"] = "1"
 
 
+_POOL: ProcessPoolExecutor | None = None
+_POOL_SIZE = 0
+_POOL_LOCK = threading.Lock()
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """A process pool kept for the life of the process: a command reading many files (or the
+    web application's background extraction) starts its workers once, and each worker loads
+    the second reader's models once, not once per file."""
+    global _POOL, _POOL_SIZE
+    with _POOL_LOCK:
+        if _POOL is None or _POOL_SIZE != workers:
+            if _POOL is not None:
+                _POOL.shutdown(wait=False, cancel_futures=True)
+            _POOL = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker)
+            _POOL_SIZE = workers
+            atexit.register(_close_pool)
+        return _POOL
+
+
+def _close_pool() -> None:
+    global _POOL
+    if _POOL is not None:
+        _POOL.shutdown(wait=True, cancel_futures=True)
+        _POOL = None
+
+
 def ocr_jobs(jobs: list[PageJob], source: str | Path, workers: int | None = None) -> list[Page]:
-    """OCR pages in parallel (min(cores, pages) processes); pages come back in job order."""
+    """OCR pages in parallel (one process per core, at most one per page); pages come back in
+    job order."""
     if not jobs:
         return []
     try:
@@ -389,5 +420,10 @@ def ocr_jobs(jobs: list[PageJob], source: str | Path, workers: int | None = None
     if workers <= 1 or len(jobs) == 1:
         _init_worker()
         return [ocr_page(job) for job in jobs]
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool:
-        return list(pool.map(ocr_page, jobs))
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        return list(_pool(os.cpu_count() or 1).map(ocr_page, jobs))
+    except BrokenProcessPool:            # a worker died (out of memory, killed): start afresh
+        _close_pool()
+        return list(_pool(os.cpu_count() or 1).map(ocr_page, jobs))

@@ -24,8 +24,10 @@ class FieldReading:
 
     method: "text-layer" (a PDF's text, a Word or text file), "pdf-annotation" (text stamped
     into a signed PDF by the e-office system after signing, e.g. the number and the day),
-    "ocr" (tesseract on the cleaned page) or "second-pass" (the line read again with the ink
-    kept, when the first reading did not parse or disagreed; see ingest.fields)."""
+    "ocr" (tesseract on the cleaned page), "second-pass" (the line read again with the ink
+    kept, when the first reading did not parse or disagreed; see ingest.fields) or
+    "signature-time" (the day of the issuer's digital signature, where the day could not be
+    read; ingest.pdf.date_from_signature)."""
     value: str
     method: str
     confidence: float

@@ -212,7 +212,7 @@ def parse_header(text: str, span: DocumentSpan, previous: Header | None = None) 
     head_idx = nonempty[:_HEAD_LINES]
 
     # ---- locate the header elements
-    number_i = date_i = title_i = None
+    number_i = date_i = title_i = prev_body = None
     number_raw = None
     body_lines: list[int] = []
     prev_i = None
@@ -236,11 +236,24 @@ def parse_header(text: str, span: DocumentSpan, previous: Header | None = None) 
             date_i = i
         if title_i is None and title_type(line):
             title_i = i
+        if is_caps(line.clean) and len(line.clean) <= 80:
+            repaired = _repair_marks(line.clean)
+            if repaired != line.clean:      # "THỦ TƯỚNG CHÍNHPHỦ", "UY BAN NHÂN DÂN"
+                line = lines[i] = Line(line.start, line.end, line.raw, repaired, fold(repaired),
+                                       line.block_start, line.block_end)
         continues_body = bool(body_lines) and is_caps(line.clean) and _cut_body_type(
             _column_text(lines[body_lines[-1]]), line.clean)     # "ỦY BAN NHÂN" / "DÂN"
-        if title_i is None and number_i is None and date_i is None and (
-                is_body_line(line, cut_type=True) or _motto_rest_is_body(line) or continues_body):
+        # the left column is read before the number and date; OCR may read the right column
+        # (motto, date) first, so while no body is found it is looked for up to the title
+        before_number = number_i is None and date_i is None
+        if title_i is None and i not in (number_i, date_i) and not _bare_number_label(line) \
+                and (before_number or not body_lines or body_lines[-1] == prev_body) \
+                and (is_body_line(line, cut_type=True) or _motto_rest_is_body(line)
+                     or continues_body):
             body_lines.append(i)
+            prev_body = i
+        elif line.clean:
+            prev_body = None
 
     # ---- number
     if number_raw is not None:
@@ -456,13 +469,25 @@ def _cut_body_type(first: str, second: str) -> bool:
 
 
 def _repair_marks(text: str) -> str:
-    """A header line whose leading body type or administrative unit OCR read with wrong marks
-    ("UY BAN NHÂN DÂN", "TĨNH CAO BẰNG") written as it should be."""
+    """A header line whose leading body type or administrative unit OCR read with wrong marks or
+    glued ("UY BAN NHÂN DÂN", "TĨNH CAO BẰNG", "THỦ TƯỚNG CHÍNHPHỦ") written as it should be."""
     low = bare(text).lower()
+    squeezed = low.replace(" ", "")
     for word in sorted(parts()["body_types"] + parts()["admin_units"], key=len, reverse=True):
         b = bare(word).lower()
         if (low == b or low.startswith(b + " ")) and fold(text[:len(word)]) != fold(word):
             return word.upper() + text[len(word):] if is_caps(text) else word + text[len(word):]
+        b_squeezed = b.replace(" ", "")
+        if " " in b and squeezed.startswith(b_squeezed) and not low.startswith(b):
+            # the body type with a space lost: cut where its letters end
+            seen = end = 0
+            while seen < len(b_squeezed):
+                seen += text[end] != " "
+                end += 1
+            rest = text[end:]
+            if rest[:1].isalpha():
+                continue        # the type word runs on into another word
+            return (word.upper() if is_caps(text) else word) + rest
     return text
 
 
@@ -701,8 +726,30 @@ def _closure(lines: list[Line], h: Header, span: DocumentSpan) -> None:
                 break
             elif len(text) > 90 and not re.match(r"^\s*[-+•–]", text):
                 break       # body text again: no signature here
+    if h.signer is None:
+        _signature_elsewhere(lines, h)
     if h.signer:
         h.signer = _repair_surname(h.signer)
+
+
+def _signature_elsewhere(lines: list[Line], h: Header) -> None:
+    """A signature block that a converter placed away from the end (a .docx text box read where it
+    is anchored): an authority line ("KT. CHỦ TỊCH") anywhere, its titles, then the name."""
+    for k, line in enumerate(lines):
+        if not line.clean or not cue("authority_prefix").match(line.folded):
+            continue
+        titles = [line.clean]
+        for nxt in lines[k + 1:k + 8]:
+            if not nxt.clean:
+                continue
+            if _is_title(nxt):
+                titles.append(nxt.clean)
+            elif _is_name(nxt.clean, caps_ok=True):
+                h.signer = _title_case_name(nxt.clean)
+                h.signer_title = h.signer_title or " ".join(titles)
+                return
+            else:
+                break
 
 
 def _is_title(line: Line) -> bool:

@@ -477,6 +477,17 @@ def title_type(line: Line) -> str | None:
         head = _title_head(line.clean)
         if head:
             return title_type(Line(line.start, line.start + len(head), head, head, fold(head)))
+    if line.clean and cue("receiving_stamp").match(line.folded):
+        # a receiving stamp read on the title's line: "ĐẾN Số: 12 ... CHỈ THỊ"
+        words = line.clean.split()
+        for k in (3, 2, 1):
+            tail = " ".join(words[-k:])
+            head = words[:-k]
+            if head and tail.isupper() and not any(
+                    len(w) >= 2 and w.isalpha() and w.islower() for w in head):
+                kind = title_type(Line(line.start, line.end, tail, tail, fold(tail)))
+                if kind:
+                    return kind
     if not line.clean or not is_caps(line.clean) or line.clean.endswith(":"):
         return None     # "QUYẾT ĐỊNH:" before Điều 1 is the enacting formula, not a title
     title = line.folded.strip(" .:")
@@ -570,7 +581,8 @@ def _body_prefix() -> re.Pattern:
 @lru_cache(maxsize=None)
 def _bare_body_line() -> re.Pattern:
     """Body types and units without marks, for OCR that misread them ("TĨNH", "UY BAN")."""
-    words = [re.escape(bare(w).lower()) for w in parts()["body_types"] + parts()["admin_units"]]
+    words = [re.escape(bare(w).lower()) for w in parts()["body_types"] + parts()["admin_units"]
+             if len(w) >= 4]      # "SỐ", "SỔ" must not pass for "SỞ"
     return re.compile(r"^(?:" + "|".join(sorted(words, key=len, reverse=True)) + r")(?!\w)")
 
 
