@@ -875,6 +875,16 @@ def _sequence(text: str, start_tok: int, toks: list[_Tok], loose_first: bool = T
 
 def parse_agency_sequence(text: str) -> tuple[list[str], int]:
     """Agencies named at the start of `text` and the offset where the action begins."""
+    names, offset = _parse_agency_sequence(text)
+    return list(names), offset
+
+
+def clear_text_caches() -> None:
+    _parse_agency_sequence.cache_clear()
+
+
+@lru_cache(maxsize=8192)
+def _parse_agency_sequence(text: str) -> tuple[tuple[str, ...], int]:
     norm = _normalize(text)
     if len(norm) != len(text):
         norm = text
@@ -882,7 +892,7 @@ def parse_agency_sequence(text: str) -> tuple[list[str], int]:
     toks = _tokenize(expanded)
     names, end = _sequence(expanded, 0, toks)
     if not names or end is None:
-        return [], 0
+        return (), 0
     # the action starts after separators following the last agency
     k = end
     while k < len(toks) and toks[k].t in (",", ":", "-", "–", ";"):
@@ -893,7 +903,7 @@ def parse_agency_sequence(text: str) -> tuple[list[str], int]:
         if n and n not in seen:
             seen.add(n)
             out.append(n)
-    return out, offset
+    return tuple(out), offset
 
 
 def is_addressee(name: str) -> bool:

@@ -93,6 +93,8 @@ def agencies_at(text: str) -> tuple[list[str], int]:
 
 def clear_text_caches() -> None:
     _agency_sequence.cache_clear()
+    _heading_agencies.cache_clear()
+    agencies.clear_text_caches()
 
 
 @lru_cache(maxsize=4096)
@@ -345,6 +347,12 @@ def strip_support_phrase(rest: str) -> str:
 def heading_agencies(text: str) -> list[str] | None:
     """The agencies of a heading that is only an agency list ("4. Sở Công Thương",
     "Ủy ban nhân dân các huyện, thành phố:", "Các Chi cục: Trồng trọt, ...; Kiểm lâm")."""
+    found = _heading_agencies(text)
+    return list(found) if found is not None else None
+
+
+@lru_cache(maxsize=4096)
+def _heading_agencies(text: str) -> tuple[str, ...] | None:
     clean = without_parenthetical(text)
     members = _enumerated_members(text)
     prefix = cue_sets().heading_prefixes.match(clean)
@@ -353,7 +361,7 @@ def heading_agencies(text: str) -> list[str] | None:
     names = agencies.heading_agencies(clean)
     if members and len(members) >= 2 and re.match(r"(?i)các\s", clean) \
             and not text[text.rfind(")") + 1:].strip(" :;.,"):
-        return members   # "Các cơ quan đăng ký đầu tư (Sở Tài chính, Ban Quản lý ...):"
+        return tuple(members)   # "Các cơ quan đăng ký đầu tư (Sở Tài chính, Ban Quản lý ...):"
     if not names:
         return None
     parsed, end = agencies.parse_agency_sequence(clean)
@@ -362,8 +370,8 @@ def heading_agencies(text: str) -> list[str] | None:
         return None
     found = parsed or names
     if members and len(found) == 1 and fold(found[0]).startswith("cac "):
-        return members   # "Các cơ quan đăng ký đầu tư (Sở Tài chính, Ban Quản lý ...)"
-    return found
+        return tuple(members)   # "Các cơ quan đăng ký đầu tư (Sở Tài chính, Ban Quản lý ...)"
+    return tuple(found)
 
 
 def _enumerated_members(text: str) -> list[str]:

@@ -46,8 +46,20 @@ def fold(text: str) -> str:
 
     The input should be NFC (what the ingest step produces); offsets in the result are offsets in
     the input."""
-    low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    return _OLD_TONE.sub(_modern_tone, low)
+    return _OLD_TONE.sub(_modern_tone, text.translate(_LOWER_TABLE))
+
+
+class _LowerTable(dict):
+    """str.translate table: lower case where it keeps one character ("İ" stays)."""
+
+    def __missing__(self, code: int) -> str:
+        c = chr(code)
+        low = c.lower()
+        self[code] = low if len(low) == 1 else c
+        return self[code]
+
+
+_LOWER_TABLE = _LowerTable()
 
 
 @lru_cache(maxsize=4096)
