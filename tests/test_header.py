@@ -455,3 +455,12 @@ def test_signature_block_placed_before_the_header():
             "Sở Tài chính đề nghị các đơn vị lập dự toán đúng hạn./.\nNơi nhận:\n- Như trên;\n- Lưu: VT.\n")
     header = parse_header(text, split_documents(text)[0])
     assert (header.signer, header.number) == ("Trần Thị Hạnh", "51/STC-NS")
+
+
+def test_party_committee_takes_the_name_of_its_locality():
+    text = ("ĐẢNG BỘ TỈNH NGHỆ AN\tĐẢNG CỘNG SẢN VIỆT NAM\nBAN THƯỜNG VỤ TỈNH ỦY\n*\n"
+            "Số 15-CT/TU\tNghệ An, ngày 10 tháng 8 năm 2022\nCHỈ THỊ\nvề công tác cán bộ\n"
+            "Thời gian qua, công tác cán bộ đã đạt nhiều kết quả tích cực trên địa bàn toàn tỉnh.\n")
+    header = parse_header(text, split_documents(text)[0])
+    assert (header.issuer, header.number, header.place) == (
+        "Ban Thường vụ Tỉnh ủy Nghệ An", "15-CT/TU", "Nghệ An")

@@ -452,6 +452,8 @@ def _issuer_from_column(column: list[Line]) -> tuple[str | None, str | None]:
     parent = _canonical(merged[0]) if len(merged) > 1 else None
     if parent and issuer and not _has_unit(issuer):
         locality = _unit_phrase(parent)
+        if locality and re.search(rf"{fold_regex('ủy')}$", fold(issuer)):
+            locality = _locality_name(parent)   # "Ban Thường vụ Tỉnh ủy" + "Nghệ An"
         if locality:
             issuer = f"{issuer} {locality}"
     return issuer, parent
@@ -506,7 +508,7 @@ def _unit_phrase(name: str | None) -> str | None:
     if not name:
         return None
     units = "|".join(fold_regex(u) for u in parts()["admin_units"])
-    m = re.search(rf"(?<!\w)(?:{units})\s+\S.*$", fold(name))
+    m = re.search(rf"(?<!\w)(?:{units})\s+(?!{fold_regex('ủy')}(?!\w))\S.*$", fold(name))  # not "Tỉnh ủy"
     if not m:
         return None
     return name[m.start():]
