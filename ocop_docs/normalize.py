@@ -115,31 +115,36 @@ def _join_table_pages(lines: list[str]) -> list[str]:
 _BARE_MARKER = re.compile(r"^(?:[a-zđ]\)|\d{1,2}(?:\.\d{1,2})*\.?|[IVXL]{1,5}\.|[-+•])$")
 
 
-def _join_bare_markers(lines: list[str]) -> list[str]:
+def _join_bare_markers(lines: list[str], indents: list[int]) -> tuple[list[str], list[int]]:
     """A list marker left alone on its line by a converter ("a)" / "Xác định ...", "1." /
     "Mục đích: ...") is put back at the start of the text that follows it."""
     out: list[str] = []
-    pending: str | None = None
-    for line in lines:
+    out_indents: list[int] = []
+    pending: tuple[str, int] | None = None
+    for line, indent in zip(lines, indents):
         stripped = line.strip()
         if pending is not None:
             if not stripped:
                 continue
             if _BARE_MARKER.match(stripped) or _protected(line) or \
                     (" " not in stripped and len(stripped) < 6):
-                out.append(pending)     # a column of markers: each stays on its line
+                out.append(pending[0])     # a column of markers: each stays on its line
+                out_indents.append(pending[1])
                 pending = None
             else:
-                out.append(pending + " " + stripped)
+                out.append(pending[0] + " " + stripped)
+                out_indents.append(pending[1])
                 pending = None
                 continue
         if _BARE_MARKER.match(stripped) and not _protected(line):
-            pending = stripped
+            pending = (stripped, indent)
             continue
         out.append(line)
+        out_indents.append(indent)
     if pending is not None:
-        out.append(pending)
-    return out
+        out.append(pending[0])
+        out_indents.append(pending[1])
+    return out, out_indents
 
 
 _STRICT_MARKER = re.compile(
@@ -147,28 +152,30 @@ _STRICT_MARKER = re.compile(
     r"|Điều\s+\d)")
 
 
-def _join_soft_wraps(lines: list[str]) -> list[str]:
+def _join_soft_wraps(lines: list[str], indents: list[int]) -> tuple[list[str], list[int]]:
     """Text converted from HTML or Markdown keeps the source's line breaks inside paragraphs
     and separates paragraphs by blank lines. In such a document (many blank lines, most lines
     continuing without punctuation) the lines of a paragraph are joined; a line that starts
     with a list marker or a table bar starts a new one."""
     nonblank = [i for i, line in enumerate(lines) if line.strip()]
     if len(nonblank) < 20:
-        return lines
+        return lines, indents
     blank = len(lines) - len(nonblank)
     soft = sum(1 for a, b in zip(lines, lines[1:]) if a.strip() and b.strip()
                and not a.rstrip().endswith(_END_PUNCT) and not _STRICT_MARKER.match(b.strip()))
     if blank < 0.15 * len(nonblank) or soft < 0.45 * len(nonblank):
-        return lines
+        return lines, indents
     out: list[str] = []
-    for line in lines:
+    out_indents: list[int] = []
+    for line, indent in zip(lines, indents):
         stripped = line.strip()
         if out and out[-1].strip() and stripped and not _protected(line) \
                 and not _protected(out[-1]) and not _STRICT_MARKER.match(stripped):
             out[-1] = out[-1].rstrip() + " " + stripped
             continue
         out.append(line)
-    return out
+        out_indents.append(indent)
+    return out, out_indents
 
 
 def _wrap_width(lines: list[str]) -> int | None:
@@ -182,9 +189,15 @@ def _wrap_width(lines: list[str]) -> int | None:
     return width if 50 <= width <= 110 and near >= 0.4 * len(lengths) else None
 
 
+_LABEL_LINE = re.compile(r"(?i)(?:kính gửi|nơi nhận|v/v|số\s*:|căn cứ|điều\s+\d)")
+_HEADER_LINE = re.compile(r"(?i)(?:kính gửi|v/v|số\s*:)")
+
+
 def _wrapped(prev: str, line: str, width: int) -> bool:
     if _protected(prev) or prev.endswith(_END_PUNCT) or len(prev) < 0.75 * width:
         return False
+    if _HEADER_LINE.match(prev) or _LABEL_LINE.match(line):
+        return False    # "Kính gửi: ..." and "V/v ..." are header lines of their own
     if _LIST_MARKER.match(line) or re.match(r"(?i)điều\s+\d", line):
         return False
     letters = [c for c in prev + line if c.isalpha()]
@@ -198,9 +211,11 @@ def normalize_text(text: str) -> str:
     text = _ZERO_WIDTH.sub("", text)
     text = _EMPHASIS.sub("", text)
     text = _ITALIC.sub("", text)
-    lines = []
-    for raw in text.split("\n"):
+    lines: list[str] = []
+    indents: list[int] = []          # leading spaces of each raw line (layout text indents
+    for raw in text.split("\n"):     # the first line of a paragraph)
         line = _SPACES.sub(" ", raw)
+        indents.append(len(line) - len(line.lstrip(" ")))
         if line.startswith("\t"):
             body = line.lstrip("\t")
             line = line[: len(line) - len(body)] + body.strip(" ")
@@ -209,19 +224,25 @@ def normalize_text(text: str) -> str:
         line = re.sub(r"(?<=\S) {2,}(?=\S)", " ", line) if not _protected(line) else line
         lines.append(_fix_tones(line))
 
-    lines = [line for line in lines if _protected(line) or not _is_debris(line.strip())]
+    kept = [i for i, line in enumerate(lines) if _protected(line) or not _is_debris(line.strip())]
+    lines, indents = [lines[i] for i in kept], [indents[i] for i in kept]
 
-    lines = _join_bare_markers(lines)
-    lines = _join_soft_wraps(lines)
+    lines, indents = _join_bare_markers(lines, indents)
+    lines, indents = _join_soft_wraps(lines, indents)
     width = _wrap_width(lines)
     out: list[str] = []
-    for line in lines:
+    last_indent = 0
+    for line, indent in zip(lines, indents):
         if out and line and not _protected(line) and width and out[-1] \
-                and _wrapped(out[-1], line, width):
+                and indent < last_indent + 4 and _wrapped(out[-1], line, width):
             # hard-wrapped text (PDF text layers, e-mail): a line that filled the width and did
-            # not end its sentence goes on in the next line ("... năm 2023 của" + "Thủ tướng ...")
+            # not end its sentence goes on in the next line ("... năm 2023 của" + "Thủ tướng ...");
+            # a line indented deeper than the one before starts a paragraph
             out[-1] = out[-1] + " " + line
+            last_indent = indent
             continue
+        if line:
+            last_indent = indent
         if out and line and not _protected(line):
             # find the previous non-blank line
             j = len(out) - 1

@@ -155,7 +155,7 @@ def parse_assignment(text: str, allow_sentence_cues: bool = True) -> Assignment:
             names, end = agencies_at(text[comma + 1:])
             rest = text[comma + 1 + end:].lstrip(" ,")
             if names and rest[:1].islower() and not cues.non_assignment.match(rest):
-                return Assignment(names, supports_in(rest), rest, "subject")
+                return _asked(rest) or Assignment(names, supports_in(rest), rest, "subject")
     folded = fold(text)
     # "Giao X ...", "Đề nghị X ...", "Yêu cầu X ..."
     m = cues.lead_before.match(text, folded)
@@ -169,16 +169,9 @@ def parse_assignment(text: str, allow_sentence_cues: bool = True) -> Assignment:
     if names:
         rest = text[end:]
         rest_stripped = rest.lstrip(" ,")
-        # "Bộ X (kính) đề nghị Ủy ban nhân dân các tỉnh ...", "UBND tỉnh giao Sở Y ...": the
-        # issuer speaks; the agencies after the cue must act
-        polite = re.match(r"(?i)(?:kính|trân trọng|xin)\s+", rest_stripped)
-        after = rest_stripped[polite.end():] if polite else rest_stripped
-        cue = cues.lead_before.match(after)
-        if cue:
-            asked, asked_end = agencies_at(after[cue.end():])
-            if asked:
-                tail = after[cue.end() + asked_end:]
-                return Assignment(asked, supports_in(tail), tail, "giao")
+        asked = _asked(rest_stripped)
+        if asked:
+            return asked
         if rest.lstrip().startswith(":"):
             return Assignment(names, supports_in(rest), rest.lstrip()[1:], "colon")
         if text[:end].rstrip().endswith(":"):
@@ -206,6 +199,22 @@ def parse_assignment(text: str, allow_sentence_cues: bool = True) -> Assignment:
             if names and cues.obligation.match(sentence[end:].lstrip(" ,")):
                 return Assignment(names, supports_in(sentence), sentence, "sentence")
     return Assignment(support=supports_in(text))
+
+
+def _asked(rest: str) -> Assignment | None:
+    """ "Bộ X (kính) đề nghị Ủy ban nhân dân các tỉnh ...", "UBND tỉnh giao Sở Y ...": after the
+    speaker's name, the agencies after the cue must act."""
+    cues = cue_sets()
+    polite = re.match(r"(?i)(?:kính|trân trọng|xin)\s+", rest)
+    after = rest[polite.end():] if polite else rest
+    cue = cues.lead_before.match(after)
+    if not cue:
+        return None
+    asked, asked_end = agencies_at(after[cue.end():])
+    if not asked:
+        return None
+    tail = after[cue.end() + asked_end:]
+    return Assignment(asked, supports_in(tail), tail, "giao")
 
 
 def later_assignments(text: str) -> list[tuple[int, Assignment]]:

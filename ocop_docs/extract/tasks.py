@@ -154,9 +154,31 @@ class TaskExtractor:
                 and any(fields_of.values()) and local.lead:
             self.emit(owner, owner.text, local, Assignment())
             return
-        for block in rest_blocks:
+        carried: Frame | None = None
+        for index, block in enumerate(rest_blocks):
+            base = carried or local
             when = item_deadline.get(id(block))
-            self.visit(block, local.child(deadline=when) if when else local)
+            self.visit(block, base.child(deadline=when) if when else base)
+            carried = self.carried_frame(block, local, rest_blocks[index + 1:]) or carried
+
+    def carried_frame(self, block: Block, frame: Frame, after: list[Block]) -> Frame | None:
+        """A lead-in paragraph that asks agencies for what follows ("... kính đề nghị Ủy ban
+        nhân dân các tỉnh ... cụ thể như sau:") frames the numbered items after it, which the
+        outline does not nest under a paragraph, unless those items name their own agencies
+        (then the lead-in is a general call, "UBND tỉnh yêu cầu các sở, ngành ... như sau:")."""
+        if block.kind not in ("lead-in", "paragraph") or not block.text.rstrip().endswith(":") \
+                or any(c.kind not in ("table", "row") for c in block.children):
+            return None
+        for item in after:
+            if heading_agencies(item.text) or parse_assignment(
+                    item.text, allow_sentence_cues=False).lead or any(
+                    heading_agencies(c.text) or parse_assignment(
+                        c.text, allow_sentence_cues=False).lead for c in item.children):
+                return None
+        own = parse_assignment(block.text)
+        if not own.lead or own.how not in ("giao", "sentence"):
+            return None
+        return frame.child(lead=self.resolve(own.lead), support=own.support)
 
     def visit(self, block: Block, frame: Frame) -> None:
         cues = cue_sets()
