@@ -81,8 +81,9 @@ def _starts_lower(line: str) -> bool:
     ("2021 - 2030;", "2025 và các năm tiếp theo"), never with a list marker."""
     if not line or line[0] in "\t|":
         return False
-    if re.match(r"(?:19|20)\d\d(?![\d./)])", line):
-        return True
+    if re.match(r"(?:19|20)\d\d(?![\d./)])", line) or \
+            re.match(r"\d{1,2}\s+[a-zà-ỹđ]", line):
+        return True     # "2021 - 2030;", "6 hằng năm để ..." (a date broken at the line end)
     if _LIST_MARKER.match(line):
         return False
     return line[0].isalpha() and line[0].islower()
@@ -255,7 +256,9 @@ def normalize_text(text: str) -> str:
                     # a word broken at the line end by OCR: "nghi-" + "ệp"
                     out[j] = prev[:-1] + line
                     continue
-                if not prev.endswith(_END_PUNCT) and _starts_lower(line):
+                if _starts_lower(line) and (not prev.endswith(_END_PUNCT)
+                                            or (prev.endswith((";", ",")) and j == len(out) - 1
+                                                and line[:1].isalpha())):
                     # a paragraph broken across lines or pages
                     del out[j + 1:]
                     out[j] = prev + " " + line
