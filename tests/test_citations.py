@@ -157,6 +157,7 @@ def test_number_key_agrees_with_scorer():
     ("tại phiếu trình số 27/UB-XD ngày 04/5/1997", [("27/UB-XD", "Tờ trình", "1997-05-04")]),
     # OCR letters for digits in the serial ("I2" = 12)
     ("tại tờ trình số I2/UB-XD ngày 04/5/1997", [("12/UB-XD", "Tờ trình", "1997-05-04")]),
+    ("tại tờ trình số 15/UB-XD, ngày 18 tháng ÔI năm 1999.", [("15/UB-XD", "Tờ trình", "1999-01-18")]),
     # a bare code-less number with no type named before it stays out ("Giấy phép số ...")
     ("Giấy phép số 09/GP-TTĐT do Sở cấp. Liên hệ số 12/ABC", []),
 ])

@@ -143,8 +143,22 @@ _ATTACHED_RE = re.compile(r"\(\s*(?:kèm|ban hành kèm)\s+theo\s*$", re.IGNOREC
 _HEADER_NO_RE = re.compile(r"(?:^|\n)[ \t*]*Số\s*[:.]?[ \t*~]*$")
 
 
+def _repair_date_digits(window: str) -> str:
+    """"ngày 18 tháng ÔI năm 1999" → "ngày 18 tháng 01 năm 1999": OCR letters in the day and
+    month, one character for one."""
+    table = load_yaml("citation_rules.yaml").get("ocr_serial_digits", {})
+
+    def fix(m: re.Match) -> str:
+        slot = m.group(2)
+        if not all(c.isdigit() or c in table for c in slot) or slot.isdigit():
+            return m.group(0)           # a real number, or a word
+        return m.group(1) + "".join(table.get(c, c) for c in slot)
+    return re.sub(r"((?:ngày|tháng)\s*)(\S{1,2})(?=\s*(?:tháng|năm))", fix, window,
+                  flags=re.IGNORECASE)
+
+
 def _date_after(text: str, pos: int) -> tuple[str | None, int]:
-    window = text[pos:pos + 60]
+    window = _repair_date_digits(text[pos:pos + 60])
     for s, e, d in find_dates(window):
         gap = window[:s]
         if _AFTER_DATE_GAP.match(gap) or re.match(r"^[\s,.]*ngày\s*$", gap, re.IGNORECASE):
