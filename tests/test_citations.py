@@ -203,3 +203,8 @@ def test_citation_issuer_stops_at_the_subject(text, issuer):
 ])
 def test_letter_word_with_a_typed_number(text, doc_type):
     assert find_citations(text)[0].doc_type == doc_type
+
+
+def test_header_number_line_without_its_label_is_not_a_citation():
+    text = "CỔNG THÔNG TIN 12/CT-TTg Hà Nội, ngày 4 tháng 3 năm 2020\nCHỈ THỊ\nthực hiện Chỉ thị số 05/CT-TTg"
+    assert [c.number for c in find_citations(text)] == ["05/CT-TTg"]

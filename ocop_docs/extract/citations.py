@@ -140,6 +140,7 @@ def _issuer_from_code(number: str, rules: dict) -> str | None:
 _AFTER_DATE_GAP = re.compile(r"^[\s,.]*(?:ban hành\s*)?$", re.IGNORECASE)
 _OF_RE = re.compile(r"^[\s,]*(?:của|do)\s+", re.IGNORECASE)
 _ATTACHED_RE = re.compile(r"\(\s*(?:kèm|ban hành kèm)\s+theo\s*$", re.IGNORECASE)
+_HEADER_DATE_AFTER = re.compile(r"[ \t]*[A-ZĐ][^\d,;:\n]{1,40},\s*ng[àa]")
 _HEADER_NO_RE = re.compile(r"(?:^|\n)[ \t*]*Số\s*[:.]?[ \t*~]*$")
 
 
@@ -260,6 +261,8 @@ def find_citations(text: str, own_number: str | None = None) -> list[Citation]:
         head = text[max(0, m.start() - 40):m.start()]
         if _HEADER_NO_RE.search(text[max(0, num_start - 40):num_start]) and not typ:
             continue
+        if not typ and _HEADER_DATE_AFTER.match(text[num_end:num_end + 60]):
+            continue            # the header's own number before its place and date, label lost
         if _ATTACHED_RE.search(head + (m.group("type") or "")) or \
                 _ATTACHED_RE.search(text[max(0, m.start() - 40):m.start()]):
             continue
