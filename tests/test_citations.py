@@ -179,6 +179,13 @@ def test_own_number_with_issuer_digits_is_not_a_citation():
     # ... but not a date of another event
     ("Ngày 02/8/2023, đoàn kiểm tra làm việc tại xã theo Kế hoạch số 12/KH-UBND của huyện",
      [("12/KH-UBND", None)]),
+    # the date inside the clause, before the subject that issued it
+    ("Triển khai Nghị định số 06/2022/NĐ-CP của Chính phủ, ngày 17 tháng 6 năm 2025 Bộ trưởng Bộ "
+     "Y tế đã ban hành Thông tư số 08/2025/TT-BYT sửa đổi",
+     [("06/2022/NĐ-CP", None), ("08/2025/TT-BYT", "2025-06-17")]),
+    # a date that belongs to another number is not taken
+    ("theo Nghị định số 06/2022/NĐ-CP ngày 07/01/2022 và Thông tư số 01/2022/TT-BTNMT",
+     [("06/2022/NĐ-CP", "2022-01-07"), ("01/2022/TT-BTNMT", None)]),
     # a date after the number's closing full stop (OCR)
     ("các Nghị định số : 43/CP. ngày 11/7/1993 về đất ở", [("43/CP", "1993-07-11")]),
 ])

@@ -168,18 +168,28 @@ def _date_after(text: str, pos: int) -> tuple[str | None, int]:
     return None, pos
 
 
-_SENTENCE_DATE = re.compile(r"(?:^|[.;:\n]\s*)(Ngày\s[^,\n]{4,30}),\s*[^.;\n]*$")
-
-
 def _date_before(text: str, start: int, issued_verbs: re.Pattern) -> str | None:
-    """"Ngày 09 tháng 6 năm 2025, Chính phủ ban hành Nghị định số 119/2025/NĐ-CP": the date that
-    opens the sentence, when the sentence says the cited document was issued then."""
-    window = text[max(0, start - 160):start]
-    m = _SENTENCE_DATE.search(window)
-    if not m or not issued_verbs.search(window[m.end(1):]):
+    """"Ngày 09 tháng 6 năm 2025, Chính phủ ban hành Nghị định số 119/2025/NĐ-CP", "..., ngày
+    17/6/2025 Bộ trưởng ... đã ban hành Thông tư số 08/2025/TT-BNNMT": the date earlier in the
+    clause when the words between it and the number say the cited document was issued then (and
+    name no other number; the date is not itself another number's)."""
+    window = text[max(0, start - 200):start]
+    cut = max((m.end() for m in re.finditer(r"[.;!?]\s+(?=[A-ZĐ])|\n", window)), default=0)
+    window = window[cut:]
+    dates = [(s_, e, d) for s_, e, d in find_dates(window)]
+    for s_, e, d in reversed(dates):
+        between = window[e:]
+        if not re.match(r"^[\s,]", between) or re.search(r"\d+\s*/\s*\S*[A-ZĐ]", between):
+            continue
+        before = window[:s_]
+        said = re.match(r"[Nn]gày", window[s_:e]) or re.search(r"(?:^|\s|,)\s*[Nn]gày\s*$", before)
+        if not said or \
+                re.search(r"\d\s*/\s*[A-ZĐ][^\s]*[\s,]*(?:[Nn]gày\s*)?$", before):
+            continue
+        if issued_verbs.search(between):
+            return d.isoformat()
         return None
-    dates = find_dates(m.group(1))
-    return dates[0][2].isoformat() if dates else None
+    return None
 
 
 def _tidy_issuer(near: str | None, by_code: str | None, rules: dict) -> str | None:
