@@ -157,6 +157,7 @@ def test_number_key_agrees_with_scorer():
     ("tại phiếu trình số 27/UB-XD ngày 04/5/1997", [("27/UB-XD", "Tờ trình", "1997-05-04")]),
     # OCR letters for digits in the serial ("I2" = 12)
     ("tại tờ trình số I2/UB-XD ngày 04/5/1997", [("12/UB-XD", "Tờ trình", "1997-05-04")]),
+    ("tại tờ trình số 15/UB-XD, ngày 18 tháng ÔI năm 1999.", [("15/UB-XD", "Tờ trình", "1999-01-18")]),
     # a bare code-less number with no type named before it stays out ("Giấy phép số ...")
     ("Giấy phép số 09/GP-TTĐT do Sở cấp. Liên hệ số 12/ABC", []),
 ])
@@ -178,6 +179,13 @@ def test_own_number_with_issuer_digits_is_not_a_citation():
     # ... but not a date of another event
     ("Ngày 02/8/2023, đoàn kiểm tra làm việc tại xã theo Kế hoạch số 12/KH-UBND của huyện",
      [("12/KH-UBND", None)]),
+    # the date inside the clause, before the subject that issued it
+    ("Triển khai Nghị định số 06/2022/NĐ-CP của Chính phủ, ngày 17 tháng 6 năm 2025 Bộ trưởng Bộ "
+     "Y tế đã ban hành Thông tư số 08/2025/TT-BYT sửa đổi",
+     [("06/2022/NĐ-CP", None), ("08/2025/TT-BYT", "2025-06-17")]),
+    # a date that belongs to another number is not taken
+    ("theo Nghị định số 06/2022/NĐ-CP ngày 07/01/2022 và Thông tư số 01/2022/TT-BTNMT",
+     [("06/2022/NĐ-CP", "2022-01-07"), ("01/2022/TT-BTNMT", None)]),
     # a date after the number's closing full stop (OCR)
     ("các Nghị định số : 43/CP. ngày 11/7/1993 về đất ở", [("43/CP", "1993-07-11")]),
 ])
@@ -202,3 +210,8 @@ def test_citation_issuer_stops_at_the_subject(text, issuer):
 ])
 def test_letter_word_with_a_typed_number(text, doc_type):
     assert find_citations(text)[0].doc_type == doc_type
+
+
+def test_header_number_line_without_its_label_is_not_a_citation():
+    text = "CỔNG THÔNG TIN 12/CT-TTg Hà Nội, ngày 4 tháng 3 năm 2020\nCHỈ THỊ\nthực hiện Chỉ thị số 05/CT-TTg"
+    assert [c.number for c in find_citations(text)] == ["05/CT-TTg"]

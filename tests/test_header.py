@@ -464,3 +464,15 @@ def test_party_committee_takes_the_name_of_its_locality():
     header = parse_header(text, split_documents(text)[0])
     assert (header.issuer, header.number, header.place) == (
         "Ban Thường vụ Tỉnh ủy Nghệ An", "15-CT/TU", "Nghệ An")
+
+
+def test_distribution_item_whose_dash_moved_to_the_line_above():
+    text = ("ỦY BAN NHÂN DÂN\nTỈNH TRÀ VINH\nSố: 9/KH-UBND\nTrà Vinh, ngày 2 tháng 3 năm 2024\n"
+            "KẾ HOẠCH\nPhòng chống ma túy\nI. MỤC TIÊU\n1. Công an tỉnh chủ trì thực hiện./.\n"
+            "|Nơi nhận:                    | KT. CHỦ TỊCH  |\n"
+            "|- Bộ Công an;               -| PHÓ CHỦ TỊCH  |\n"
+            "|Thường trực Tỉnh ủy;         |               |\n"
+            "|- Lưu: VT, NC.               | Lê Văn Hẳn    |\n")
+    header = parse_header(text, split_documents(text)[0])
+    assert header.distribution == ["Bộ Công an", "Thường trực Tỉnh ủy"]
+    assert header.signer == "Lê Văn Hẳn"

@@ -140,11 +140,26 @@ def _issuer_from_code(number: str, rules: dict) -> str | None:
 _AFTER_DATE_GAP = re.compile(r"^[\s,.]*(?:ban hành\s*)?$", re.IGNORECASE)
 _OF_RE = re.compile(r"^[\s,]*(?:của|do)\s+", re.IGNORECASE)
 _ATTACHED_RE = re.compile(r"\(\s*(?:kèm|ban hành kèm)\s+theo\s*$", re.IGNORECASE)
+_HEADER_DATE_AFTER = re.compile(r"[ \t]*[A-ZĐ][^\d,;:\n]{1,40},\s*ng[àa]")
 _HEADER_NO_RE = re.compile(r"(?:^|\n)[ \t*]*Số\s*[:.]?[ \t*~]*$")
 
 
+def _repair_date_digits(window: str) -> str:
+    """"ngày 18 tháng ÔI năm 1999" → "ngày 18 tháng 01 năm 1999": OCR letters in the day and
+    month, one character for one."""
+    table = load_yaml("citation_rules.yaml").get("ocr_serial_digits", {})
+
+    def fix(m: re.Match) -> str:
+        slot = m.group(2)
+        if not all(c.isdigit() or c in table for c in slot) or slot.isdigit():
+            return m.group(0)           # a real number, or a word
+        return m.group(1) + "".join(table.get(c, c) for c in slot)
+    return re.sub(r"((?:ngày|tháng)\s*)(\S{1,2})(?=\s*(?:tháng|năm))", fix, window,
+                  flags=re.IGNORECASE)
+
+
 def _date_after(text: str, pos: int) -> tuple[str | None, int]:
-    window = text[pos:pos + 60]
+    window = _repair_date_digits(text[pos:pos + 60])
     for s, e, d in find_dates(window):
         gap = window[:s]
         if _AFTER_DATE_GAP.match(gap) or re.match(r"^[\s,.]*ngày\s*$", gap, re.IGNORECASE):
@@ -153,18 +168,28 @@ def _date_after(text: str, pos: int) -> tuple[str | None, int]:
     return None, pos
 
 
-_SENTENCE_DATE = re.compile(r"(?:^|[.;:\n]\s*)(Ngày\s[^,\n]{4,30}),\s*[^.;\n]*$")
-
-
 def _date_before(text: str, start: int, issued_verbs: re.Pattern) -> str | None:
-    """"Ngày 09 tháng 6 năm 2025, Chính phủ ban hành Nghị định số 119/2025/NĐ-CP": the date that
-    opens the sentence, when the sentence says the cited document was issued then."""
-    window = text[max(0, start - 160):start]
-    m = _SENTENCE_DATE.search(window)
-    if not m or not issued_verbs.search(window[m.end(1):]):
+    """"Ngày 09 tháng 6 năm 2025, Chính phủ ban hành Nghị định số 119/2025/NĐ-CP", "..., ngày
+    17/6/2025 Bộ trưởng ... đã ban hành Thông tư số 08/2025/TT-BNNMT": the date earlier in the
+    clause when the words between it and the number say the cited document was issued then (and
+    name no other number; the date is not itself another number's)."""
+    window = text[max(0, start - 200):start]
+    cut = max((m.end() for m in re.finditer(r"[.;!?]\s+(?=[A-ZĐ])|\n", window)), default=0)
+    window = window[cut:]
+    dates = [(s_, e, d) for s_, e, d in find_dates(window)]
+    for s_, e, d in reversed(dates):
+        between = window[e:]
+        if not re.match(r"^[\s,]", between) or re.search(r"\d+\s*/\s*\S*[A-ZĐ]", between):
+            continue
+        before = window[:s_]
+        said = re.match(r"[Nn]gày", window[s_:e]) or re.search(r"(?:^|\s|,)\s*[Nn]gày\s*$", before)
+        if not said or \
+                re.search(r"\d\s*/\s*[A-ZĐ][^\s]*[\s,]*(?:[Nn]gày\s*)?$", before):
+            continue
+        if issued_verbs.search(between):
+            return d.isoformat()
         return None
-    dates = find_dates(m.group(1))
-    return dates[0][2].isoformat() if dates else None
+    return None
 
 
 def _tidy_issuer(near: str | None, by_code: str | None, rules: dict) -> str | None:
@@ -246,6 +271,8 @@ def find_citations(text: str, own_number: str | None = None) -> list[Citation]:
         head = text[max(0, m.start() - 40):m.start()]
         if _HEADER_NO_RE.search(text[max(0, num_start - 40):num_start]) and not typ:
             continue
+        if not typ and _HEADER_DATE_AFTER.match(text[num_end:num_end + 60]):
+            continue            # the header's own number before its place and date, label lost
         if _ATTACHED_RE.search(head + (m.group("type") or "")) or \
                 _ATTACHED_RE.search(text[max(0, m.start() - 40):m.start()]):
             continue

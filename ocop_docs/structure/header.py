@@ -151,15 +151,21 @@ def recase_caps(text: str) -> str:
 def _list_items(lines: list[Line], i: int) -> tuple[list[str], int]:
     """The "- X;" items starting at lines[i] (blank lines skipped) and the index after them."""
     items: list[str] = []
+    items_raw: list[str] = []
     while i < len(lines):
         line = lines[i]
         if not line.clean:
             i += 1
             continue
         m = re.match(r"^\s*[-+•–]\s*(.*)$", line.clean)
+        if not m and items and re.search(r";\s*[-–]?\s*$", items_raw[-1]) and \
+                re.search(r"[;.]\s*[-–]?\s*$", line.clean) and len(line.clean) <= 120:
+            # an item whose dash a conversion moved to the end of the line above
+            m = re.match(r"^\s*(.*)$", line.clean)
         if not m:
             break
-        items.append(m.group(1).strip().rstrip(";.,").strip())
+        items_raw.append(line.clean)
+        items.append(re.sub(r"[\s;.,]*[-–]?$", "", m.group(1).strip()).strip())
         i += 1
     return items, i
 
@@ -610,7 +616,8 @@ def _sentence_case(text: str) -> str:
     for k, w in enumerate(words):
         core = w.strip("()“”\"',.;:")
         low = w.lower()
-        if fold(core) in keep or (core.isupper() and len(core) <= 5 and w.startswith("(")):
+        if fold(core) in keep or (core.isupper() and len(core) <= 5 and w.startswith("(")) \
+                or re.search(r"\d.*/|/.*\d", core):        # a number: 1237/QĐ-TTg
             out.append(w)
         elif proper and core:
             out.append(w[0] + w[1:].lower() if w[0].isalpha() else w[:2] + w[2:].lower())
