@@ -429,6 +429,15 @@ def _name_body(toks: list[_Tok], j: int, agency: _Agency, kind: str) -> int:
             if n and fam == family and not _followed_by_name(toks, nxt + n):
                 j = nxt + n
                 continue
+        if tok.t == "," and agency.plural and kind == "proper" and j + 1 < len(toks) \
+                and toks[j + 1].cap and toks[j + 1].word and not toks[j + 1].nl \
+                and not _agency_starts(toks, j + 1, loose=False):
+            # "các Bộ Tài nguyên và Môi trường, Tư pháp": the type word shared by the names
+            type_end = getattr(agency, "type_end", j)
+            end = _colon_list(toks, type_end - 1, agency)
+            if end is not None:
+                agency._head_end = type_end  # type: ignore[attr-defined]
+                return end
         if tok.t == "," and in_group:
             # group continuation: "các sở, ban, ngành", "các huyện, thị xã, thành phố"
             nxt = j + 1
@@ -660,7 +669,7 @@ def _agency_names(text: str, toks: list[_Tok], ag: _Agency) -> list[str]:
             surface = ag.prefix + " " + surface
         return [canonical_name(surface)] if surface.strip() else []
     # colon list
-    colon = members[0] - 1
+    colon = getattr(ag, "_head_end", members[0] - 1)
     head = _surface(text, toks, ag.start, colon)
     body = text[toks[members[0]].s:toks[members[1] - 1].e] if members[1] > members[0] else ""
     if ag.prefix:
