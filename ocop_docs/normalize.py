@@ -164,8 +164,10 @@ def _join_soft_wraps(lines: list[str], indents: list[int]) -> tuple[list[str], l
     blank = len(lines) - len(nonblank)
     soft = sum(1 for a, b in zip(lines, lines[1:]) if a.strip() and b.strip()
                and not a.rstrip().endswith(_END_PUNCT) and not _STRICT_MARKER.match(b.strip()))
-    if blank < 0.15 * len(nonblank) or soft < 0.45 * len(nonblank):
-        return lines, indents
+    indented = sum(1 for i in nonblank if indents[i] >= 2)
+    if blank < 0.15 * len(nonblank) or soft < 0.45 * len(nonblank) \
+            or indented > 0.2 * len(nonblank):
+        return lines, indents   # (layout text indents its lines; converted text does not)
     out: list[str] = []
     out_indents: list[int] = []
     for line, indent in zip(lines, indents):

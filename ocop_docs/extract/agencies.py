@@ -69,6 +69,7 @@ class _Lexicon:
     project_owners: dict = field(default_factory=dict)
     project_words: dict = field(default_factory=dict)
     needs_qualifier: dict = field(default_factory=dict)
+    never_in_names: dict = field(default_factory=dict)
 
 
 def _phrase_index(phrases) -> dict:
@@ -138,6 +139,7 @@ def _lex() -> _Lexicon:
         modifiers=_phrase_index(bounds["group_modifiers"]),
         project_owners=_phrase_index(types.get("project_owners", [])),
         needs_qualifier=_phrase_index(types.get("needs_qualifier", [])),
+        never_in_names=_phrase_index(bounds.get("never_in_names", [])),
         project_words=_phrase_index(types.get("project_words", [])),
     )
     for r in load_tsv("agencies_gazetteer.tsv"):
@@ -484,6 +486,8 @@ def _name_body(toks: list[_Tok], j: int, agency: _Agency, kind: str) -> int:
             # a unit of several words ("Trung ương", "cấp tỉnh") qualifies the name whole
             j += n
             continue
+        if tok.cap and j > agency.start and _match(lex.never_in_names, toks, j):
+            break       # "Sở Xây dựng Chủ trì, ...": the predicate, capitalised
         if tok.cap:
             # a capitalised word continues the name ("Chương trình" is a noun, not "trình")
             j += _match(lex.collocations, toks, j) or 1
