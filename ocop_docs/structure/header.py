@@ -532,6 +532,8 @@ def _place_spelled_as_issuer(place: str, issuer: str) -> str:
     locality = _locality_name(issuer)
     if not locality or locality == place:
         return place
+    if fold(locality).endswith(" " + fold(place)):
+        return locality         # "Quảng" / "Ngãi, ngày ...": the place broken over two lines
     a, b = bare(place).lower(), bare(locality).lower()
     if len(a.split()) != len(b.split()) or abs(len(a) - len(b)) > 1:
         return place
