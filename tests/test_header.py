@@ -476,3 +476,21 @@ def test_distribution_item_whose_dash_moved_to_the_line_above():
     header = parse_header(text, split_documents(text)[0])
     assert header.distribution == ["Bộ Công an", "Thường trực Tỉnh ủy"]
     assert header.signer == "Lê Văn Hẳn"
+
+
+@pytest.mark.parametrize("closing", [
+    "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n(Đã ký)\nLò Văn Mừng\n",
+    "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nLò Văn Mừng (đã ký)\n",
+    "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n[daky]\nLò Văn Mừng\n",
+])
+def test_signed_mark_of_web_copies(closing):
+    text = ("ỦY BAN NHÂN DÂN\nTỈNH SƠN LA\nSố: 7/KH-UBND\nSơn La, ngày 2 tháng 3 năm 2024\n"
+            "KẾ HOẠCH\nPhòng chống thiên tai\nI. MỤC TIÊU\n1. Các sở thực hiện./.\n" + closing)
+    assert parse_header(text, split_documents(text)[0]).signer == "Lò Văn Mừng"
+
+
+def test_place_broken_over_two_lines_taken_whole_from_the_issuer():
+    text = ("ỦY BAN NHÂN DÂN\nTỈNH QUẢNG TRỊ\nSố: 3/CT-UBND\nQuảng\nTrị, ngày 4 tháng 5 năm 2021\n"
+            "CHỈ THỊ\nVề phòng chống dịch\nCác sở, ngành thực hiện nghiêm các biện pháp phòng dịch.\n")
+    header = parse_header(text, split_documents(text)[0])
+    assert (header.place, header.issued_date) == ("Quảng Trị", "2021-05-04")

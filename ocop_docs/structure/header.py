@@ -189,6 +189,12 @@ def _is_name(text: str, caps_ok: bool) -> bool:
     return True
 
 
+def _unsigned(text: str) -> str:
+    """"Nguyễn Văn A (Đã ký)" → "Nguyễn Văn A": a web copy's mark of the signature dropped."""
+    m = cue("signed_marker").search(fold(text))
+    return " ".join((text[:m.start()] + " " + text[m.end():]).split()) if m else text
+
+
 def _restore_surname(text: str) -> str:
     """"rần Ngọc Căng" → "Trần Ngọc Căng": the one surname that ends with the lower-case piece."""
     first, _, rest = text.partition(" ")
@@ -526,6 +532,8 @@ def _place_spelled_as_issuer(place: str, issuer: str) -> str:
     locality = _locality_name(issuer)
     if not locality or locality == place:
         return place
+    if fold(locality).endswith(" " + fold(place)):
+        return locality         # "Quảng" / "Ngãi, ngày ...": the place broken over two lines
     a, b = bare(place).lower(), bare(locality).lower()
     if len(a.split()) != len(b.split()) or abs(len(a) - len(b)) > 1:
         return place
@@ -707,9 +715,10 @@ def _closure(lines: list[Line], h: Header, span: DocumentSpan) -> None:
             prefix = cue("authority_prefix").match(fold(last))
             continues = bool(last) and _cut_body_type(last[prefix.end() if prefix else 0:],
                                                       line.clean)
-            if i > auth_i and _is_name(line.clean, caps_ok=True) and not _is_title(line) \
+            name = _unsigned(line.clean)
+            if i > auth_i and _is_name(name, caps_ok=True) and not _is_title(line) \
                     and not continues:      # "TM. ỦY BAN" / "NHÂN DÂN" is no name
-                h.signer = _title_case_name(line.clean)
+                h.signer = _title_case_name(name)
                 break
             if _is_title(line) or i == auth_i or continues:
                 title_lines.append(line.clean)
@@ -723,7 +732,7 @@ def _closure(lines: list[Line], h: Header, span: DocumentSpan) -> None:
         titles = []
         for i in range(dist_i + 1, min(stop, dist_i + 60)):
             line = lines[i]
-            text = line.clean
+            text = _unsigned(line.clean)
             if not text:
                 continue
             if _is_title(line):

@@ -7,6 +7,15 @@ plan issued "kèm theo" it. A new document starts at a new header block — the 
 block). An appendix ("PHỤ LỤC ... Kèm theo Kế hoạch số ...") belongs to its document.
 
     split_documents(text) -> [DocumentSpan(start, end), ...]   # offsets in `text`
+    layout_lines(text, start, end) -> [Line, ...]              # the lines as a reader sees them
+
+The header and the signature block reach us in many forms: a two-column table converted to
+"| A | B |" rows (a .docx cell read as one paragraph, HTML or Markdown), the two columns flattened
+onto shared lines ("UBND TỈNH X CỘNG HÒA ... SỞ Y Độc lập ..."), the "Nơi nhận" list carrying the
+signature column at its line ends once the space between them is gone, OCR text with its columns
+interleaved. layout_lines reads a layout table column by column and cuts merged cells and lines
+back into their lines (number, V/v, motto, date line, authority, title, name, list items), so the
+header parser sees one form. Cue words live in models/document_parts.yaml.
 """
 from __future__ import annotations
 
