@@ -81,8 +81,8 @@ def _starts_lower(line: str) -> bool:
     ("2021 - 2030;", "2025 và các năm tiếp theo"), never with a list marker."""
     if not line or line[0] in "\t|":
         return False
-    if re.match(r"(?:19|20)\d\d(?![\d./)])", line) or \
-            re.match(r"\d{1,2}\s+[a-zà-ỹđ]", line):
+    day = re.match(r"\d{1,2} +(\w)", line)
+    if re.match(r"(?:19|20)\d\d(?![\d./)])", line) or (day and day.group(1).islower()):
         return True     # "2021 - 2030;", "6 hằng năm để ..." (a date broken at the line end)
     if _LIST_MARKER.match(line):
         return False
