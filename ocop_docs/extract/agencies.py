@@ -69,6 +69,7 @@ class _Lexicon:
     project_owners: dict = field(default_factory=dict)
     project_words: dict = field(default_factory=dict)
     needs_qualifier: dict = field(default_factory=dict)
+    distinct_groups: dict = field(default_factory=dict)
     never_in_names: dict = field(default_factory=dict)
 
 
@@ -139,6 +140,7 @@ def _lex() -> _Lexicon:
         modifiers=_phrase_index(bounds["group_modifiers"]),
         project_owners=_phrase_index(types.get("project_owners", [])),
         needs_qualifier=_phrase_index(types.get("needs_qualifier", [])),
+        distinct_groups=_phrase_index(types.get("distinct_groups", [])),
         never_in_names=_phrase_index(bounds.get("never_in_names", [])),
         project_words=_phrase_index(types.get("project_words", [])),
     )
@@ -443,6 +445,8 @@ def _name_body(toks: list[_Tok], j: int, agency: _Agency, kind: str) -> int:
         if tok.t == "," and in_group:
             # group continuation: "các sở, ban, ngành", "các huyện, thị xã, thành phố"
             nxt = j + 1
+            if _match(lex.distinct_groups, toks, nxt):
+                break   # "các bộ, cơ quan ngang bộ": another kind of body
             n = _match(lex.group, toks, nxt) or _match(lex.admin, toks, nxt)
             fam = lex.group_family.get(tuple(t.l for t in toks[nxt:nxt + n])) if n else None
             if n and (fam == "admin" or not _followed_by_name(toks, nxt + n)):
