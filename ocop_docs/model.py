@@ -39,6 +39,7 @@ class Deadline:
     due: str | None = None           # ISO date: last day of the stated period
     text: str | None = None          # the phrase as written
     recurrence: str | None = None    # annual, quarterly, monthly, weekly, semiannual, periodic
+    relative: bool = False           # a time counted from an event ("05 ngày làm việc sau khi ...")
 
 
 @dataclass

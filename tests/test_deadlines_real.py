@@ -127,8 +127,6 @@ def test_time_column_values():
 
 # ------------------------------------------------------------------ relative times keep their words
 
-@pytest.mark.xfail(reason="a relative time ('chậm nhất 05 ngày làm việc sau khi ...') is not kept "
-                          "as deadline_text (None)", strict=True)
 def test_relative_deadline_keeps_its_words():
     text = normalize_text("2. Sở Tài chính\n- Gửi báo cáo kết quả kiểm tra chậm nhất 05 ngày làm "
                           "việc sau khi kết thúc đợt kiểm tra.\n")

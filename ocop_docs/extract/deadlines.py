@@ -136,6 +136,10 @@ def _hits(folded: str, default_year: int | None, phrase: bool) -> list[_Hit]:
 
 # "từ" right before a time (with its unit word) opens a period; "đến" (not "đến khi") closes it
 _START = fold_pattern(r"(?<![\w])từ\s+(?:ngày|tháng|quý|năm)?\s*$")
+_RELATIVE = fold_pattern(
+    r"(?:chậm\s+nhất|trong\s+(?:thời\s+hạn|vòng)|trước|sau)\s+(?:\d{1,3}|một|hai|ba|năm|mười)"
+    r"\s+(?:ngày(?:\s+làm\s+việc)?|tuần|tháng)\s+(?:sau\s+khi|kể\s+từ|từ\s+khi|trước\s+khi)"
+    r"[^.;]{0,80}")
 _OCCASION = fold_pattern(r"nhân\s+(?:dịp\s+)?ngày\s[^.;,]{0,50}$")
 _SPAN_INSIDE = fold_pattern(r"\s(?:đến|tới)\s|\d\s*[-–]\s*\d")
 _UNTIL = fold_pattern(r"^\s*(?:,\s*)?(?:đến|tới)\s+(?:hết\s+)?(?:ngày|tháng|quý|năm)?\s*$")
@@ -269,6 +273,11 @@ def _deadline(text: str, doc_date: datetime.date | None, phrase: bool) -> Deadli
     if recurrence_hit:
         s, e, _ = recurrence_hit
         return Deadline(due=None, text=text[s:e], recurrence=recurrence)
+    relative = _RELATIVE.search(folded)
+    if relative:
+        # "chậm nhất 05 ngày làm việc sau khi ...": no date, the words are kept
+        return Deadline(due=None, text=text[relative.start():relative.end()].strip(" ,;."),
+                        relative=True)
     return None
 
 

@@ -91,7 +91,8 @@ class TaskExtractor:
         due = found.due if found else None
         self.tasks.append(Task(
             action=squash(action), lead=dedupe(lead), support=support, due=due,
-            deadline_text=found.text if found and (found.due or found.recurrence) else None,
+            deadline_text=found.text if found and (found.due or found.recurrence
+                                                   or found.relative) else None,
             recurrence=recurrence, section=".".join(frame.section) or None,
             start=block.start, end=block.end,
         ))
@@ -193,6 +194,10 @@ class TaskExtractor:
                 if block.kind in PART_KINDS else frame.in_non_task_section
         heading = heading_agencies(text) if block.children or block.is_numbered else None
         if block.children and introduces_members(text):
+            own = parse_assignment(text, allow_sentence_cues=False)
+            if own.lead and own.how == "giao":
+                # "Giao Sở X thành lập Tổ công tác ..., gồm các thành viên sau:" is X's task
+                self.emit(block, text, frame, own)
             self.walk(block.children, frame.child(in_membership=True))
             return
         if block.children and not _details_only(block):
