@@ -494,3 +494,17 @@ def test_place_broken_over_two_lines_taken_whole_from_the_issuer():
             "CHỈ THỊ\nVề phòng chống dịch\nCác sở, ngành thực hiện nghiêm các biện pháp phòng dịch.\n")
     header = parse_header(text, split_documents(text)[0])
     assert (header.place, header.issued_date) == ("Quảng Trị", "2021-05-04")
+
+
+@pytest.mark.parametrize("meta", [
+    "Số ký hiệu: 45/KH-UBND\nNgày ban hành: 12/03/2021\nLoại văn bản: Kế hoạch\n"
+    "Cơ quan ban hành: Ủy ban nhân dân tỉnh Hà Giang\nNgười ký: Trần Đức Quý\n",
+    "| Số ký hiệu | 45/KH-UBND |\n| Ngày ban hành | 12/03/2021 |\n| Loại văn bản | Kế hoạch |\n"
+    "| Cơ quan ban hành | Ủy ban nhân dân tỉnh Hà Giang |\n| Người ký | Trần Đức Quý |\n",
+])
+def test_metadata_of_a_legal_document_site(meta):
+    text = ("Thực hiện Nghị quyết của Tỉnh ủy, Ủy ban nhân dân tỉnh ban hành kế hoạch như sau:\n"
+            "1. Sở Y tế chủ trì triển khai.\n\n" + meta)
+    header = parse_header(text, split_documents(text)[0])
+    assert (header.number, header.issued_date, header.doc_type, header.issuer, header.signer) == (
+        "45/KH-UBND", "2021-03-12", "Kế hoạch", "Ủy ban nhân dân tỉnh Hà Giang", "Trần Đức Quý")

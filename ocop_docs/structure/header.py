@@ -340,6 +340,9 @@ def parse_header(text: str, span: DocumentSpan, previous: Header | None = None) 
     # ---- closure: distribution list, signature, appendix
     _closure(lines, h, span)
 
+    # ---- a web page's metadata lines ("Số ký hiệu: ...", "Người ký: ...") for what is missing
+    _from_metadata(lines, h)
+
     # ---- headless documents: web report, appendix line, body phrases
     web = bool(cue("web_cues").search(fold(text[span.start:span.end][:3000])))
     if not body_lines and number_i is None and date_i is None and title_i is None and web:
@@ -774,6 +777,42 @@ def _is_title(line: Line) -> bool:
     titles = "|".join(f"(?:{fold_regex(t)})" for t in parts()["signer_titles"])
     return bool(cue("authority_prefix").search(line.folded) or (
         is_caps(line.clean) and re.search(titles, line.folded)))
+
+
+def _from_metadata(lines: list[Line], h: Header) -> None:
+    """A legal-document site's metadata ("Số ký hiệu: 125/KH-UBND", "Ngày ban hành: 20/09/2018",
+    "Cơ quan ban hành: ...", "Người ký: ...", "Loại văn bản: Kế hoạch"), as "label: value" lines or
+    "| label | value |" rows: fills only the fields the document itself did not give."""
+    labels = parts()["metadata_labels"]
+    wanted = [f for f in labels if getattr(h, f) is None]
+    if not wanted:
+        return
+    patterns = {f: re.compile(r"^\W*(?:" + "|".join(fold_regex(p) for p in labels[f]) + r")\s*:?\s*$")
+                for f in wanted}
+    for line in lines:
+        if not line.clean or len(line.clean) > 160:
+            continue
+        if "|" in line.raw:
+            cells = [c.strip(" *_") for c in line.raw.split("|") if c.strip(" *_")]
+        else:
+            label, colon, value = line.clean.partition(":")
+            cells = [label + ":", value.strip()] if colon else []
+        for k in range(len(cells) - 1):
+            field = next((f for f in wanted if patterns[f].match(fold(cells[k]))), None)
+            if field is None or getattr(h, field) is not None:
+                continue
+            value = cells[k + 1]
+            if field == "number":
+                h.number = normalize_number(value)
+            elif field == "issued_date":
+                found = [d for _, _, d in _iter_dates(value, None) if d]
+                h.issued_date = found[0].isoformat() if found else None
+            elif field == "issuer":
+                h.issuer = _canonical(value)
+            elif field == "signer" and _is_name(value, caps_ok=True):
+                h.signer = _title_case_name(value)
+            elif field == "doc_type":
+                h.doc_type = _type_by_name().get(fold(" ".join(value.split())))
 
 
 def _from_web_report(lines: list[Line], h: Header) -> None:
