@@ -340,8 +340,10 @@ def parse_header(text: str, span: DocumentSpan, previous: Header | None = None) 
     # ---- closure: distribution list, signature, appendix
     _closure(lines, h, span)
 
-    # ---- a web page's metadata lines ("Số ký hiệu: ...", "Người ký: ...") for what is missing
-    _from_metadata(lines, h)
+    # ---- a web page's metadata lines ("Số ký hiệu: ...", "Người ký: ...") for what is missing;
+    # they describe the page's main document, the first one
+    if previous is None:
+        _from_metadata(lines, h)
 
     # ---- headless documents: web report, appendix line, body phrases
     web = bool(cue("web_cues").search(fold(text[span.start:span.end][:3000])))
