@@ -81,8 +81,8 @@ def _starts_lower(line: str) -> bool:
     ("2021 - 2030;", "2025 và các năm tiếp theo"), never with a list marker."""
     if not line or line[0] in "\t|":
         return False
-    if re.match(r"(?:19|20)\d\d(?![\d./)])", line) or \
-            re.match(r"\d{1,2}\s+[a-zà-ỹđ]", line):
+    day = re.match(r"\d{1,2} +(\w)", line)
+    if re.match(r"(?:19|20)\d\d(?![\d./)])", line) or (day and day.group(1).islower()):
         return True     # "2021 - 2030;", "6 hằng năm để ..." (a date broken at the line end)
     if _LIST_MARKER.match(line):
         return False
@@ -164,8 +164,10 @@ def _join_soft_wraps(lines: list[str], indents: list[int]) -> tuple[list[str], l
     blank = len(lines) - len(nonblank)
     soft = sum(1 for a, b in zip(lines, lines[1:]) if a.strip() and b.strip()
                and not a.rstrip().endswith(_END_PUNCT) and not _STRICT_MARKER.match(b.strip()))
-    if blank < 0.15 * len(nonblank) or soft < 0.45 * len(nonblank):
-        return lines, indents
+    indented = sum(1 for i in nonblank if indents[i] >= 2)
+    if blank < 0.15 * len(nonblank) or soft < 0.45 * len(nonblank) \
+            or indented > 0.2 * len(nonblank):
+        return lines, indents   # (layout text indents its lines; converted text does not)
     out: list[str] = []
     out_indents: list[int] = []
     for line, indent in zip(lines, indents):

@@ -69,6 +69,7 @@ class _Lexicon:
     project_owners: dict = field(default_factory=dict)
     project_words: dict = field(default_factory=dict)
     needs_qualifier: dict = field(default_factory=dict)
+    never_in_names: dict = field(default_factory=dict)
 
 
 def _phrase_index(phrases) -> dict:
@@ -138,6 +139,7 @@ def _lex() -> _Lexicon:
         modifiers=_phrase_index(bounds["group_modifiers"]),
         project_owners=_phrase_index(types.get("project_owners", [])),
         needs_qualifier=_phrase_index(types.get("needs_qualifier", [])),
+        never_in_names=_phrase_index(bounds.get("never_in_names", [])),
         project_words=_phrase_index(types.get("project_words", [])),
     )
     for r in load_tsv("agencies_gazetteer.tsv"):
@@ -429,6 +431,15 @@ def _name_body(toks: list[_Tok], j: int, agency: _Agency, kind: str) -> int:
             if n and fam == family and not _followed_by_name(toks, nxt + n):
                 j = nxt + n
                 continue
+        if tok.t == "," and agency.plural and kind == "proper" and j + 1 < len(toks) \
+                and toks[j + 1].cap and toks[j + 1].word and not toks[j + 1].nl \
+                and not _agency_starts(toks, j + 1, loose=False):
+            # "các Bộ Tài nguyên và Môi trường, Tư pháp": the type word shared by the names
+            type_end = getattr(agency, "type_end", j)
+            end = _colon_list(toks, type_end - 1, agency)
+            if end is not None:
+                agency._head_end = type_end  # type: ignore[attr-defined]
+                return end
         if tok.t == "," and in_group:
             # group continuation: "các sở, ban, ngành", "các huyện, thị xã, thành phố"
             nxt = j + 1
@@ -475,6 +486,8 @@ def _name_body(toks: list[_Tok], j: int, agency: _Agency, kind: str) -> int:
             # a unit of several words ("Trung ương", "cấp tỉnh") qualifies the name whole
             j += n
             continue
+        if tok.cap and j > agency.start and _match(lex.never_in_names, toks, j):
+            break       # "Sở Xây dựng Chủ trì, ...": the predicate, capitalised
         if tok.cap:
             # a capitalised word continues the name ("Chương trình" is a noun, not "trình")
             j += _match(lex.collocations, toks, j) or 1
@@ -660,7 +673,7 @@ def _agency_names(text: str, toks: list[_Tok], ag: _Agency) -> list[str]:
             surface = ag.prefix + " " + surface
         return [canonical_name(surface)] if surface.strip() else []
     # colon list
-    colon = members[0] - 1
+    colon = getattr(ag, "_head_end", members[0] - 1)
     head = _surface(text, toks, ag.start, colon)
     body = text[toks[members[0]].s:toks[members[1] - 1].e] if members[1] > members[0] else ""
     if ag.prefix:
