@@ -28,7 +28,8 @@ from ocop_docs.extract.dates import _iter_dates, fold, fold_regex
 from ocop_docs.model import DocumentMeta
 from ocop_docs.resources import load_tsv
 from ocop_docs.structure.split import (DocumentSpan, Line, bare, cue, date_line_place, is_body_line,
-                                       is_caps, layout_lines, number_text, parts, title_type)
+                                       is_caps, layout_lines, number_text, parts, title_head,
+                                       title_type)
 
 
 @dataclass
@@ -293,6 +294,9 @@ def parse_header(text: str, span: DocumentSpan, previous: Header | None = None) 
         h.doc_type = title_type(lines[title_i])
     elif h.number:
         h.doc_type = type_from_number(h.number)
+    elif number_raw is not None and re.match(r"^[\s.…]*/", number_raw):
+        # an unnumbered working version still names its type: "Số:    /KH-UBND"
+        h.doc_type = type_from_number("0" + re.sub(r"^[\s.…]*", "", number_raw).split()[0])
     if h.doc_type is None and vv_i is not None:
         h.doc_type = "Công văn"
     if h.doc_type == "Công văn" and h.number and type_from_number(h.number) not in (None, "Công văn"):
@@ -307,6 +311,10 @@ def parse_header(text: str, span: DocumentSpan, previous: Header | None = None) 
                        default=None)
     if vv_i is not None and (title_i is None or h.doc_type == "Công văn"):
         subject_lines, after = _subject_lines(lines, vv_i, first_strip=subject_label)
+    elif title_i is not None and (head := title_head(lines[title_i].clean)):
+        # "KẾ HOẠCH Tuyên truyền ...": the trích yếu is the rest of the title's line
+        rest = lines[title_i].clean[len(head):].strip()
+        subject_lines, after = [rest], title_i + 1
     elif title_i is not None:
         subject_lines, after = _subject_lines(lines, title_i + 1)
     else:
