@@ -494,3 +494,34 @@ def test_place_broken_over_two_lines_taken_whole_from_the_issuer():
             "CHỈ THỊ\nVề phòng chống dịch\nCác sở, ngành thực hiện nghiêm các biện pháp phòng dịch.\n")
     header = parse_header(text, split_documents(text)[0])
     assert (header.place, header.issued_date) == ("Quảng Trị", "2021-05-04")
+
+
+@pytest.mark.parametrize("meta", [
+    "Số ký hiệu: 45/KH-UBND\nNgày ban hành: 12/03/2021\nLoại văn bản: Kế hoạch\n"
+    "Cơ quan ban hành: Ủy ban nhân dân tỉnh Hà Giang\nNgười ký: Trần Đức Quý\n",
+    "| Số ký hiệu | 45/KH-UBND |\n| Ngày ban hành | 12/03/2021 |\n| Loại văn bản | Kế hoạch |\n"
+    "| Cơ quan ban hành | Ủy ban nhân dân tỉnh Hà Giang |\n| Người ký | Trần Đức Quý |\n",
+])
+def test_metadata_of_a_legal_document_site(meta):
+    text = ("Thực hiện Nghị quyết của Tỉnh ủy, Ủy ban nhân dân tỉnh ban hành kế hoạch như sau:\n"
+            "1. Sở Y tế chủ trì triển khai.\n\n" + meta)
+    header = parse_header(text, split_documents(text)[0])
+    assert (header.number, header.issued_date, header.doc_type, header.issuer, header.signer) == (
+        "45/KH-UBND", "2021-03-12", "Kế hoạch", "Ủy ban nhân dân tỉnh Hà Giang", "Trần Đức Quý")
+
+
+@pytest.mark.parametrize("text,doc_type,subject", [
+    # a .docx paragraph holding the title and the trích yếu; an unnumbered working version
+    ("| ỦY BAN NHÂN DÂN TỈNH ĐẮK NÔNG Số: /KH-UBND | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Đắk Nông, "
+     "ngày tháng 4 năm 2026 |\n\nKẾ HOẠCH Tuyên truyền cải cách hành chính năm 2026\nI. MỤC ĐÍCH\n",
+     "Kế hoạch", "Tuyên truyền cải cách hành chính năm 2026"),
+    # no title at all: the unfilled number still names the type (a Công văn has none)
+    ("ỦY BAN NHÂN DÂN TỈNH ĐẮK NÔNG\nSố: ....../UBND-VP\nĐắk Nông, ngày tháng 4 năm 2026\n"
+     "Kính gửi: Các sở\nĐề nghị các sở thực hiện.\n", "Công văn", None),
+    ("UBND TỈNH ĐẮK NÔNG\nSố:    /TB-UBND\nĐắk Nông, ngày   tháng 4 năm 2026\nnội dung\n",
+     "Thông báo", None),
+])
+def test_type_of_unnumbered_and_run_on_titles(text, doc_type, subject):
+    header = parse_header(text, split_documents(text)[0])
+    assert (header.doc_type, header.number, header.issued_date, header.subject) == (
+        doc_type, None, None, subject)

@@ -159,8 +159,10 @@ _ENGINE_LOCK = threading.Lock()
 
 def second_reader():
     """The RapidOCR engine (models inside the wheel), loaded once per process; None when the
-    package is not installed."""
+    package is not installed or OCOP_DOCS_SECOND_READER=0."""
     global _ENGINE
+    if os.environ.get("OCOP_DOCS_SECOND_READER", "1").strip().lower() in ("0", "no", "off", "false"):
+        return None
     with _ENGINE_LOCK:
         if _ENGINE is None:
             try:

@@ -28,7 +28,8 @@ from ocop_docs.extract.dates import _iter_dates, fold, fold_regex
 from ocop_docs.model import DocumentMeta
 from ocop_docs.resources import load_tsv
 from ocop_docs.structure.split import (DocumentSpan, Line, bare, cue, date_line_place, is_body_line,
-                                       is_caps, layout_lines, number_text, parts, title_type)
+                                       is_caps, layout_lines, number_text, parts, title_head,
+                                       title_type)
 
 
 @dataclass
@@ -293,6 +294,9 @@ def parse_header(text: str, span: DocumentSpan, previous: Header | None = None) 
         h.doc_type = title_type(lines[title_i])
     elif h.number:
         h.doc_type = type_from_number(h.number)
+    elif number_raw is not None and re.match(r"^[\s.…]*/", number_raw):
+        # an unnumbered working version still names its type: "Số:    /KH-UBND"
+        h.doc_type = type_from_number("0" + re.sub(r"^[\s.…]*", "", number_raw).split()[0])
     if h.doc_type is None and vv_i is not None:
         h.doc_type = "Công văn"
     if h.doc_type == "Công văn" and h.number and type_from_number(h.number) not in (None, "Công văn"):
@@ -307,6 +311,10 @@ def parse_header(text: str, span: DocumentSpan, previous: Header | None = None) 
                        default=None)
     if vv_i is not None and (title_i is None or h.doc_type == "Công văn"):
         subject_lines, after = _subject_lines(lines, vv_i, first_strip=subject_label)
+    elif title_i is not None and (head := title_head(lines[title_i].clean)):
+        # "KẾ HOẠCH Tuyên truyền ...": the trích yếu is the rest of the title's line
+        rest = lines[title_i].clean[len(head):].strip()
+        subject_lines, after = [rest], title_i + 1
     elif title_i is not None:
         subject_lines, after = _subject_lines(lines, title_i + 1)
     else:
@@ -339,6 +347,11 @@ def parse_header(text: str, span: DocumentSpan, previous: Header | None = None) 
 
     # ---- closure: distribution list, signature, appendix
     _closure(lines, h, span)
+
+    # ---- a web page's metadata lines ("Số ký hiệu: ...", "Người ký: ...") for what is missing;
+    # they describe the page's main document, the first one
+    if previous is None:
+        _from_metadata(lines, h)
 
     # ---- headless documents: web report, appendix line, body phrases
     web = bool(cue("web_cues").search(fold(text[span.start:span.end][:3000])))
@@ -774,6 +787,42 @@ def _is_title(line: Line) -> bool:
     titles = "|".join(f"(?:{fold_regex(t)})" for t in parts()["signer_titles"])
     return bool(cue("authority_prefix").search(line.folded) or (
         is_caps(line.clean) and re.search(titles, line.folded)))
+
+
+def _from_metadata(lines: list[Line], h: Header) -> None:
+    """A legal-document site's metadata ("Số ký hiệu: 125/KH-UBND", "Ngày ban hành: 20/09/2018",
+    "Cơ quan ban hành: ...", "Người ký: ...", "Loại văn bản: Kế hoạch"), as "label: value" lines or
+    "| label | value |" rows: fills only the fields the document itself did not give."""
+    labels = parts()["metadata_labels"]
+    wanted = [f for f in labels if getattr(h, f) is None]
+    if not wanted:
+        return
+    patterns = {f: re.compile(r"^\W*(?:" + "|".join(fold_regex(p) for p in labels[f]) + r")\s*:?\s*$")
+                for f in wanted}
+    for line in lines:
+        if not line.clean or len(line.clean) > 160:
+            continue
+        if "|" in line.raw:
+            cells = [c.strip(" *_") for c in line.raw.split("|") if c.strip(" *_")]
+        else:
+            label, colon, value = line.clean.partition(":")
+            cells = [label + ":", value.strip()] if colon else []
+        for k in range(len(cells) - 1):
+            field = next((f for f in wanted if patterns[f].match(fold(cells[k]))), None)
+            if field is None or getattr(h, field) is not None:
+                continue
+            value = cells[k + 1]
+            if field == "number":
+                h.number = normalize_number(value)
+            elif field == "issued_date":
+                found = [d for _, _, d in _iter_dates(value, None) if d]
+                h.issued_date = found[0].isoformat() if found else None
+            elif field == "issuer":
+                h.issuer = _canonical(value)
+            elif field == "signer" and _is_name(value, caps_ok=True):
+                h.signer = _title_case_name(value)
+            elif field == "doc_type":
+                h.doc_type = _type_by_name().get(fold(" ".join(value.split())))
 
 
 def _from_web_report(lines: list[Line], h: Header) -> None:

@@ -447,7 +447,7 @@ def _number_line() -> re.Pattern:
     return re.compile(r"^\W*" + fold_regex(parts()["number_label"]) + r"(?P<rest>.*\S.*)$")
 
 
-_NUMBER_SHAPE = re.compile(r"^(?:[\dIlOoØ|]*\d[\w.\-–]*|[IlØ|]{1,3}(?=\s*/))?\s*(?:/\s*(?:19|20)\d\d\s*)?/\s*[^\W\d_][\w\-–&./]*")
+_NUMBER_SHAPE = re.compile(r"^[.…\s]*(?:[\dIlOoØ|]*\d[\w.\-–]*|[IlØ|]{1,3}(?=\s*/))?\s*(?:/\s*(?:19|20)\d\d\s*)?/\s*[^\W\d_][\w\-–&./]*")
 
 
 def is_caps(text: str) -> bool:
@@ -466,7 +466,7 @@ def _subject_start() -> re.Pattern:
     return re.compile(r"^(?:" + fold_regex(parts()["subject_after_title"]) + r")\s")
 
 
-def _title_head(text: str) -> str | None:
+def title_head(text: str) -> str | None:
     """"QUYẾT ĐỊNH về việc ..." (OCR ran the trích yếu into the title line): "QUYẾT ĐỊNH"."""
     words = text.split()
     k = 0
@@ -474,16 +474,21 @@ def _title_head(text: str) -> str | None:
         k += 1
     if not 1 <= k <= 4 or k == len(words):
         return None
-    if not _subject_start().match(fold(" ".join(words[k:])) + " "):
-        return None
-    return " ".join(words[:k])
+    head = " ".join(words[:k])
+    nxt = words[k]
+    if _subject_start().match(fold(" ".join(words[k:])) + " "):
+        return head
+    # "KẾ HOẠCH Tuyên truyền ..." (a .docx title and trích yếu in one paragraph)
+    if nxt[:1].isupper() and nxt[1:].islower() and fold(head) in doc_type_titles():
+        return head
+    return None
 
 
 def title_type(line: Line) -> str | None:
     """The contract type when the line is a type title ("KẾ HOẠCH", "QUYẾT ĐỊNH")."""
     if line.clean and line.clean.split(" ", 1)[0].isupper() and not is_caps(line.clean):
         # OCR ran the trích yếu into the title line: "QUYẾT ĐỊNH về việc công nhận ..."
-        head = _title_head(line.clean)
+        head = title_head(line.clean)
         if head:
             return title_type(Line(line.start, line.start + len(head), head, head, fold(head)))
     if line.clean and cue("receiving_stamp").match(line.folded):
