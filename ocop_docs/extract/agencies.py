@@ -433,11 +433,15 @@ def _name_body(toks: list[_Tok], j: int, agency: _Agency, kind: str) -> int:
             if n and fam == family and not _followed_by_name(toks, nxt + n):
                 j = nxt + n
                 continue
+        type_end = getattr(agency, "type_end", j)
+        type_start = type_end - 1
         if tok.t == "," and agency.plural and kind == "proper" and j + 1 < len(toks) \
                 and toks[j + 1].cap and toks[j + 1].word and not toks[j + 1].nl \
-                and not _agency_starts(toks, j + 1, loose=False):
+                and not _agency_starts(toks, j + 1, loose=False) \
+                and not _match(lex.group, toks, type_start) \
+                and not any(t.l in lex.relative for t in toks[type_end:j]):
             # "các Bộ Tài nguyên và Môi trường, Tư pháp": the type word shared by the names
-            type_end = getattr(agency, "type_end", j)
+            # (not "các cơ quan trực thuộc Bộ Văn hóa, Thể thao và Du lịch")
             end = _colon_list(toks, type_end - 1, agency)
             if end is not None:
                 agency._head_end = type_end  # type: ignore[attr-defined]
@@ -492,6 +496,11 @@ def _name_body(toks: list[_Tok], j: int, agency: _Agency, kind: str) -> int:
             continue
         if tok.cap and j > agency.start and _match(lex.never_in_names, toks, j):
             break       # "Sở Xây dựng Chủ trì, ...": the predicate, capitalised
+        if tok.cap and in_group:
+            g, _ = _match_gazetteer(toks, j)
+            if g > 1:
+                j += g      # "các cơ quan trực thuộc Bộ Văn hóa, Thể thao và Du lịch"
+                continue
         if tok.cap:
             # a capitalised word continues the name ("Chương trình" is a noun, not "trình")
             j += _match(lex.collocations, toks, j) or 1
@@ -613,6 +622,11 @@ def _relative_clause(toks: list[_Tok], j: int) -> int:
         if n:
             j += n
             continue
+        if tok.cap:
+            g, _ = _match_gazetteer(toks, j)
+            if g:
+                j += g      # "trực thuộc Bộ Văn hóa, Thể thao và Du lịch": a standard name whole
+                continue
         if not tok.cap and _match(lex.action, toks, j):
             break
         j += 1
