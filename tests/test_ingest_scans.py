@@ -224,3 +224,29 @@ def test_signed_pdf_like_page_is_ocred_and_box_kept_apart(tmp_path):
     assert "Ký bởi" not in doc.text and "08:56:09" not in doc.text
     box = doc.signatures[0]
     assert box.signer == "Ủy ban nhân dân tỉnh Quảng Ngãi" and box.signed_at == ["2025-01-17T08:56:09"]
+
+
+def test_day_from_the_issuers_signature_time():
+    """A handwritten "11" read as one digit ("ngày1") or mapped from "A": the issuer's digital
+    signature of the same month gives the day, marked for review; a clean two-digit reading
+    the signature does not extend stays."""
+    from ocop_docs.ingest.pdf import date_from_signature
+    from ocop_docs.ingest.signature import Signature
+    from ocop_docs.ingest.types import FieldReading, Page
+
+    def page(day_raw, day, conf):
+        text = f"Số: 11/CT-UBND\nQuảng Ngãi, ngày {int(day):02d} tháng 05 năm 2021\nCHỈ THỊ"
+        readings = {"issued_date": FieldReading(f"2021-05-{int(day):02d}", "second-pass", conf, 1, raw=day_raw),
+                    "day": FieldReading(str(int(day)), "second-pass", conf, 1, raw=day_raw)}
+        box = Signature(1, "Ký bởi: UBND tỉnh / Thời gian ký: 11/05/2021 11:26:39", "pdf-annotation",
+                        signer="UBND tỉnh", signed_at=["2021-05-11T11:26:39"])
+        return Page(1, text, "ocr", 93.0, field_readings=readings, signatures=[box])
+
+    p = page("Quang Ngai, ngay1 thang 5 nam 2021", "1", 0.84)
+    date_from_signature(p)
+    assert p.field_readings["issued_date"].value == "2021-05-11"
+    assert p.field_readings["issued_date"].method == "signature-time"
+    assert "ngày 11 tháng 05 năm 2021" in p.text
+    p = page("Quang Ngai, ngay 05 thang 5 nam 2021", "5", 0.84)
+    date_from_signature(p)
+    assert p.field_readings["issued_date"].value == "2021-05-05"

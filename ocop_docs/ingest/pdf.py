@@ -363,15 +363,24 @@ def date_from_signature(page: Page) -> None:
     from .types import FieldReading
 
     date = page.field_readings.get("issued_date")
-    if date is None or date.method not in ("ocr", "second-pass") or date.confidence >= review_threshold():
+    if date is None or date.method not in ("ocr", "second-pass"):
         return
     year, month, day = date.value.split("-")
+    read_day = page.field_readings.get("day")
+    # Nghị định 30/2020 writes days below 10 with a leading zero ("ngày 04"): a day read as one
+    # digit lost one, unless the writer wrote it so
+    one_digit = read_day is not None and len(re.sub(r"\D", "", read_day.raw or "")) > 0 and \
+        len(read_day.value) == 1 and not re.search(r"ng\S{0,3}\s*0\d", read_day.raw or "")
+    if date.confidence >= review_threshold() and not one_digit:
+        return
     for box in page.signatures:
         if not box.signer or not box.signed_at:
             continue
         signed = box.signed_at[0][:10]
         if signed[:7] != f"{year}-{month}" or signed == date.value:
             continue
+        if one_digit and date.confidence >= review_threshold() and str(int(day)) not in signed[8:10]:
+            continue                 # a confident one-digit reading the signing day does not extend
         old = f"ngày {int(day):02d} tháng {int(month):02d} năm {year}"
         new = f"ngày {int(signed[8:10]):02d} tháng {int(month):02d} năm {year}"
         if old not in page.text:
