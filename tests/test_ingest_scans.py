@@ -140,9 +140,6 @@ def test_real_signed_pdf_matches_poppler():
 
 # ----------------------------------------------------------------------------- OCR
 
-ocr = [pytest.mark.ocr, pytest.mark.usefixtures("require_ocr")]
-
-
 @pytest.mark.ocr
 @pytest.mark.usefixtures("require_ocr")
 def test_red_handwritten_number_and_day(tmp_path):
