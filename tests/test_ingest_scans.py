@@ -247,3 +247,25 @@ def test_day_from_the_issuers_signature_time():
     p = page("Quang Ngai, ngay 05 thang 5 nam 2021", "5", 0.84)
     date_from_signature(p)
     assert p.field_readings["issued_date"].value == "2021-05-05"
+
+
+@pytest.mark.ocr
+@pytest.mark.usefixtures("require_ocr")
+def test_phone_photo_with_perspective(tmp_path):
+    """A letter photographed at an angle on a dark desk: the sheet is found and flattened."""
+    import cv2
+    import numpy as np
+
+    letter = np.asarray(render_letter(number="", day=""))
+    h, w = letter.shape[:2]
+    canvas = (3000, 3400)                                    # (width, height) of the photo
+    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    dst = np.float32([[380, 420], [2650, 300], [2760, 2500], [250, 2620]])
+    m = cv2.getPerspectiveTransform(src, dst)
+    photo = cv2.warpPerspective(letter, m, canvas, borderValue=(70, 60, 50))
+    path = tmp_path / "photo.jpg"
+    Image.fromarray(photo).save(path, quality=92)
+    doc = read_document(path)
+    assert "photo: perspective corrected" in doc.pages[0].notes
+    assert "Kính gửi: Sở Tài chính" in doc.text
+    assert "phối hợp với các cơ quan" in doc.text
