@@ -269,3 +269,31 @@ def test_phone_photo_with_perspective(tmp_path):
     assert "photo: perspective corrected" in doc.pages[0].notes
     assert "Kính gửi: Sở Tài chính" in doc.text
     assert "phối hợp với các cơ quan" in doc.text
+
+
+@pytest.mark.ocr
+@pytest.mark.usefixtures("require_ocr")
+def test_table_with_faint_rules(tmp_path):
+    """An appendix table whose rules are light grey (lost by the page's threshold) is still
+    read row by row and cell by cell."""
+    img = Image.new("RGB", (2480, 1100), "white")
+    d = ImageDraw.Draw(img)
+    f = _font("LiberationSerif-Regular.ttf", 46)
+    rows = [["TT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời hạn"],
+            ["1", "Rà soát quy hoạch", "Sở Xây dựng", "Quý II/2025"],
+            ["2", "Báo cáo kết quả", "Sở Tài chính", "30/6/2025"],
+            ["3", "Kiểm tra thực địa", "UBND các huyện", "Tháng 7/2025"]]
+    xs, y0, rh, grey = [200, 360, 1100, 1700, 2280], 300, 110, (205, 205, 205)
+    for r in range(len(rows) + 1):
+        d.line([(xs[0], y0 + r * rh), (xs[-1], y0 + r * rh)], fill=grey, width=3)
+    for x in xs:
+        d.line([(x, y0), (x, y0 + len(rows) * rh)], fill=grey, width=3)
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            d.text((xs[c] + 20, y0 + r * rh + 28), cell, font=f, fill="black")
+    d.text((200, 150), "Phụ lục: phân công nhiệm vụ", font=f, fill="black")
+    path = tmp_path / "table.png"
+    img.save(path)
+    text = read_document(path).text
+    assert "| 2 | Báo cáo kết quả | Sở Tài chính | 30/6/2025 |" in text
+    assert "| TT | Nhiệm vụ | Cơ quan chủ trì | Thời hạn |" in text

@@ -102,6 +102,7 @@ class Prepared:
     blank: bool = False
     rotation: int = 0           # quarter turns applied before (degrees, counter-clockwise)
     warp: tuple | None = None   # a photo's page: (3x3 perspective matrix as nested tuples, (w, h))
+    faint_rules: np.ndarray | None = None   # long faint strokes Otsu lost (table rules), as a mask
 
     def aligned(self, image: Image.Image) -> np.ndarray:
         """The page image in colour, ink kept, with the same rotation, scale and deskew."""
@@ -202,7 +203,22 @@ def prepare(image: Image.Image, suppress_ink: bool = True, deskew: bool = True,
     gray = rotate(gray, angle)
     gray = cv2.medianBlur(gray, 3)
     _, binary = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
-    return Prepared(binary, scale, angle, is_blank(binary), rotation, warp)
+    return Prepared(binary, scale, angle, is_blank(binary), rotation, warp, faint_strokes(gray, binary))
+
+
+def faint_strokes(gray: np.ndarray, binary: np.ndarray) -> np.ndarray | None:
+    """Long horizontal and vertical strokes darker than their surroundings that the global
+    threshold turned white: the light grey rules of a table printed faintly or scanned light.
+    None when there are none."""
+    local = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 12)
+    lost = cv2.bitwise_and(local, cv2.compare(binary, 128, cv2.CMP_GT))
+    if cv2.countNonZero(lost) < 200:
+        return None
+    h, w = gray.shape
+    hl = cv2.morphologyEx(lost, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(w // 30, 20), 1)))
+    vl = cv2.morphologyEx(lost, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(h // 30, 20))))
+    strokes = cv2.bitwise_or(hl, vl)
+    return strokes if cv2.countNonZero(strokes) >= max(w, h) // 4 else None
 
 
 def preprocess(image: Image.Image, suppress_ink: bool = True, deskew: bool = True) -> np.ndarray:
@@ -242,6 +258,7 @@ def fix_confusions(text: str) -> str:
 
     text = _CODE.sub(code, text)
     text = _quarter_re().sub(lambda m: m.group(1) + re.sub(r"[1l|]", "I", m.group(2)), text)
+    text = re.sub(r"/?\u2044", "/", text)        # tesseract's fraction slash in dates and codes
     return text.replace("Ð", "Đ").replace("ð", "đ")
 
 
@@ -326,6 +343,14 @@ def read_page(prep: Prepared, image: Image.Image | None, number: int, second: bo
 
     binary = prep.binary
     tables = find_tables(binary)
+    if prep.faint_rules is not None:
+        # a table whose rules are too light for the threshold: its rules drawn in, kept only
+        # if that makes a table (a shadow or a scanner streak alone is no grid)
+        ruled = binary.copy()
+        ruled[prep.faint_rules > 0] = 0
+        more = find_tables(ruled)
+        if len(more) > len(tables):
+            binary, tables = ruled, more
     body = binary
     if tables:
         body = binary.copy()
