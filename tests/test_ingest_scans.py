@@ -140,9 +140,6 @@ def test_real_signed_pdf_matches_poppler():
 
 # ----------------------------------------------------------------------------- OCR
 
-ocr = [pytest.mark.ocr, pytest.mark.usefixtures("require_ocr")]
-
-
 @pytest.mark.ocr
 @pytest.mark.usefixtures("require_ocr")
 def test_red_handwritten_number_and_day(tmp_path):
@@ -224,3 +221,79 @@ def test_signed_pdf_like_page_is_ocred_and_box_kept_apart(tmp_path):
     assert "Ký bởi" not in doc.text and "08:56:09" not in doc.text
     box = doc.signatures[0]
     assert box.signer == "Ủy ban nhân dân tỉnh Quảng Ngãi" and box.signed_at == ["2025-01-17T08:56:09"]
+
+
+def test_day_from_the_issuers_signature_time():
+    """A handwritten "11" read as one digit ("ngày1") or mapped from "A": the issuer's digital
+    signature of the same month gives the day, marked for review; a clean two-digit reading
+    the signature does not extend stays."""
+    from ocop_docs.ingest.pdf import date_from_signature
+    from ocop_docs.ingest.signature import Signature
+    from ocop_docs.ingest.types import FieldReading, Page
+
+    def page(day_raw, day, conf):
+        text = f"Số: 11/CT-UBND\nQuảng Ngãi, ngày {int(day):02d} tháng 05 năm 2021\nCHỈ THỊ"
+        readings = {"issued_date": FieldReading(f"2021-05-{int(day):02d}", "second-pass", conf, 1, raw=day_raw),
+                    "day": FieldReading(str(int(day)), "second-pass", conf, 1, raw=day_raw)}
+        box = Signature(1, "Ký bởi: UBND tỉnh / Thời gian ký: 11/05/2021 11:26:39", "pdf-annotation",
+                        signer="UBND tỉnh", signed_at=["2021-05-11T11:26:39"])
+        return Page(1, text, "ocr", 93.0, field_readings=readings, signatures=[box])
+
+    p = page("Quang Ngai, ngay1 thang 5 nam 2021", "1", 0.84)
+    date_from_signature(p)
+    assert p.field_readings["issued_date"].value == "2021-05-11"
+    assert p.field_readings["issued_date"].method == "signature-time"
+    assert "ngày 11 tháng 05 năm 2021" in p.text
+    p = page("Quang Ngai, ngay 05 thang 5 nam 2021", "5", 0.84)
+    date_from_signature(p)
+    assert p.field_readings["issued_date"].value == "2021-05-05"
+
+
+@pytest.mark.ocr
+@pytest.mark.usefixtures("require_ocr")
+def test_phone_photo_with_perspective(tmp_path):
+    """A letter photographed at an angle on a dark desk: the sheet is found and flattened."""
+    import cv2
+    import numpy as np
+
+    letter = np.asarray(render_letter(number="", day=""))
+    h, w = letter.shape[:2]
+    canvas = (3000, 3400)                                    # (width, height) of the photo
+    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    dst = np.float32([[380, 420], [2650, 300], [2760, 2500], [250, 2620]])
+    m = cv2.getPerspectiveTransform(src, dst)
+    photo = cv2.warpPerspective(letter, m, canvas, borderValue=(70, 60, 50))
+    path = tmp_path / "photo.jpg"
+    Image.fromarray(photo).save(path, quality=92)
+    doc = read_document(path)
+    assert "photo: perspective corrected" in doc.pages[0].notes
+    assert "Kính gửi: Sở Tài chính" in doc.text
+    assert "phối hợp với các cơ quan" in doc.text
+
+
+@pytest.mark.ocr
+@pytest.mark.usefixtures("require_ocr")
+def test_table_with_faint_rules(tmp_path):
+    """An appendix table whose rules are light grey (lost by the page's threshold) is still
+    read row by row and cell by cell."""
+    img = Image.new("RGB", (2480, 1100), "white")
+    d = ImageDraw.Draw(img)
+    f = _font("LiberationSerif-Regular.ttf", 46)
+    rows = [["TT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời hạn"],
+            ["1", "Rà soát quy hoạch", "Sở Xây dựng", "Quý II/2025"],
+            ["2", "Báo cáo kết quả", "Sở Tài chính", "30/6/2025"],
+            ["3", "Kiểm tra thực địa", "UBND các huyện", "Tháng 7/2025"]]
+    xs, y0, rh, grey = [200, 360, 1100, 1700, 2280], 300, 110, (205, 205, 205)
+    for r in range(len(rows) + 1):
+        d.line([(xs[0], y0 + r * rh), (xs[-1], y0 + r * rh)], fill=grey, width=3)
+    for x in xs:
+        d.line([(x, y0), (x, y0 + len(rows) * rh)], fill=grey, width=3)
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            d.text((xs[c] + 20, y0 + r * rh + 28), cell, font=f, fill="black")
+    d.text((200, 150), "Phụ lục: phân công nhiệm vụ", font=f, fill="black")
+    path = tmp_path / "table.png"
+    img.save(path)
+    text = read_document(path).text
+    assert "| 2 | Báo cáo kết quả | Sở Tài chính | 30/6/2025 |" in text
+    assert "| TT | Nhiệm vụ | Cơ quan chủ trì | Thời hạn |" in text

@@ -101,11 +101,17 @@ class Prepared:
     angle: float = 0.0
     blank: bool = False
     rotation: int = 0           # quarter turns applied before (degrees, counter-clockwise)
+    warp: tuple | None = None   # a photo's page: (3x3 perspective matrix as nested tuples, (w, h))
+    faint_rules: np.ndarray | None = None   # long faint strokes Otsu lost (table rules), as a mask
 
     def aligned(self, image: Image.Image) -> np.ndarray:
         """The page image in colour, ink kept, with the same rotation, scale and deskew."""
         rgb = np.asarray(image.convert("RGB"))
         rgb = _quarter_turn(rgb, self.rotation)
+        if self.warp is not None:
+            m, size = self.warp
+            rgb = cv2.warpPerspective(rgb, np.array(m, np.float64), size, flags=cv2.INTER_LINEAR,
+                                      borderValue=(255, 255, 255))
         if self.scale != 1.0:
             rgb = cv2.resize(rgb, None, fx=self.scale, fy=self.scale, interpolation=cv2.INTER_CUBIC)
         if abs(self.angle) >= 0.05:
@@ -137,11 +143,53 @@ def looks_blank(gray: np.ndarray) -> bool:
     return len(big) < 5
 
 
+def page_quad(rgb: np.ndarray) -> np.ndarray | None:
+    """The four corners of a sheet of paper photographed on a darker background (a phone
+    photo), or None for a scan (the page fills the image, or no clear quadrilateral)."""
+    f = 600 / max(rgb.shape[:2])
+    small = cv2.resize(rgb, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
+    gray = cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY), (5, 5), 0)
+    _, paper = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    paper = cv2.morphologyEx(paper, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))
+    contours, _ = cv2.findContours(paper, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return None
+    c = max(contours, key=cv2.contourArea)
+    area = cv2.contourArea(c) / (small.shape[0] * small.shape[1])
+    if not 0.25 <= area <= 0.92:         # no background around it: a scan, or no page found
+        return None
+    quad = cv2.approxPolyDP(cv2.convexHull(c), 0.02 * cv2.arcLength(c, True), True)
+    if len(quad) != 4 or not cv2.isContourConvex(quad):
+        return None
+    pts = quad.reshape(4, 2).astype(np.float32) / f
+    # order: top-left, top-right, bottom-right, bottom-left
+    s, d = pts.sum(axis=1), np.diff(pts, axis=1).ravel()
+    return np.array([pts[np.argmin(s)], pts[np.argmin(d)], pts[np.argmax(s)], pts[np.argmax(d)]],
+                    np.float32)
+
+
+def _flatten_photo(rgb: np.ndarray) -> tuple[np.ndarray, tuple | None]:
+    """A photographed page warped to a flat rectangle (perspective removed); scans unchanged."""
+    quad = page_quad(rgb)
+    if quad is None:
+        return rgb, None
+    tl, tr, br, bl = quad
+    w = int(max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl)))
+    h = int(max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr)))
+    if w < MIN_SIDE or h < MIN_SIDE:
+        return rgb, None
+    target = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float32)
+    m = cv2.getPerspectiveTransform(quad, target)
+    out = cv2.warpPerspective(rgb, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=(255, 255, 255))
+    return out, (tuple(map(tuple, m.tolist())), (w, h))
+
+
 def prepare(image: Image.Image, suppress_ink: bool = True, deskew: bool = True,
             rotation: int = 0) -> Prepared:
     """A page image → a deskewed black-on-white binary image ready for tesseract, with the
-    transformation applied (upscaling, deskew angle, quarter turns)."""
+    transformation applied (a photo's perspective, upscaling, deskew angle, quarter turns)."""
     rgb = _quarter_turn(np.asarray(image.convert("RGB")), rotation)
+    rgb, warp = _flatten_photo(rgb)
     if suppress_ink:
         rgb = suppress_colour_ink(rgb)
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
@@ -155,7 +203,22 @@ def prepare(image: Image.Image, suppress_ink: bool = True, deskew: bool = True,
     gray = rotate(gray, angle)
     gray = cv2.medianBlur(gray, 3)
     _, binary = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
-    return Prepared(binary, scale, angle, is_blank(binary), rotation)
+    return Prepared(binary, scale, angle, is_blank(binary), rotation, warp, faint_strokes(gray, binary))
+
+
+def faint_strokes(gray: np.ndarray, binary: np.ndarray) -> np.ndarray | None:
+    """Long horizontal and vertical strokes darker than their surroundings that the global
+    threshold turned white: the light grey rules of a table printed faintly or scanned light.
+    None when there are none."""
+    local = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 12)
+    lost = cv2.bitwise_and(local, cv2.compare(binary, 128, cv2.CMP_GT))
+    if cv2.countNonZero(lost) < 200:
+        return None
+    h, w = gray.shape
+    hl = cv2.morphologyEx(lost, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(w // 30, 20), 1)))
+    vl = cv2.morphologyEx(lost, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(h // 30, 20))))
+    strokes = cv2.bitwise_or(hl, vl)
+    return strokes if cv2.countNonZero(strokes) >= max(w, h) // 4 else None
 
 
 def preprocess(image: Image.Image, suppress_ink: bool = True, deskew: bool = True) -> np.ndarray:
@@ -195,6 +258,7 @@ def fix_confusions(text: str) -> str:
 
     text = _CODE.sub(code, text)
     text = _quarter_re().sub(lambda m: m.group(1) + re.sub(r"[1l|]", "I", m.group(2)), text)
+    text = re.sub(r"/?\u2044", "/", text)        # tesseract's fraction slash in dates and codes
     return text.replace("Ð", "Đ").replace("ð", "đ")
 
 
@@ -279,6 +343,14 @@ def read_page(prep: Prepared, image: Image.Image | None, number: int, second: bo
 
     binary = prep.binary
     tables = find_tables(binary)
+    if prep.faint_rules is not None:
+        # a table whose rules are too light for the threshold: its rules drawn in, kept only
+        # if that makes a table (a shadow or a scanner streak alone is no grid)
+        ruled = binary.copy()
+        ruled[prep.faint_rules > 0] = 0
+        more = find_tables(ruled)
+        if len(more) > len(tables):
+            binary, tables = ruled, more
     body = binary
     if tables:
         body = binary.copy()
@@ -387,6 +459,8 @@ def ocr_page(job: PageJob, suppress_ink: bool = True, second: bool = True) -> Pa
     notes = [f"upscaled x{prep.scale:g}"] if prep.scale != 1.0 else []
     if prep.rotation:
         notes.append(f"turned {prep.rotation} degrees")
+    if prep.warp is not None:
+        notes.append("photo: perspective corrected")
     return Page(number=job.number, text=r.text, method="ocr", confidence=r.confidence,
                 field_readings=r.field_readings, signatures=r.signatures, rotation=prep.rotation,
                 notes=notes)

@@ -206,22 +206,35 @@ def split_annotation_text(page, flat, rects, number: int):
             added.append(c)
     if not added:
         return page, frozenset(), []
-    groups: dict[int, list[dict]] = {}
+    # the characters of one annotation share its appearance's embedded font subset: group by
+    # font (two overlapping boxes, the issuer's "Ký bởi" and the gazette centre's, stay apart)
+    by_font: dict[str, list[dict]] = {}
     for c in added:
-        k = next((j for j, box in enumerate(rects) if _inside(c, box)), len(rects))
-        groups.setdefault(k, []).append(c)
+        by_font.setdefault(c.get("fontname", ""), []).append(c)
     boxes: list[Signature] = []
     drop: set[tuple] = set()
     stamped: set[tuple] = set()
-    for k, chars in groups.items():
+
+    def text_of(keys: set) -> str:
+        return flat.filter(lambda o: o.get("object_type") != "char" or _char_key(o) in keys).extract_text()
+
+    for chars in by_font.values():
         keys = {_char_key(c) for c in chars}
-        text = flat.filter(lambda o, keys=keys: o.get("object_type") != "char"
-                           or _char_key(o) in keys).extract_text()
-        if is_signature_box(text):
-            drop |= keys
-            boxes.append(parse_box(text, number, "pdf-annotation"))
-        else:
+        if not is_signature_box(text_of(keys)):
             stamped |= keys
+            continue
+        # a number stamped in the same font as a box, in an annotation of its own, is no box
+        by_rect: dict[int, set[tuple]] = {}
+        for c in chars:
+            k = next((j for j, box in enumerate(rects) if _inside(c, box)), len(rects))
+            by_rect.setdefault(k, set()).add(_char_key(c))
+        for sub in by_rect.values():
+            sub_text = text_of(sub)
+            if re.fullmatch(r"[\d\s/.-]{1,12}", sub_text) and not is_signature_box(sub_text):
+                stamped |= sub
+                keys -= sub
+        drop |= keys
+        boxes.append(parse_box(text_of(keys), number, "pdf-annotation"))
     view = flat.filter(lambda o: o.get("object_type") != "char" or _char_key(o) not in drop) \
         if drop else flat
     return view, frozenset(stamped), boxes
@@ -350,15 +363,24 @@ def date_from_signature(page: Page) -> None:
     from .types import FieldReading
 
     date = page.field_readings.get("issued_date")
-    if date is None or date.method not in ("ocr", "second-pass") or date.confidence >= review_threshold():
+    if date is None or date.method not in ("ocr", "second-pass"):
         return
     year, month, day = date.value.split("-")
+    read_day = page.field_readings.get("day")
+    # Nghị định 30/2020 writes days below 10 with a leading zero ("ngày 04"): a day read as one
+    # digit lost one, unless the writer wrote it so
+    one_digit = read_day is not None and len(re.sub(r"\D", "", read_day.raw or "")) > 0 and \
+        len(read_day.value) == 1 and not re.search(r"ng\S{0,3}\s*0\d", read_day.raw or "")
+    if date.confidence >= review_threshold() and not one_digit:
+        return
     for box in page.signatures:
         if not box.signer or not box.signed_at:
             continue
         signed = box.signed_at[0][:10]
         if signed[:7] != f"{year}-{month}" or signed == date.value:
             continue
+        if one_digit and date.confidence >= review_threshold() and str(int(day)) not in signed[8:10]:
+            continue                 # a confident one-digit reading the signing day does not extend
         old = f"ngày {int(day):02d} tháng {int(month):02d} năm {year}"
         new = f"ngày {int(signed[8:10]):02d} tháng {int(month):02d} năm {year}"
         if old not in page.text:
