@@ -16,6 +16,7 @@ Pages are OCRed in parallel, one process per core, each tesseract single-threade
 from __future__ import annotations
 
 import atexit
+import multiprocessing
 import os
 import re
 import shutil
@@ -484,7 +485,11 @@ def _pool(workers: int) -> ProcessPoolExecutor:
         if _POOL is None or _POOL_SIZE != workers:
             if _POOL is not None:
                 _POOL.shutdown(wait=False, cancel_futures=True)
-            _POOL = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker)
+            # workers come from a fork server, not from this process: they hold none of its
+            # files, pipes or listening sockets (a browser driver's pipe, the web server's
+            # socket), so a restart or the end of the process is never held up by them
+            _POOL = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
+                                        mp_context=multiprocessing.get_context("forkserver"))
             _POOL_SIZE = workers
             atexit.register(_close_pool)
         return _POOL
