@@ -226,8 +226,12 @@ class TaskExtractor:
                 self.walk(block.children, child, owner=block)
                 return
             if not _is_title(text) and not text.rstrip().endswith(":"):
-                # a full sentence that is itself an obligation, then its sub-items
+                # a full sentence that is itself an obligation, then its sub-items; plain
+                # paragraphs under it that name no agency go on explaining it
                 self.emit(block, text, frame, own)
+                if block.is_numbered and block.kind not in PART_KINDS:
+                    self.walk([c for c in block.children if not _continues(c)], child)
+                    return
             elif own.lead and own.how == "colon" and len(own.rest.split()) > 6 \
                     and not own.rest.rstrip().endswith(":"):
                 self.emit(block, text, frame, own)
@@ -358,6 +362,12 @@ def _is_obligation_lead_in(text: str, own: Assignment, frame: Frame, block: Bloc
         return True
     return len(text.split()) > 20 and re.search(r"(?i)(trong đó|cụ thể|như sau)\s*:\s*$", text) \
         is not None
+
+
+def _continues(block: Block) -> bool:
+    """An unmarked paragraph that names no agency of its own: the rest of the item above it."""
+    return block.kind == "paragraph" and not block.children \
+        and not parse_assignment(block.text, allow_sentence_cues=True).lead
 
 
 def _is_caption(text: str) -> bool:
