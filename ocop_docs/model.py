@@ -86,6 +86,9 @@ class DocumentRecord(DocumentMeta):
     tasks: list[Task] = field(default_factory=list)
     start: int = 0                   # character span of this document in the file's text
     end: int = 0
+    # how each header field was read: {"number": {"method": "second-pass", "confidence": 0.72,
+    # "page": 1, "review": true}, ...}; methods as in ingest.types.FieldReading
+    field_sources: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -96,6 +99,7 @@ class DocumentRecord(DocumentMeta):
             "signer_title": self.signer_title,
             "citations": [c.to_json() for c in self.citations],
             "tasks": [t.to_json() for t in self.tasks],
+            **({"field_sources": dict(self.field_sources)} if self.field_sources else {}),
         }
 
 

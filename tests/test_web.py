@@ -312,6 +312,9 @@ def test_review_page_highlights_task_spans(site):
     assert "Các phòng ban" in marked.group(1)
     assert 'id="span-field-number"' in page and "57/KH-UBND" in page
     assert "Chư Pưh" in text
+    # how each header field was read (a text file: its text layer, nothing to re-check)
+    assert "Cách đọc các trường" in page and "lớp chữ của tệp" in page
+    assert "cần kiểm tra lại" not in page
 
 
 def test_review_page_highlights_a_file_ingested_from_the_command_line(tmp_path):

@@ -182,7 +182,60 @@ def extract_ingested(ingested: IngestedText) -> Extraction:
     result = extract_text(ingested.text, ingested.path.name)
     result.pages = [_page_info(p) for p in ingested.pages]
     result.warnings = list(ingested.warnings) + result.warnings
+    for record in result.documents:
+        record.field_sources = _field_sources(record, ingested)
     return result
+
+
+_HEADER_FIELDS = ("doc_type", "number", "issued_date", "place", "issuer", "signer")
+# the reading of a page, named as FieldReading names it
+_PAGE_METHOD = {"ocr": "ocr"}
+# which ingested reading stands for a document field
+_READING_OF = {"number": ("number",), "issued_date": ("issued_date", "day")}
+
+
+def _field_sources(record, ingested: IngestedText) -> dict[str, dict]:
+    """How each header field of one document was read: the method of the page it lies on (a
+    text layer, a Word or text file, OCR) or the second reading the ingestion recorded for it,
+    with a confidence in 0-1 and `review` where it is low."""
+    from ocop_docs.ingest.fields import review_threshold
+
+    pages = ingested.pages
+    if not pages:
+        return {}
+    # pages are joined by a blank line in the text: find the page of an offset
+    bounds, offset = [], 0
+    for page in pages:
+        offset += len(page.text) + 2
+        bounds.append(offset)
+
+    def page_at(position: int):
+        for page, end in zip(pages, bounds):
+            if position < end:
+                return page
+        return pages[-1]
+
+    head_page = page_at(record.start)
+    sign_page = page_at(max(record.start, record.end - 1))
+    out: dict[str, dict] = {}
+    for name in _HEADER_FIELDS:
+        if getattr(record, name, None) in (None, ""):
+            continue
+        page = sign_page if name == "signer" else head_page
+        reading = next((ingested.field_readings[k] for k in _READING_OF.get(name, ())
+                        if k in ingested.field_readings), None)
+        if reading is not None and page is head_page:
+            item = {"method": reading.method, "confidence": round(reading.confidence, 2),
+                    "page": reading.page}
+        else:
+            method = _PAGE_METHOD.get(page.method, "text-layer")
+            confidence = (page.confidence / 100 if page.confidence is not None
+                          else 0.0 if page.method == "ocr" else 1.0)
+            item = {"method": method, "confidence": round(confidence, 2), "page": page.number}
+        if item["confidence"] < review_threshold():
+            item["review"] = True
+        out[name] = item
+    return out
 
 
 def extract_file(path: str | Path) -> Extraction:
