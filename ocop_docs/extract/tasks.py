@@ -263,6 +263,8 @@ class TaskExtractor:
             text, allow_sentence_cues=not frame.lead and not frame.in_non_task_section)
         if own.how == "subject" and text.rstrip().endswith(":"):
             return  # "X có ý kiến như sau:" introduces what follows
+        if text.rstrip().endswith(":") and cues.topic_labels.match(text) and not own.lead:
+            return  # "Về nội dung trao đổi tín chỉ các-bon ra nước ngoài:" names a topic
         action = text
         if own.how == "sentence" and block.kind == "paragraph":
             action = own.rest
