@@ -193,7 +193,7 @@ def expand_abbreviations(text: str) -> str:
 _TOKEN_RE = re.compile(r"\w+|[^\w\s]")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Tok:
     t: str          # text
     l: str          # lower case
@@ -213,10 +213,13 @@ class _Tok:
 def _tokenize(text: str) -> list[_Tok]:
     toks = []
     prev_end = 0
+    find = text.find
     for m in _TOKEN_RE.finditer(text):
-        toks.append(_Tok(m.group(), m.group().lower(), m.start(), m.end(),
-                         "\n" in text[prev_end:m.start()]))
-        prev_end = m.end()
+        start, end = m.span()
+        word = m.group()
+        toks.append(_Tok(word, word.lower(), start, end,
+                         start > prev_end and find("\n", prev_end, start) >= 0))
+        prev_end = end
     return toks
 
 

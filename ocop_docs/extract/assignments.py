@@ -93,6 +93,7 @@ def agencies_at(text: str) -> tuple[list[str], int]:
 
 def clear_text_caches() -> None:
     _agency_sequence.cache_clear()
+    _parse_assignment_cached.cache_clear()
     _heading_agencies.cache_clear()
     agencies.clear_text_caches()
 
@@ -133,7 +134,19 @@ def dedupe(names: list[str], exclude: list[str] = ()) -> list[str]:
 
 
 def parse_assignment(text: str, allow_sentence_cues: bool = True) -> Assignment:
-    """The agencies an item names as responsible, from its own words."""
+    """The agencies an item names as responsible, from its own words (remembered per text: an
+    item is read by the walk over its siblings and again when it is visited)."""
+    lead, support, rest, how = _parse_assignment_cached(text, allow_sentence_cues)
+    return Assignment(list(lead), list(support), rest, how)
+
+
+@lru_cache(maxsize=4096)
+def _parse_assignment_cached(text: str, allow_sentence_cues: bool):
+    found = _parse_assignment(text, allow_sentence_cues)
+    return tuple(found.lead), tuple(found.support), found.rest, found.how
+
+
+def _parse_assignment(text: str, allow_sentence_cues: bool = True) -> Assignment:
     cues = cue_sets()
     # "Về công tác thông tin, tuyên truyền: Báo ..., Đài ... tăng cường ...": read past the label
     colon = text.find(":")
