@@ -87,8 +87,37 @@ def tasks_component(doc: Doc) -> Doc:
 
 
 @lru_cache(maxsize=1)
+class _SyllableTokenizer:
+    """Tokens between white space (Vietnamese writes a space between syllables): the components
+    work on character offsets, so spaCy's own Vietnamese syllabifier is not needed and its
+    cost (a tenth of the extraction) is saved."""
+
+    _TOKEN = re.compile(r"\S+|\s+")
+
+    def __init__(self, vocab):
+        self.vocab = vocab
+
+    def __call__(self, text: str) -> Doc:
+        words: list[str] = []
+        spaces: list[bool] = []
+        for m in self._TOKEN.finditer(text):
+            token = m.group()
+            if token.isspace():
+                if words and not words[-1].isspace() and token[0] == " ":
+                    spaces[-1] = True           # one space after a word belongs to it
+                    token = token[1:]
+                if token:
+                    words.append(token)         # other white space is a token of its own
+                    spaces.append(False)
+            else:
+                words.append(token)
+                spaces.append(False)
+        return Doc(self.vocab, words=words, spaces=spaces)
+
+
 def build_nlp() -> Language:
     nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}})
+    nlp.tokenizer = _SyllableTokenizer(nlp.vocab)
     for name in ("ocop_header", "ocop_citations", "ocop_tasks"):
         nlp.add_pipe(name)
     return nlp
