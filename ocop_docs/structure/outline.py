@@ -247,13 +247,7 @@ def _read_loose_table(lines: list[_Line], i: int) -> tuple[Block | None, int]:
         rows[-1] = (row_cells, row_start, line.end)
     if len(rows) < 2:
         return None, i
-    header = rows[0][0]
-    table = Block("table", None, " | ".join(header), rows[0][1], rows[-1][2], header=header)
-    for cells, row_start, row_end in rows[1:]:
-        row = Block("row", cells[0] if cells else None, " | ".join(cells), row_start, row_end,
-                    cells=cells, parent=table)
-        table.children.append(row)
-    return table, end
+    return _table_block(rows), end
 
 
 def _read_table(lines: list[_Line], i: int) -> tuple[Block | None, int]:
@@ -286,10 +280,15 @@ def _read_table(lines: list[_Line], i: int) -> tuple[Block | None, int]:
             rows.append((cells, row_start, row_end))
     if len(rows) < 2:
         return None, i
+    return _table_block(rows), i
+
+
+def _table_block(rows: list[tuple[list[str], int, int]]) -> Block:
+    """A table block from its rows (cells, start, end); the first row holds the column titles."""
     header = rows[0][0]
     table = Block("table", None, " | ".join(header), rows[0][1], rows[-1][2], header=header)
     for cells, row_start, row_end in rows[1:]:
         row = Block("row", cells[0] if cells else None, " | ".join(cells), row_start, row_end,
                     cells=cells, parent=table)
         table.children.append(row)
-    return table, i
+    return table
