@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ocop_docs.textutil import in_capitals
+
 __all__ = ["normalize_text", "modern_tone_placement"]
 
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
@@ -203,9 +205,7 @@ def _wrapped(prev: str, line: str, width: int) -> bool:
         return False    # "Kính gửi: ..." and "V/v ..." are header lines of their own
     if _LIST_MARKER.match(line) or re.match(r"(?i)điều\s+\d", line):
         return False
-    letters = [c for c in prev + line if c.isalpha()]
-    upper = sum(c.isupper() for c in letters)
-    return upper < 0.6 * len(letters)      # titles in capitals keep their lines
+    return not in_capitals(prev + line, min_letters=0, share=0.6)  # titles keep their lines
 
 
 def normalize_text(text: str) -> str:

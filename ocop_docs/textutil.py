@@ -32,6 +32,13 @@ def fold(text: str) -> str:
     return text.translate(_FOLD_TABLE)
 
 
+def in_capitals(text: str, min_letters: int = 4, share: float = 0.8) -> bool:
+    """Whether text is written in capitals: at least `min_letters` letters, `share` of them
+    upper case ("B. NỘI DUNG", "QUY ĐỊNH CỤ THỂ")."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= min_letters and sum(c.isupper() for c in letters) >= share * len(letters)
+
+
 def squash(text: str) -> str:
     """Collapse runs of white space into one space and strip."""
     return re.sub(r"\s+", " ", text).strip()

@@ -29,7 +29,7 @@ from ocop_docs.extract.assignments import (
 from ocop_docs.extract.deadlines import find_deadline, find_recurrence, normalize_deadline
 from ocop_docs.model import Deadline, Task
 from ocop_docs.structure.outline import PART_KINDS, Block, parse_outline
-from ocop_docs.textutil import squash
+from ocop_docs.textutil import in_capitals, squash
 
 
 @dataclass
@@ -170,15 +170,13 @@ class TaskExtractor:
         if block.kind not in ("lead-in", "paragraph") or not block.text.rstrip().endswith(":") \
                 or any(c.kind not in ("table", "row") for c in block.children):
             return None
-        for item in after:
-            if heading_agencies(item.text) or parse_assignment(
-                    item.text, allow_sentence_cues=False).lead or any(
-                    heading_agencies(c.text) or parse_assignment(
-                        c.text, allow_sentence_cues=False).lead for c in item.children):
-                return None
         own = parse_assignment(block.text)
         if not own.lead or own.how not in ("giao", "sentence"):
             return None
+        for item in after:
+            if any(heading_agencies(b.text) or parse_assignment(
+                    b.text, allow_sentence_cues=False).lead for b in [item, *item.children]):
+                return None
         return frame.child(lead=self.resolve(own.lead), support=own.support)
 
     def visit(self, block: Block, frame: Frame) -> None:
@@ -255,7 +253,7 @@ class TaskExtractor:
             return  # a title in capitals, a note in parentheses ("(Kèm theo ...)")
         if is_formula(text):
             return  # "Trân trọng thông báo ... để các cơ quan biết, thực hiện./."
-        if not (heading_agencies(text) is None):
+        if heading_agencies(text) is not None:
             return  # only agency names, no action (a list line, a table cell on its own)
         if is_membership_item(text) or (frame.in_membership and not states_duty(text)):
             return  # a member of a body and a role
@@ -378,8 +376,7 @@ def _is_caption(text: str) -> bool:
     stripped = text.strip().rstrip(".:;")
     if stripped.startswith("(") and stripped.endswith(")"):
         return True
-    letters = [c for c in stripped if c.isalpha()]
-    return len(letters) >= 6 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+    return in_capitals(stripped, min_letters=6)
 
 
 def _details_only(block: Block) -> bool:

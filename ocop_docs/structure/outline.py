@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ocop_docs.textutil import in_capitals
+
 # marker kinds; the value says how a line of that kind is recognised
 _MARKERS: list[tuple[str, re.Pattern]] = [
     ("article", re.compile(r"(Điều\s+\d+)\s*[.:]\s*")),
@@ -99,15 +101,10 @@ def classify_marker(line: str) -> tuple[str, str, int] | None:
         if m:
             if kind == "roman" and not _plausible_roman(m.group(1)):
                 continue
-            if kind == "part" and not _is_upper_title(line[m.end():]):
+            if kind == "part" and not in_capitals(line[m.end():]):
                 continue   # "A. MỤC ĐÍCH": a lettered part is a title in capitals
             return kind, m.group(1), m.end()
     return None
-
-
-def _is_upper_title(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
 def _plausible_roman(token: str) -> bool:
