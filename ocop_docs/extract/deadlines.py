@@ -62,6 +62,10 @@ def _grammar() -> dict[str, re.Pattern]:
         "licence": fold_pattern(data["year_licence"]),
         "horizon": fold_pattern(data["horizon_prefix"]),
         "span": fold_pattern(data["task_span"]),
+        "period_start": fold_pattern(data["period_start"]),
+        "span_inside": fold_pattern(data["span_inside"]),
+        "occasion": fold_pattern(data["occasion_prefix"]),
+        "relative": fold_pattern(data["relative_time"]),
         "month_words": {fold(k): v for k, v in data["month_words"].items()},
         "half_end": {fold(k): v for k, v in data["half_year"]["end_month"].items()},
     }
@@ -135,14 +139,6 @@ def _hits(folded: str, default_year: int | None, phrase: bool) -> list[_Hit]:
 
 
 # "từ" right before a time (with its unit word) opens a period; "đến" (not "đến khi") closes it
-_START = fold_pattern(r"(?<![\w])từ\s+(?:ngày|tháng|quý|năm)?\s*$")
-_RELATIVE = fold_pattern(
-    r"(?:chậm\s+nhất|trong\s+(?:thời\s+hạn|vòng)|trước|sau)\s+(?:\d{1,3}|một|hai|ba|năm|mười)"
-    r"\s+(?:ngày(?:\s+làm\s+việc)?|tuần|tháng)\s+(?:sau\s+khi|kể\s+từ|từ\s+khi|trước\s+khi)"
-    r"[^.;]{0,80}")
-_OCCASION = fold_pattern(r"nhân\s+(?:dịp\s+)?ngày\s[^.;,]{0,50}$")
-_SPAN_INSIDE = fold_pattern(r"\s(?:đến|tới)\s|\d\s*[-–]\s*\d")
-_UNTIL = fold_pattern(r"^\s*(?:,\s*)?(?:đến|tới)\s+(?:hết\s+)?(?:ngày|tháng|quý|năm)?\s*$")
 
 
 def _extend_prefix(folded: str, start: int) -> tuple[int, bool]:
@@ -153,7 +149,7 @@ def _extend_prefix(folded: str, start: int) -> tuple[int, bool]:
     m = g["prefix"].search(head)
     if m and (m.start() == 0 or not head[m.start() - 1].isalnum()) and m.group().strip():
         return start - len(head) + m.start(), True
-    m = _OCCASION.search(head)
+    m = g["occasion"].search(head)
     if m:
         # "nhân ngày Chuyển đổi số Quốc gia 10/10": the activity is held on that day
         return start - len(head) + m.start(), True
@@ -217,8 +213,9 @@ def _deadline(text: str, doc_date: datetime.date | None, phrase: bool) -> Deadli
     candidates: list[tuple[str, Deadline]] = []
     hits = _hits(folded, default_year, phrase)
     for index, hit in enumerate(hits):
-        if hit.kind != "range" and _START.search(folded[max(0, hit.start - 12):hit.start]) \
-                and not _SPAN_INSIDE.search(folded[hit.start:hit.end]):
+        before = folded[max(0, hit.start - 12):hit.start]
+        if hit.kind != "range" and g["period_start"].search(before) \
+                and not g["span_inside"].search(folded[hit.start:hit.end]):
             # "Từ tháng 11/2025 đến khi ...", "từ tháng 11/2013 trở đi": a start, no due date;
             # "Từ ngày 01/01 đến ngày 31/3/2026": the period ends at the next time
             after = hits[index + 1] if index + 1 < len(hits) else None
@@ -228,7 +225,7 @@ def _deadline(text: str, doc_date: datetime.date | None, phrase: bool) -> Deadli
                 return Deadline(due=_iso(hit.due), text=text.strip(), recurrence=recurrence)
             if g["span"].search(folded[hit.start:hit.end]):
                 spanned = True
-            if spanned and _SPAN_INSIDE.search(folded[hit.start:hit.end]) \
+            if spanned and g["span_inside"].search(folded[hit.start:hit.end]) \
                     and not re.search(r"\d\s*[-–—]\s*\d", folded[hit.start:hit.end]):
                 # "... nhiệm vụ từ năm 2013 đến năm 2015": the task's span ends its time (a
                 # dash range, "Chương trình từ năm 2018-2020", names a programme's period)
@@ -273,7 +270,7 @@ def _deadline(text: str, doc_date: datetime.date | None, phrase: bool) -> Deadli
     if recurrence_hit:
         s, e, _ = recurrence_hit
         return Deadline(due=None, text=text[s:e], recurrence=recurrence)
-    relative = _RELATIVE.search(folded)
+    relative = g["relative"].search(folded)
     if relative:
         # "chậm nhất 05 ngày làm việc sau khi ...": no date, the words are kept
         return Deadline(due=None, text=text[relative.start():relative.end()].strip(" ,;."),
