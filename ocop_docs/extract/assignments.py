@@ -41,6 +41,9 @@ class _Cues:
     membership_roles: CueSet
     formulas: re.Pattern
     later_subjects: CueSet
+    courtesy_words: CueSet
+    member_list_openers: CueSet
+    detail_lead_in_endings: CueSet
 
 
 @lru_cache(maxsize=1)
@@ -63,6 +66,9 @@ def cue_sets() -> _Cues:
         membership_roles=cue_pattern(data["membership_roles"]),
         formulas=re.compile("|".join(f"(?:{f})" for f in data["formulas"])),
         later_subjects=cue_pattern(data["later_subjects"]),
+        courtesy_words=cue_pattern(data["courtesy_words"]),
+        member_list_openers=cue_pattern(data["member_list_openers"]),
+        detail_lead_in_endings=cue_pattern(data["detail_lead_in_endings"]),
     )
 
 
@@ -218,8 +224,8 @@ def _asked(rest: str) -> Assignment | None:
     """ "Bộ X (kính) đề nghị Ủy ban nhân dân các tỉnh ...", "UBND tỉnh giao Sở Y ...": after the
     speaker's name, the agencies after the cue must act."""
     cues = cue_sets()
-    polite = re.match(r"(?i)(?:kính|trân trọng|xin)\s+", rest)
-    after = rest[polite.end():] if polite else rest
+    polite = cues.courtesy_words.match(rest)
+    after = rest[polite.end():].lstrip() if polite else rest
     cue = cues.lead_before.match(after)
     if not cue:
         return None
@@ -402,7 +408,10 @@ def _enumerated_members(text: str) -> list[str]:
     m = re.search(r"\(([^()]{6,500})\)", text)
     if not m:
         return []
-    inner = re.sub(r"(?i)^(?:bao gồm|gồm|là)\s*:?\s*", "", m.group(1).strip())
+    inner = m.group(1).strip()
+    opener = cue_sets().member_list_openers.match(inner)
+    if opener:
+        inner = inner[opener.end():].lstrip(" :")
     names, end = agencies.parse_agency_sequence(inner)
     if not names or inner[end:].strip(" .,;"):
         return []

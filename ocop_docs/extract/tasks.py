@@ -360,8 +360,10 @@ def _is_obligation_lead_in(text: str, own: Assignment, frame: Frame, block: Bloc
         return False
     if all(c.kind == "table" for c in block.children):
         return True
-    return len(text.split()) > 20 and re.search(r"(?i)(trong đó|cụ thể|như sau)\s*:\s*$", text) \
-        is not None
+    ending = text.rstrip()[:-1].rstrip()          # without its ':'
+    tail = ending[-20:]
+    return len(text.split()) > 20 and any(
+        m.end() == len(tail) for m in cue_sets().detail_lead_in_endings.finditer(tail))
 
 
 def _continues(block: Block) -> bool:
