@@ -58,7 +58,8 @@ class StatusIn(BaseModel):
 def documents(request: Request, q: str | None = None, number: str | None = None,
               doc_type: str | None = None, issuer: str | None = None,
               date_from: str | None = None, date_to: str | None = None,
-              limit: int = Query(100, le=1000), offset: int = 0, user=Depends(api_user())):
+              limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0),
+              user=Depends(api_user())):
     return services.search_documents(_store(request), q=q, number=number, doc_type=doc_type,
                                      issuer=issuer, date_from=services.parse_date(date_from),
                                      date_to=services.parse_date(date_to), limit=limit,

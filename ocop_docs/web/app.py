@@ -21,13 +21,34 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from ocop_docs.model import DOC_TYPES
 from ocop_docs.web import db, services
-from ocop_docs.web.auth import LoginRequired, can, csrf_token, page_user, session_user
+from ocop_docs.web.auth import (SESSION_LIFETIME, LoginRequired, can, csrf_token, page_user,
+                                session_user)
 from ocop_docs.web.jobs import Jobs
 from ocop_docs.web.security import UploadRejected, same_token
 
 HERE = Path(__file__).resolve().parent
 ENV_SECRET = "OCOP_DOCS_SECRET"
 ENV_STORAGE = "OCOP_DOCS_STORAGE"
+ENV_ALLOWED_HOSTS = "OCOP_DOCS_ALLOWED_HOSTS"
+# names the app answers to when none are configured: this machine only (and the name
+# Starlette's test client sends); a server open to the network lists its own names
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "testserver")
+
+
+def allowed_hosts(configured=None) -> set[str]:
+    """Host names (without port) the app answers: `configured`, else $OCOP_DOCS_ALLOWED_HOSTS
+    (comma-separated), else LOCAL_HOSTS. "*" allows any."""
+    if configured is None:
+        env = os.environ.get(ENV_ALLOWED_HOSTS, "")
+        configured = [h for h in env.split(",") if h.strip()] or LOCAL_HOSTS
+    return {h.strip().lower().strip("[]") for h in configured if h.strip()}
+
+
+def _host_name(header: str) -> str:
+    header = header.strip().lower()
+    if header.startswith("["):                     # [::1]:8000
+        return header[1:].split("]", 1)[0]
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
 
 
 def _secret(storage: Path) -> str:
@@ -46,7 +67,8 @@ def _secret(storage: Path) -> str:
 
 
 def create_app(db_url: str | None = None, *, storage: str | Path | None = None,
-               secret: str | None = None, workers: int = 2, store=None) -> FastAPI:
+               secret: str | None = None, workers: int = 2, store=None,
+               hosts: list[str] | None = None) -> FastAPI:
     from ocop_docs.letters import ledger
     from task_graph import open_store
 
@@ -63,8 +85,8 @@ def create_app(db_url: str | None = None, *, storage: str | Path | None = None,
     app.state.store = store
     app.state.jobs = Jobs(store, storage, workers=workers)
     app.add_middleware(SessionMiddleware, secret_key=secret or _secret(storage),
-                       session_cookie="ocop_session", same_site="strict", https_only=False,
-                       max_age=12 * 3600)
+                       session_cookie="ocop_session", same_site="lax", https_only=False,
+                       max_age=int(SESSION_LIFETIME.total_seconds()))
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.filters["vn_date"] = services.vn_date
@@ -74,8 +96,16 @@ def create_app(db_url: str | None = None, *, storage: str | Path | None = None,
                                  ROLE_NAMES=db.ROLE_VI, DOC_TYPES=DOC_TYPES, can=can)
     app.state.templates = templates
 
+    app.state.allowed_hosts = allowed_hosts(hosts)
+
     @app.middleware("http")
     async def headers(request: Request, call_next):
+        allowed = request.app.state.allowed_hosts
+        if "*" not in allowed and _host_name(request.headers.get("host", "")) not in allowed:
+            # DNS rebinding or a wrong address: answer nothing of the application
+            return Response("Tên máy chủ không hợp lệ (tiêu đề Host không nằm trong danh sách "
+                            "được phép, xem OCOP_DOCS_ALLOWED_HOSTS).", status_code=400,
+                            media_type="text/plain; charset=utf-8")
         response = await call_next(request)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
@@ -104,8 +134,9 @@ def create_app(db_url: str | None = None, *, storage: str | Path | None = None,
 
 
 def render(request: Request, name: str, user: dict | None, status_code: int = 200,
-           **context) -> HTMLResponse:
+           headers: dict | None = None, **context) -> HTMLResponse:
     templates = request.app.state.templates
     return templates.TemplateResponse(request, name, {"user": user,
                                                       "csrf": csrf_token(request),
-                                                      **context}, status_code=status_code)
+                                                      **context}, status_code=status_code,
+                                      headers=headers)

@@ -10,7 +10,7 @@ removed tasks deleted with their statuses and reminder links) in the same transa
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import sqlalchemy as sa
@@ -27,6 +27,28 @@ web_users = sa.Table(
     sa.Column("role", sa.String(20), nullable=False),
     sa.Column("password_hash", sa.String(300), nullable=False),
     sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("disabled_at", sa.DateTime),                        # set: cannot log in
+)
+
+# server-side sessions: the cookie carries a random id whose hash is kept here; logging out,
+# disabling or deleting the account or changing its password removes the rows, so a copied
+# cookie stops working at once
+web_sessions = sa.Table(
+    "web_sessions", metadata,
+    sa.Column("id_hash", sa.String(64), primary_key=True),        # sha256 of the cookie's id
+    sa.Column("user_name", sa.String(100), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("expires_at", sa.DateTime, nullable=False),
+    sa.Index("ix_web_sessions_user", "user_name"),
+)
+
+# wrong passwords, by (client address, name) and by client address, for throttling
+web_login_failures = sa.Table(
+    "web_login_failures", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("key", sa.String(200), nullable=False),
+    sa.Column("at", sa.DateTime, nullable=False),
+    sa.Index("ix_web_login_failures_key", "key", "at"),
 )
 
 web_uploads = sa.Table(
@@ -64,57 +86,201 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
+# columns added after a table was first released: (table, column, SQL type)
+_ADDED_COLUMNS = (("web_users", "disabled_at", "TIMESTAMP"),)
+
+
 def ensure_tables(engine: sa.Engine) -> None:
     metadata.create_all(engine, checkfirst=True)
+    inspector = sa.inspect(engine)
+    for table, column, sql_type in _ADDED_COLUMNS:
+        if column not in {c["name"] for c in inspector.get_columns(table)}:
+            with engine.begin() as conn:
+                conn.execute(sa.text(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}"))
 
 
 # ----------------------------------------------------------------------------- users
 
-def add_user(engine: sa.Engine, name: str, role: str, password: str) -> None:
-    from ocop_docs.web.security import hash_password
+class AccountError(ValueError):
+    """A refused account change; str() is a Vietnamese message."""
+
+
+def _check_new(name: str, role: str, password: str) -> str:
+    from ocop_docs.web.security import password_problem
 
     name = name.strip()
     if not name:
-        raise ValueError("tên đăng nhập trống")
+        raise AccountError("tên đăng nhập trống")
+    if len(name) > 100:
+        raise AccountError("tên đăng nhập dài quá 100 ký tự")
     if role not in ROLES:
-        raise ValueError(f"vai trò không hợp lệ: {role} (chọn {', '.join(ROLES)})")
-    if len(password) < 8:
-        raise ValueError("mật khẩu phải có ít nhất 8 ký tự")
+        raise AccountError(f"vai trò không hợp lệ: {role} (chọn {', '.join(ROLES)})")
+    problem = password_problem(password, name)
+    if problem:
+        raise AccountError(problem)
+    return name
+
+
+def add_user(engine: sa.Engine, name: str, role: str, password: str) -> None:
+    """A new account; an existing name is refused (change it with `update_user`)."""
+    from ocop_docs.web.security import hash_password
+
+    name = _check_new(name, role, password)
     ensure_tables(engine)
     with engine.begin() as conn:
-        row = conn.execute(sa.select(web_users.c.id).where(web_users.c.name == name)).first()
-        values = dict(role=role, password_hash=hash_password(password))
-        if row:
-            conn.execute(web_users.update().where(web_users.c.id == row.id).values(**values))
-        else:
-            conn.execute(web_users.insert().values(name=name, created_at=utcnow(), **values))
+        if conn.execute(sa.select(web_users.c.id).where(web_users.c.name == name)).first():
+            raise AccountError(f"tài khoản {name} đã có; muốn đổi vai trò hoặc mật khẩu thì "
+                               "dùng lệnh cập nhật tài khoản")
+        conn.execute(web_users.insert().values(name=name, role=role, created_at=utcnow(),
+                                               password_hash=hash_password(password)))
+
+
+def update_user(engine: sa.Engine, name: str, *, role: str | None = None,
+                password: str | None = None) -> None:
+    """Change an existing account's role and/or password (a new password ends its sessions)."""
+    from ocop_docs.web.security import hash_password, password_problem
+
+    ensure_tables(engine)
+    values: dict[str, Any] = {}
+    if role is not None:
+        if role not in ROLES:
+            raise AccountError(f"vai trò không hợp lệ: {role} (chọn {', '.join(ROLES)})")
+        values["role"] = role
+    if password is not None:
+        problem = password_problem(password, name)
+        if problem:
+            raise AccountError(problem)
+        values["password_hash"] = hash_password(password)
+    if not values:
+        raise AccountError("không có gì để cập nhật")
+    with engine.begin() as conn:
+        done = conn.execute(web_users.update().where(web_users.c.name == name).values(**values))
+        if done.rowcount == 0:
+            raise AccountError(f"không có tài khoản {name}")
+        if password is not None:
+            conn.execute(web_sessions.delete().where(web_sessions.c.user_name == name))
+
+
+def change_password(engine: sa.Engine, name: str, old: str, new: str) -> None:
+    """The user's own change: the current password must be right."""
+    if check_user(engine, name, old) is None:
+        raise AccountError("mật khẩu hiện tại không đúng")
+    if old == new:
+        raise AccountError("mật khẩu mới phải khác mật khẩu cũ")
+    update_user(engine, name, password=new)
+
+
+def set_disabled(engine: sa.Engine, name: str, disabled: bool = True) -> None:
+    """Disable (no login, sessions ended) or enable an account."""
+    ensure_tables(engine)
+    with engine.begin() as conn:
+        done = conn.execute(web_users.update().where(web_users.c.name == name)
+                            .values(disabled_at=utcnow() if disabled else None))
+        if done.rowcount == 0:
+            raise AccountError(f"không có tài khoản {name}")
+        if disabled:
+            conn.execute(web_sessions.delete().where(web_sessions.c.user_name == name))
+
+
+def delete_user(engine: sa.Engine, name: str) -> None:
+    ensure_tables(engine)
+    with engine.begin() as conn:
+        done = conn.execute(web_users.delete().where(web_users.c.name == name))
+        if done.rowcount == 0:
+            raise AccountError(f"không có tài khoản {name}")
+        conn.execute(web_sessions.delete().where(web_sessions.c.user_name == name))
 
 
 def check_user(engine: sa.Engine, name: str, password: str) -> dict | None:
-    from ocop_docs.web.security import hash_password, verify_password
+    """The account if `password` is its password and it is not disabled. Exactly one scrypt
+    whatever the name (unknown names are checked against a dummy hash), so the time taken
+    does not tell which names exist."""
+    from ocop_docs.web.security import verify_against_dummy, verify_password
 
     with engine.connect() as conn:
         row = conn.execute(sa.select(web_users).where(web_users.c.name == name.strip())).first()
     if row is None:
-        verify_password(password, hash_password("x" * 8))     # same time for unknown names
+        verify_against_dummy(password)
         return None
-    if not verify_password(password, row.password_hash):
+    if not verify_password(password, row.password_hash) or row.disabled_at is not None:
         return None
     return {"name": row.name, "role": row.role}
 
 
 def get_user(engine: sa.Engine, name: str) -> dict | None:
+    """An active (not disabled) account."""
     with engine.connect() as conn:
         row = conn.execute(sa.select(web_users.c.name, web_users.c.role)
-                           .where(web_users.c.name == name)).first()
+                           .where(web_users.c.name == name,
+                                  web_users.c.disabled_at.is_(None))).first()
     return dict(row._mapping) if row else None
 
 
 def list_users(engine: sa.Engine) -> list[dict]:
     with engine.connect() as conn:
         return [dict(r._mapping) for r in conn.execute(
-            sa.select(web_users.c.name, web_users.c.role, web_users.c.created_at)
+            sa.select(web_users.c.name, web_users.c.role, web_users.c.created_at,
+                      web_users.c.disabled_at)
             .order_by(web_users.c.name))]
+
+
+# ----------------------------------------------------------------------------- sessions
+
+def _hash_id(session_id: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(session_id.encode("utf-8")).hexdigest()
+
+
+def open_session(engine: sa.Engine, name: str, lifetime: timedelta) -> str:
+    """A new server-side session for `name`; returns the id to put in the cookie."""
+    from ocop_docs.web.security import new_token
+
+    session_id = new_token()
+    now = utcnow()
+    with engine.begin() as conn:
+        conn.execute(web_sessions.delete().where(web_sessions.c.expires_at < now))
+        conn.execute(web_sessions.insert().values(id_hash=_hash_id(session_id), user_name=name,
+                                                  created_at=now, expires_at=now + lifetime))
+    return session_id
+
+
+def session_owner(engine: sa.Engine, session_id: str | None) -> str | None:
+    """The user name of a live session, or None (ended, expired or unknown)."""
+    if not session_id:
+        return None
+    with engine.connect() as conn:
+        return conn.execute(sa.select(web_sessions.c.user_name).where(
+            web_sessions.c.id_hash == _hash_id(session_id),
+            web_sessions.c.expires_at > utcnow())).scalar()
+
+
+def close_session(engine: sa.Engine, session_id: str | None) -> None:
+    if session_id:
+        with engine.begin() as conn:
+            conn.execute(web_sessions.delete().where(
+                web_sessions.c.id_hash == _hash_id(session_id)))
+
+
+# ----------------------------------------------------------------------------- throttling
+
+def recent_failures(engine: sa.Engine, key: str, window: timedelta) -> int:
+    with engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.count()).where(
+            web_login_failures.c.key == key,
+            web_login_failures.c.at > utcnow() - window)).scalar() or 0
+
+
+def record_failure(engine: sa.Engine, keys: list[str], window: timedelta) -> None:
+    now = utcnow()
+    with engine.begin() as conn:
+        conn.execute(web_login_failures.delete().where(web_login_failures.c.at < now - window))
+        conn.execute(web_login_failures.insert(), [{"key": k, "at": now} for k in keys])
+
+
+def clear_failures(engine: sa.Engine, key: str) -> None:
+    with engine.begin() as conn:
+        conn.execute(web_login_failures.delete().where(web_login_failures.c.key == key))
 
 
 # ----------------------------------------------------------------------------- uploads

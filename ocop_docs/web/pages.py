@@ -10,8 +10,9 @@ from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Resp
 
 from ocop_docs.web import db, services
 from ocop_docs.web.app import render
-from ocop_docs.web.auth import can, check_form_csrf, page_user, session_user
-from ocop_docs.web.security import UploadRejected, inside, new_token
+from ocop_docs.web.auth import (TooManyAttempts, can, check_form_csrf, checked_login,
+                                end_session, page_user, session_user, start_session)
+from ocop_docs.web.security import UploadRejected, inside
 
 router = APIRouter(include_in_schema=False)
 
@@ -38,23 +39,24 @@ def login_form(request: Request, next: str = "/"):
 async def login(request: Request):
     await check_form_csrf(request)
     form = await request.form()
-    user = db.check_user(_store(request).engine, str(form.get("name") or ""),
-                         str(form.get("password") or ""))
     target = _safe_next(str(form.get("next") or "/"))
+    name = str(form.get("name") or "")
+    try:
+        user = checked_login(request, name, str(form.get("password") or ""))
+    except TooManyAttempts as exc:
+        return render(request, "login.html", None, status_code=exc.status_code, next=target,
+                      login_name=name[:100], error=exc.detail, headers=exc.headers)
     if user is None:
         return render(request, "login.html", None, status_code=401, next=target,
-                      login_name=str(form.get("name") or "")[:100],
-                      error="Sai tên đăng nhập hoặc mật khẩu.")
-    request.session.clear()
-    request.session["user"] = user["name"]
-    request.session["csrf"] = new_token()         # a new token for the new session
+                      login_name=name[:100], error="Sai tên đăng nhập hoặc mật khẩu.")
+    start_session(request, user)
     return RedirectResponse(target, status_code=303)
 
 
 @router.post("/logout")
 async def logout(request: Request):
     await check_form_csrf(request)
-    request.session.clear()
+    end_session(request)
     return RedirectResponse("/login", status_code=303)
 
 
@@ -323,13 +325,66 @@ def users_page(request: Request, user=Depends(page_user("users"))):
                   error=None, done=request.query_params.get("done"))
 
 
+def _users_error(request: Request, user: dict, message: str):
+    return render(request, "users.html", user, status_code=400, error=message,
+                  users=db.list_users(_store(request).engine), done=None)
+
+
 @router.post("/users")
 async def users_add(request: Request, user=Depends(page_user("users"))):
     form = await request.form()
     try:
         db.add_user(_store(request).engine, str(form.get("name") or ""),
                     str(form.get("role") or ""), str(form.get("password") or ""))
-    except ValueError as exc:
-        return render(request, "users.html", user, status_code=400, error=str(exc),
-                      users=db.list_users(_store(request).engine), done=None)
-    return RedirectResponse("/users?done=1", status_code=303)
+    except db.AccountError as exc:
+        return _users_error(request, user, str(exc))
+    return RedirectResponse("/users?done=add", status_code=303)
+
+
+@router.post("/users/change")
+async def users_change(request: Request, user=Depends(page_user("users"))):
+    """One change to an existing account: its role, a new password, disable, enable, delete."""
+    form = await request.form()
+    name, action = str(form.get("name") or ""), str(form.get("action") or "")
+    engine = _store(request).engine
+    if name == user["name"] and action in ("role", "disable", "delete"):
+        return _users_error(request, user, "Không tự đổi vai trò, khóa hay xóa tài khoản của "
+                                           "chính mình; hãy nhờ một điều phối viên khác.")
+    try:
+        if action == "role":
+            db.update_user(engine, name, role=str(form.get("role") or ""))
+        elif action == "password":
+            db.update_user(engine, name, password=str(form.get("password") or ""))
+        elif action in ("disable", "enable"):
+            db.set_disabled(engine, name, action == "disable")
+        elif action == "delete":
+            db.delete_user(engine, name)
+        else:
+            raise HTTPException(400, "Thao tác không hợp lệ.")
+    except db.AccountError as exc:
+        return _users_error(request, user, str(exc))
+    return RedirectResponse(f"/users?done={action}", status_code=303)
+
+
+@router.get("/account")
+def account_page(request: Request, user=Depends(page_user("read"))):
+    return render(request, "account.html", user, error=None,
+                  done=bool(request.query_params.get("done")))
+
+
+@router.post("/account")
+async def account_change(request: Request, user=Depends(page_user("read"))):
+    """The user's own password: the current one, then the new one twice. Other sessions of the
+    account end; this one goes on with a new session id."""
+    form = await request.form()
+    new, again = str(form.get("new_password") or ""), str(form.get("new_password2") or "")
+    try:
+        if new != again:
+            raise db.AccountError("hai lần nhập mật khẩu mới không khớp")
+        db.change_password(_store(request).engine, user["name"],
+                           str(form.get("password") or ""), new)
+    except db.AccountError as exc:
+        return render(request, "account.html", user, status_code=400, error=str(exc),
+                      done=False)
+    start_session(request, user)
+    return RedirectResponse("/account?done=1", status_code=303)

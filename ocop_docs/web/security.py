@@ -139,6 +139,47 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(got.hex(), digest)
 
 
+_DUMMY_HASH: list[str] = []
+
+
+def verify_against_dummy(password: str) -> None:
+    """Spend the time of one real check for a name that has no account (so login timing does
+    not tell which names exist): one scrypt against a hash made once per process."""
+    if not _DUMMY_HASH:
+        _DUMMY_HASH.append(hash_password(secrets.token_urlsafe(12)))
+    verify_password(password, _DUMMY_HASH[0])
+
+
+def _fold(text: str) -> str:
+    """Lower case, no accents, letters and digits only (for comparing with the common list)."""
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in text.casefold() if ch.isalnum() and ch.isascii())
+
+
+def password_problem(password: str, name: str = "") -> str | None:
+    """Why `password` is too weak for an account called `name` (a Vietnamese sentence), or
+    None. The rules and the list of common passwords are data (models/password_policy.yaml)."""
+    from ocop_docs.resources import load_yaml
+
+    policy = load_yaml("password_policy.yaml")
+    if len(password) < policy["min_length"]:
+        return f"mật khẩu phải có ít nhất {policy['min_length']} ký tự"
+    if len(set(password)) < policy["min_distinct"]:
+        return "mật khẩu lặp lại quá ít ký tự khác nhau"
+    folded = _fold(password)
+    core = folded.rstrip("0123456789")
+    common = {_fold(c) for c in policy["common"]}
+    if folded and not core:
+        return "mật khẩu chỉ gồm chữ số, dễ đoán; hãy dùng cả chữ và số"
+    if folded in common or core in common:
+        return "mật khẩu quá phổ biến, dễ đoán; hãy chọn mật khẩu khác"
+    if any(folded in seq for seq in policy["sequences"]):
+        return "mật khẩu là một dãy ký tự liền nhau trên bàn phím hoặc bảng chữ, dễ đoán"
+    if name and len(_fold(name)) >= 3 and _fold(name) in folded:
+        return "mật khẩu không được chứa tên đăng nhập"
+    return None
+
+
 def new_token() -> str:
     return secrets.token_urlsafe(32)
 

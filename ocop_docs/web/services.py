@@ -18,6 +18,7 @@ RECURRENCE_VI = {None: "không", "annual": "hằng năm", "semiannual": "6 thán
                  "periodic": "định kỳ"}
 UPLOAD_STATUS_VI = {"queued": "đang chờ", "running": "đang trích xuất", "done": "xong",
                     "failed": "lỗi", "duplicate": "đã có trong hệ thống"}
+MAX_ROWS = 1000          # the most rows one search returns (the API's cap)
 
 
 def parse_date(value: Any) -> date | None:
@@ -42,6 +43,7 @@ def search_documents(store, *, q: str | None = None, number: str | None = None,
                      limit: int = 200, offset: int = 0) -> list[dict]:
     from task_graph.schema import documents, files, tasks
 
+    limit, offset = min(max(1, int(limit)), MAX_ROWS), max(0, int(offset))
     n_tasks = (sa.select(sa.func.count()).where(tasks.c.document_id == documents.c.id)
                .scalar_subquery())
     stmt = (sa.select(documents.c.id, documents.c.file_id, documents.c.doc_type,
