@@ -467,8 +467,12 @@ def ocr_page(job: PageJob, suppress_ink: bool = True, second: bool = True) -> Pa
                 notes=notes)
 
 
-def _init_worker() -> None:
+def _init_worker(parent: tuple[int, str] | None = None) -> None:
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    if parent is not None:
+        from ocop_docs.lifetime import exit_with_parent
+
+        exit_with_parent(*parent)
 
 
 _POOL: ProcessPoolExecutor | None = None
@@ -488,7 +492,12 @@ def _pool(workers: int) -> ProcessPoolExecutor:
             # workers come from a fork server, not from this process: they hold none of its
             # files, pipes or listening sockets (a browser driver's pipe, the web server's
             # socket), so a restart or the end of the process is never held up by them
+            # and each worker ends (with its tesseract) as soon as this process is gone, even
+            # when it was killed (SIGKILL) and could not close the pool
+            from ocop_docs.lifetime import process_identity
+
             _POOL = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
+                                        initargs=(process_identity(os.getpid()),),
                                         mp_context=multiprocessing.get_context("forkserver"))
             _POOL_SIZE = workers
             atexit.register(_close_pool)
