@@ -61,3 +61,29 @@ def scanned_seed_000(tmp_path_factory, render_scans) -> list[Path]:
     out = tmp_path_factory.mktemp("scans")
     return render_scans.render_file(SEEDS_DIR / "000_d12cc8faf554fa00.txt", out, ["png"],
                                     max_pages=2)
+
+
+# ----------------------------------------------------------------------------- databases
+# `db_url`: an empty database on each back end (tests/backends.py); `module_db_url`: one per
+# test module and back end, for modules that load the corpus once and only read.
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    from tests.backends import dispose_engines, new_db_url
+
+    url, cleanup = new_db_url(request.param, tmp_path)
+    yield url
+    if request.param != "sqlite":
+        dispose_engines()
+    cleanup()
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def module_db_url(request, tmp_path_factory):
+    from tests.backends import dispose_engines, new_db_url
+
+    url, cleanup = new_db_url(request.param, tmp_path_factory.mktemp("db"))
+    yield url
+    if request.param != "sqlite":
+        dispose_engines()
+    cleanup()

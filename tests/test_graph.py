@@ -22,8 +22,8 @@ GOLD = ROOT / "corpus" / "gold"
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    s = open_store(str(tmp_path_factory.mktemp("g") / "g.sqlite3"))
+def store(module_db_url):
+    s = open_store(module_db_url)
     assert not ingest_paths(s, [SEEDS], extraction_dir=GOLD, progress=False).failures
     return s
 

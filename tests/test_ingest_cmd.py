@@ -17,10 +17,9 @@ GOLD = ROOT / "corpus" / "gold"
 
 
 @pytest.fixture
-def db(tmp_path, monkeypatch):
-    path = tmp_path / "cli.sqlite3"
-    monkeypatch.setenv("OCOP_DOCS_DB", str(path))
-    return path
+def db(db_url, monkeypatch):
+    monkeypatch.setenv("OCOP_DOCS_DB", db_url)
+    return db_url
 
 
 def ingest(*paths, capsys=None):
@@ -115,7 +114,7 @@ def test_graph_export(db, tmp_path, capsys):
     assert any(link["kind"] == "implements" for link in data["links"])
 
 
-def test_extractor_errors_are_reported_per_file(tmp_path):
+def test_extractor_errors_are_reported_per_file(db_url):
     from task_graph.ingest import ingest_paths
     from task_graph.store import open_store
 
@@ -124,14 +123,14 @@ def test_extractor_errors_are_reported_per_file(tmp_path):
             raise ValueError("bộ trích xuất hỏng")
         return {"schema": "ocop-docs.extraction/1", "source": source, "documents": []}
 
-    store = open_store(str(tmp_path / "e.sqlite3"))
+    store = open_store(db_url)
     report = ingest_paths(store, [SEEDS], extractor=broken_extractor, progress=False)
     assert [Path(p).name for p, _ in report.failures] == ["001_a2896014b23254db.txt"]
     assert "bộ trích xuất hỏng" in report.failures[0][1]
     assert report.stored == 4
 
 
-def test_ingest_with_the_real_extractor(tmp_path):
+def test_ingest_with_the_real_extractor(db_url):
     """The default path: no reviewed extractions, the pipeline extracts."""
     from task_graph import queries as q
     from task_graph.ingest import default_extractor, ingest_paths
@@ -139,7 +138,7 @@ def test_ingest_with_the_real_extractor(tmp_path):
 
     if default_extractor() is None:
         pytest.skip("ocop_docs.extract.pipeline is not available")
-    store = open_store(str(tmp_path / "real.sqlite3"))
+    store = open_store(db_url)
     report = ingest_paths(store, [SEEDS], progress=False)
     assert not report.failures and report.stored == 5
     chain = q.chain(store, "7590/UBND-KT")["documents"][0]

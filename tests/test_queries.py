@@ -18,15 +18,15 @@ GOLD = ROOT / "corpus" / "gold"
 
 
 @pytest.fixture(scope="module")
-def loaded(tmp_path_factory):
-    s = open_store(str(tmp_path_factory.mktemp("q") / "q.sqlite3"))
+def loaded(module_db_url):
+    s = open_store(module_db_url)
     assert not ingest_paths(s, [SEEDS], extraction_dir=GOLD, progress=False).failures
     return s
 
 
 @pytest.fixture
-def store(tmp_path):
-    s = open_store(str(tmp_path / "w.sqlite3"))
+def store(db_url):
+    s = open_store(db_url)
     ingest_paths(s, [SEEDS], extraction_dir=GOLD, progress=False)
     return s
 

@@ -73,12 +73,12 @@ def test_remind_broken_template_reports_file_and_line(tmp_path, capsys):
 
 
 @pytest.fixture()
-def store_db(tmp_path):
+def store_db(db_url):
     store_mod = pytest.importorskip("task_graph.store")
     pytest.importorskip("task_graph.queries")
     from task_graph.ingest import ingest_paths
-    db = tmp_path / "db.sqlite3"
-    store = store_mod.open_store(str(db))
+    db = db_url
+    store = store_mod.open_store(db)
     report = ingest_paths(store, [REPO / "corpus" / "seeds"], extraction_dir=GOLD_DIR,
                           progress=False)
     assert not report.failures

@@ -22,8 +22,8 @@ GOLD = ROOT / "corpus" / "gold"
 
 
 @pytest.fixture
-def store(tmp_path) -> Store:
-    s = open_store(str(tmp_path / "t.sqlite3"))
+def store(db_url) -> Store:
+    s = open_store(db_url)
     report = ingest_paths(s, [SEEDS], extraction_dir=GOLD, progress=False)
     assert not report.failures
     return s
@@ -46,8 +46,8 @@ def test_ingest_stores_every_document_and_task(store):
     assert counts["tasks"] == n_tasks
 
 
-def test_migrations_are_versioned_and_applied_once(tmp_path):
-    url = str(tmp_path / "m.sqlite3")
+def test_migrations_are_versioned_and_applied_once(db_url):
+    url = db_url
     open_store(url)
     s = open_store(url)                         # reopening applies nothing new
     with s.connect() as conn:
@@ -62,8 +62,8 @@ def test_reingest_changes_nothing(store):
     assert store.counts() == before
 
 
-def test_crash_in_the_middle_of_an_ingest_leaves_the_database_as_it_was(tmp_path, monkeypatch):
-    s = open_store(str(tmp_path / "c.sqlite3"))
+def test_crash_in_the_middle_of_an_ingest_leaves_the_database_as_it_was(db_url, monkeypatch):
+    s = open_store(db_url)
     ingest_paths(s, [SEEDS / "000_d12cc8faf554fa00.txt"], extraction_dir=GOLD, progress=False)
     before = s.counts()
     calls = {"n": 0}

@@ -25,8 +25,8 @@ PLAN = "5077/KH-SNN"         # the plan in the seed; the cover letter 7590/UBND-
 
 
 @pytest.fixture
-def store(tmp_path) -> Store:
-    s = open_store(str(tmp_path / "u.sqlite3"))
+def store(db_url) -> Store:
+    s = open_store(db_url)
     report = ingest_paths(s, [SEED], extraction_dir=GOLD, progress=False)
     assert not report.failures and report.stored == 1
     yield s
@@ -236,8 +236,8 @@ def test_unknown_document_is_a_store_error(store):
 
 # ----------------------------------------------------------------------------- migrations
 
-def test_fresh_database_has_the_reminder_tables(tmp_path):
-    s = open_store(str(tmp_path / "fresh.sqlite3"))
+def test_fresh_database_has_the_reminder_tables(db_url):
+    s = open_store(db_url)
     names = set(sa.inspect(s.engine).get_table_names())
     assert {"reminder_letters", "reminder_letter_tasks"} <= names
     with s.connect() as conn:
@@ -245,10 +245,11 @@ def test_fresh_database_has_the_reminder_tables(tmp_path):
     s.close()
 
 
-def test_database_where_the_ledger_made_the_tables_keeps_its_letters(tmp_path, monkeypatch):
+def test_database_where_the_ledger_made_the_tables_keeps_its_letters(db_url, monkeypatch):
     """A version-1 database whose reminder tables the letters package created on first use
     (its own column types) migrates to step 2 with its rows."""
-    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    from task_graph.store import default_db_url
+    url = default_db_url(db_url)
     engine = sa.create_engine(url)
     monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:1])
     migrations.migrate(engine)

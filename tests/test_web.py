@@ -57,9 +57,9 @@ def upload(client: TestClient, name: str, data: bytes):
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def site(tmp_path_factory, module_db_url):
     root = tmp_path_factory.mktemp("web")
-    app = create_app(str(root / "db.sqlite3"), storage=root / "storage", secret="s" * 40)
+    app = create_app(module_db_url, storage=root / "storage", secret="s" * 40)
     for name, role in (("xem", "viewer"), ("vanthu", "clerk"), ("dieuphoi", "coordinator")):
         db.add_user(app.state.store.engine, name, role, PASSWORD)
     clerk = login(app, "vanthu")
@@ -317,7 +317,7 @@ def test_review_page_highlights_task_spans(site):
     assert "cần kiểm tra lại" not in page
 
 
-def test_review_page_highlights_a_file_ingested_from_the_command_line(tmp_path):
+def test_review_page_highlights_a_file_ingested_from_the_command_line(tmp_path, db_url):
     """`ocop-docs ingest` keeps the tasks' offsets, so its files are highlighted too."""
     import sqlalchemy as sa
     from ocop_docs.cli import main
@@ -327,7 +327,7 @@ def test_review_page_highlights_a_file_ingested_from_the_command_line(tmp_path):
 
     if default_extractor() is None:
         pytest.skip("ocop_docs.extract.pipeline is not available")
-    url = str(tmp_path / "cli.sqlite3")
+    url = db_url
     assert main(["ingest", str(SEED), "--db", url]) == 0
     store = open_store(url)
     with store.connect() as conn:
@@ -503,11 +503,11 @@ def test_openapi_describes_the_api(site):
 
 # ----------------------------------------------------------------------------- CLI
 
-def test_users_add_command_and_serve_defaults(tmp_path, monkeypatch):
+def test_users_add_command_and_serve_defaults(db_url, monkeypatch):
     from ocop_docs.cli import build_parser, main
     from task_graph import open_store
 
-    url = str(tmp_path / "db.sqlite3")
+    url = db_url
     monkeypatch.setenv("OCOP_DOCS_PASSWORD", "mot-mat-khau-dai")
     assert main(["users", "add", "lan", "--role", "clerk", "--db", url]) == 0
     assert main(["serve", "--create-user", "hoa", "--role", "coordinator", "--db", url]) == 0
