@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "ocop_docs.cli.eval_cmd",
     "ocop_docs.cli.remind_cmd",
     "ocop_docs.cli.graph_cmds",
+    "ocop_docs.cli.office_cmds",
     "ocop_docs.cli.serve_cmd",
 ]
 

@@ -26,8 +26,9 @@ def _page_args(p, default_limit: int) -> None:
     p.add_argument("--limit", type=int, default=default_limit, metavar="N",
                    help=f"số nhiệm vụ tối đa mỗi trang (mặc định {default_limit})")
     p.add_argument("--offset", type=int, default=0, metavar="N", help="bỏ qua N nhiệm vụ đầu")
-    p.add_argument("--format", choices=("table", "json", "csv"), default="table",
-                   help="dạng kết quả (mặc định table)")
+    p.add_argument("--format", choices=("table", "json", "csv", "xlsx"), default="table",
+                   help="dạng kết quả (mặc định table; xlsx: bảng theo dõi Excel, cần --out)")
+    p.add_argument("--out", metavar="FILE", help="với --format xlsx: tệp .xlsx cần ghi")
     p.add_argument("--role", choices=("lead", "support", "any"), default="lead",
                    help="vai trò của cơ quan: lead (chủ trì, mặc định), support (phối hợp), any")
 
@@ -222,7 +223,15 @@ def print_task_csv(result: dict, out=None) -> None:
     out.write(buf.getvalue())
 
 
-def _emit(result: dict, fmt: str) -> int:
+def _emit(result: dict, fmt: str, out: str | None = None) -> int:
+    if fmt == "xlsx":
+        from ocop_docs.office.followup import write_followup
+        if not out:
+            _err("--format xlsx cần --out FILE (tệp .xlsx)")
+            return EXIT_USAGE
+        write_followup(result, out)
+        print(f"Đã ghi bảng theo dõi ({result['rows']} dòng) vào {out}", file=sys.stderr)
+        return EXIT_OK
     if fmt == "json":
         print(json.dumps(result, ensure_ascii=False, indent=2))
     elif fmt == "csv":
@@ -316,7 +325,7 @@ def run_owes(args) -> int:
     result = owes(_store(args), args.agency, as_of=args.as_of, due_before=args.due_before,
                   overdue=args.overdue, role=args.role, include_groups=not args.no_groups,
                   include_done=args.include_done, limit=args.limit, offset=args.offset)
-    return _emit(result, args.format)
+    return _emit(result, args.format, args.out)
 
 
 @_guard
@@ -325,7 +334,7 @@ def run_overdue(args) -> int:
 
     result = overdue(_store(args), args.as_of, args.agency, role=args.role, limit=args.limit,
                      offset=args.offset)
-    return _emit(result, args.format)
+    return _emit(result, args.format, args.out)
 
 
 @_guard
@@ -334,7 +343,7 @@ def run_upcoming(args) -> int:
 
     result = upcoming(_store(args), args.days, args.as_of, args.agency, role=args.role,
                       limit=args.limit, offset=args.offset)
-    return _emit(result, args.format)
+    return _emit(result, args.format, args.out)
 
 
 @_guard

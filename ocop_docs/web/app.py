@@ -127,9 +127,10 @@ def create_app(db_url: str | None = None, *, storage: str | Path | None = None,
             "user": session_user(request), "csrf": csrf_token(request),
             "status": exc.status_code, "message": exc.detail}, status_code=exc.status_code)
 
-    from ocop_docs.web import api, pages
+    from ocop_docs.web import api, office, pages
     app.include_router(pages.router)
     app.include_router(api.router)
+    app.include_router(office.router)
     return app
 
 

@@ -1,0 +1,75 @@
+"""The offices' own tools: `import-status` (read back an Excel follow-up table), `calendar`
+(.ics of an agency's deadlines), `report` (the summary report .docx) and `edxml` (packages of
+the national document exchange). The Excel export itself is `owes/overdue --format xlsx`."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+
+
+def _db_arg(p) -> None:
+    p.add_argument("--db", metavar="URL|PATH",
+                   help="cơ sở dữ liệu (mặc định $OCOP_DOCS_DB hoặc var/ocop-docs.sqlite3)")
+
+
+def _err(message: str) -> None:
+    print(f"ocop-docs: lỗi: {message}", file=sys.stderr)
+
+
+def _store(args):
+    from task_graph.store import open_store
+    return open_store(getattr(args, "db", None))
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "import-status", help="nhập trạng thái từ bảng theo dõi Excel đã cập nhật",
+        description="Đọc bảng theo dõi (.xlsx, xuất bằng `owes --format xlsx`) mà điều phối "
+                    "viên đã ghi \"Đã hoàn thành\" và văn bản minh chứng, so với cơ sở dữ "
+                    "liệu và in các thay đổi. Thêm --apply để ghi các thay đổi.")
+    p.add_argument("file", type=Path, metavar="FILE", help="tệp .xlsx")
+    p.add_argument("--apply", action="store_true", help="ghi các thay đổi (mặc định chỉ xem)")
+    p.add_argument("--by", help="người cập nhật (mặc định: người dùng hệ điều hành)")
+    p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    _db_arg(p)
+    p.set_defaults(func=run_import_status)
+
+
+def run_import_status(args) -> int:
+    from ocop_docs.office import OfficeFileError
+    from ocop_docs.office.followup import apply_changes, plan_changes, read_followup
+    from task_graph.store import StoreError
+
+    try:
+        rows = read_followup(args.file)
+    except OfficeFileError as exc:
+        _err(str(exc))
+        return EXIT_FAILURE
+    store = _store(args)
+    plan = plan_changes(store, rows)
+    applied = []
+    if args.apply and plan.changes:
+        try:
+            applied = apply_changes(store, plan, by=args.by, source=args.file.name)
+        except StoreError as exc:
+            _err(f"{args.file}: {exc}")
+            return EXIT_FAILURE
+    if args.json:
+        print(json.dumps({**plan.to_json(), "applied": len(applied)}, ensure_ascii=False,
+                         indent=2))
+    else:
+        verb = "Đã ghi" if args.apply else "Sẽ ghi"
+        for c in plan.changes:
+            what = "đã hoàn thành" if c.action == "done" else "mở lại (chưa hoàn thành)"
+            period = f" kỳ {c.period}" if c.period else ""
+            ev = f", minh chứng: {c.evidence}" if c.evidence else ""
+            print(f"  dòng {c.line}: #{c.task_id}{period} → {what}{ev} — {c.task_action[:80]}")
+        for line, msg in plan.problems:
+            print(f"  dòng {line}: bỏ qua: {msg}")
+        print(f"{verb} {len(plan.changes)} thay đổi; {plan.unchanged} dòng không đổi; "
+              f"{len(plan.problems)} dòng lỗi." + ("" if args.apply or not plan.changes
+                                                   else " Thêm --apply để ghi."))
+    return EXIT_FAILURE if plan.problems else EXIT_OK

@@ -1,0 +1,122 @@
+"""Pages for the offices' own tools (ocop_docs.office): the Excel follow-up table (download,
+upload with a preview, apply), calendar feeds with a secret per-feed token, the summary
+report and edXML packages of reminder letters."""
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import date
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+
+from ocop_docs.web import services
+from ocop_docs.web.app import render
+from ocop_docs.web.auth import page_user
+
+router = APIRouter(include_in_schema=False)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
+
+
+def _store(request: Request):
+    return request.app.state.store
+
+
+def _disposition(name: str) -> str:
+    from urllib.parse import quote
+    ascii_name = name.encode("ascii", "replace").decode().replace("?", "_").replace('"', "")
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+
+
+# ----------------------------------------------------------------------------- Excel
+
+@router.get("/export/theo-doi.xlsx")
+def followup_download(request: Request, agency: str = "", status: str = "open",
+                      due_from: str = "", due_to: str = "", as_of: str = "", role: str = "lead",
+                      user=Depends(page_user("read"))):
+    """The dashboard's rows, with the dashboard's filters, as the Excel follow-up table."""
+    from ocop_docs.office.followup import write_followup
+    from task_graph.store import StoreError
+
+    day = services.parse_date(as_of) or date.today()
+    status = status if status in ("open", "overdue", "done", "all") else "open"
+    role = role if role in ("lead", "support", "any") else "lead"
+    try:
+        data = services.dashboard(_store(request), agency=agency.strip() or None, status=status,
+                                  due_from=services.parse_date(due_from),
+                                  due_to=services.parse_date(due_to), as_of=day, role=role)
+    except StoreError as exc:
+        raise HTTPException(400, str(exc)) from None
+    name = f"theo-doi-nhiem-vu-{day.isoformat()}.xlsx"
+    return Response(write_followup(data), media_type=XLSX,
+                    headers={"Content-Disposition": _disposition(name)})
+
+
+def _imports_dir(request: Request) -> Path:
+    path = request.app.state.jobs.storage / "status-imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@router.get("/import-status")
+def import_form(request: Request, user=Depends(page_user("status"))):
+    return render(request, "office_import.html", user, plan=None, token=None, error=None,
+                  applied=None, sheet_name=None)
+
+
+@router.post("/import-status")
+async def import_preview(request: Request, user=Depends(page_user("status"))):
+    """Read an uploaded follow-up sheet and show what importing it would change."""
+    from ocop_docs.office import OfficeFileError
+    from ocop_docs.office.followup import MAX_BYTES, plan_changes, read_followup
+
+    form = await request.form()
+    item = form.get("file")
+    if item is None or not hasattr(item, "read"):
+        return render(request, "office_import.html", user, status_code=400, plan=None,
+                      token=None, applied=None, sheet_name=None, error="Chưa chọn tệp .xlsx.")
+    data = await item.read(MAX_BYTES + 1)
+    name = Path(item.filename or "bang-theo-doi.xlsx").name
+    try:
+        plan = plan_changes(_store(request), read_followup(data, name))
+    except OfficeFileError as exc:
+        return render(request, "office_import.html", user, status_code=400, plan=None,
+                      token=None, applied=None, sheet_name=name, error=str(exc))
+    token = secrets.token_urlsafe(24)
+    (_imports_dir(request) / f"{token}.xlsx").write_bytes(data)
+    (_imports_dir(request) / f"{token}.name").write_text(name, encoding="utf-8")
+    return render(request, "office_import.html", user, plan=plan, token=token, error=None,
+                  applied=None, sheet_name=name)
+
+
+@router.post("/import-status/apply")
+async def import_apply(request: Request, user=Depends(page_user("status"))):
+    """Apply the sheet previewed under `token`, compared again with the store as it is now."""
+    from ocop_docs.office import OfficeFileError
+    from ocop_docs.office.followup import apply_changes, plan_changes, read_followup
+    from task_graph.store import StoreError
+
+    form = await request.form()
+    token = str(form.get("token") or "")
+    if not _TOKEN.fullmatch(token):
+        raise HTTPException(400, "Mã bảng đã tải lên không hợp lệ.")
+    path = _imports_dir(request) / f"{token}.xlsx"
+    label = _imports_dir(request) / f"{token}.name"
+    if not path.is_file():
+        raise HTTPException(404, "Bảng đã tải lên không còn (đã áp dụng hoặc đã hết hạn); "
+                                 "hãy tải lên lại.")
+    name = label.read_text(encoding="utf-8") if label.is_file() else path.name
+    try:
+        plan = plan_changes(_store(request), read_followup(path.read_bytes(), name))
+        applied = apply_changes(_store(request), plan, by=user["name"], source=name)
+    except (OfficeFileError, StoreError) as exc:
+        return render(request, "office_import.html", user, status_code=400, plan=None,
+                      token=None, applied=None, sheet_name=name, error=str(exc))
+    path.unlink(missing_ok=True)
+    label.unlink(missing_ok=True)
+    return render(request, "office_import.html", user, plan=plan, token=None, error=None,
+                  applied=len(applied), sheet_name=name)

@@ -1,0 +1,95 @@
+"""The offices' tools on the web: Excel download and status import (preview, apply)."""
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("fastapi")
+from fastapi.testclient import TestClient  # noqa: E402
+from openpyxl import load_workbook  # noqa: E402
+
+from ocop_docs.web import db  # noqa: E402
+from ocop_docs.web.app import create_app  # noqa: E402
+from task_graph import queries as q  # noqa: E402
+from task_graph.ingest import ingest_paths  # noqa: E402
+from task_graph.store import open_store  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+PASSWORD = "mật-khẩu-thử-1"
+AS_OF = "2020-12-31"
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
+
+
+def login(app, name: str) -> TestClient:
+    client = TestClient(app)
+    token = csrf_of(client.get("/login").text)
+    r = client.post("/login", data={"name": name, "password": PASSWORD, "csrf_token": token,
+                                    "next": "/"}, follow_redirects=False)
+    assert r.status_code == 303
+    return client
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("web-office")
+    store = open_store(str(root / "db.sqlite3"))
+    assert not ingest_paths(store, [REPO / "corpus" / "seeds"],
+                            extraction_dir=REPO / "corpus" / "gold", progress=False).failures
+    app = create_app(store=store, storage=root / "storage", secret="s" * 40)
+    for name, role in (("xem", "viewer"), ("dieuphoi", "coordinator")):
+        db.add_user(store.engine, name, role, PASSWORD)
+    yield {"app": app, "store": store, "root": root}
+    app.state.jobs.shutdown()
+
+
+def test_dashboard_offers_the_download(site):
+    viewer = login(site["app"], "xem")
+    page = viewer.get(f"/?as_of={AS_OF}&status=overdue").text
+    link = re.search(r'id="download-xlsx" href="([^"]+)"', page).group(1).replace("&amp;", "&")
+    r = viewer.get(link)
+    assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
+    ws = load_workbook(io.BytesIO(r.content)).worksheets[0]
+    overdue = q.overdue(site["store"], AS_OF, limit=5000)
+    assert ws.max_row - 1 == overdue["rows"]
+    assert {c.value for c in ws[1]} >= {"Mã nhiệm vụ", "Hạn hoàn thành", "Tình trạng"}
+    assert "/import-status" not in page                  # a viewer may not change statuses
+    assert viewer.get("/import-status").status_code == 403
+
+
+def test_upload_preview_then_apply(site):
+    coord = login(site["app"], "dieuphoi")
+    r = coord.get(f"/export/theo-doi.xlsx?as_of={AS_OF}&status=overdue")
+    wb = load_workbook(io.BytesIO(r.content))
+    ws = wb.worksheets[0]
+    heads = [c.value for c in ws[1]]
+    id_col, st_col, ev_col, per_col = (heads.index(h) for h in (
+        "Mã nhiệm vụ", "Tình trạng", "Văn bản minh chứng", "Kỳ"))
+    row = next(r for r in ws.iter_rows(min_row=2) if not r[per_col].value)
+    task_id = row[id_col].value
+    for r in ws.iter_rows(min_row=2):
+        if r[id_col].value == task_id:
+            r[st_col].value, r[ev_col].value = "Đã hoàn thành", "77/BC-SCT"
+    buf = io.BytesIO()
+    wb.save(buf)
+    token = csrf_of(coord.get("/import-status").text)
+    preview = coord.post("/import-status", data={"csrf_token": token},
+                         files={"file": ("theo-doi.xlsx", buf.getvalue(), "application/x")})
+    assert preview.status_code == 200
+    assert f"#{task_id}" in preview.text and "77/BC-SCT" in preview.text
+    assert q.task_detail(site["store"], task_id)["status"] == "open"    # nothing yet
+    sheet = re.search(r'name="token" value="([^"]+)"', preview.text).group(1)
+    done = coord.post("/import-status/apply", data={"csrf_token": token, "token": sheet})
+    assert done.status_code == 200 and "Đã ghi 1 thay đổi" in done.text
+    t = q.task_detail(site["store"], task_id)
+    assert t["status"] == "done" and t["history"][-1]["evidence"] == "77/BC-SCT"
+    again = coord.post("/import-status/apply", data={"csrf_token": token, "token": sheet})
+    assert again.status_code == 404                       # a sheet is applied once
+    bad = coord.post("/import-status", data={"csrf_token": token},
+                     files={"file": ("x.xlsx", b"hello", "application/x")})
+    assert bad.status_code == 400 and "không phải tệp Excel" in bad.text
