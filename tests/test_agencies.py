@@ -90,6 +90,10 @@ def test_canonical_name(surface, expected):
      ["Sở Nông nghiệp và Phát triển nông thôn", "Trung tâm Xúc tiến đầu tư và Thương mại"]),
     ("Sở Tài chính, Sở Giao thông vận tải, Sở Xây dựng",
      ["Sở Tài chính", "Sở Giao thông vận tải", "Sở Xây dựng"]),
+    # two names joined by a slash (a table cell "chủ trì: A/ B"); an abbreviation keeps its slash
+    ("Phòng Tài chính - Kế hoạch/ Ban Quản lý dự án huyện",
+     ["Phòng Tài chính - Kế hoạch", "Ban Quản lý dự án huyện"]),
+    ("Sở NN/PTNT", ["Sở Nông nghiệp và Phát triển nông thôn"]),
 ])
 def test_split_agency_list(phrase, expected):
     assert split_agency_list(phrase) == expected

@@ -38,6 +38,18 @@ PHRASES = [
     ("Năm 2020", D2019, "2020-12-31", None),
     ("2019 - 2020", D2019, "2020-12-31", None),            # a stated period: its last day
     ("6 tháng đầu năm 2020", D2019, "2020-06-30", None),
+    # a schedule's time cell: months without their word, a span of months
+    ("08/2021", D2019, "2021-08-31", None),
+    ("02-03/2021", D2019, "2021-03-31", None),
+    ("4-10/2020", D2019, "2020-10-31", None),
+    ("20/11/2020", D2019, "2020-11-20", None),              # a day date stays a day
+    # times listed with "," make one period that ends with the last; ";" gives alternatives
+    ("Quý I, II/2020, 2021", D2019, "2021-12-31", None),
+    ("Quý III, IV/2020", D2019, "2020-12-31", None),
+    ("Năm 2021; Năm 2025", D2019, "2021-12-31", None),
+    # a comma before "năm"
+    ("Quý II, năm 2020", D2019, "2020-06-30", None),
+    ("Tháng 9, năm 2020", D2019, "2020-09-30", None),
     ("6 tháng cuối năm", D2019, "2019-12-31", None),
     ("trước ngày 15/12/2019", D2019, "2019-12-15", None),
     ("chậm nhất ngày 15/12/2019", D2019, "2019-12-15", None),

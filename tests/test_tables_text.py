@@ -198,3 +198,54 @@ def test_lead_in_sentence_with_its_own_lead_is_a_task_of_its_own(form):
         ("Kiểm tra sức khỏe học sinh đầu năm học", ["Sở Giáo dục và Đào tạo"], "2026-10-31"),
         ("Tập huấn sơ cấp cứu cho giáo viên", ["Sở Y tế"], "2026-12-31"),
     ]
+
+
+# ------------------------------------------------------------------ a schedule table: time first
+
+SCHEDULE = (
+    "TIẾN ĐỘ CHI TIẾT\n"
+    "Thời gian | Nội dung công việc | Cơ quan chịu trách nhiệm theo quy định | Thực hiện\n"
+    " |  |  | Đơn vị chủ trì | Đơn vị phối hợp\n"
+    "I | GIAI ĐOẠN 1: CHUẨN BỊ\n"
+    "1 | Khảo sát hiện trạng |  |  | \n"
+    "03-04/2027 | Khảo sát các bến thủy nội địa | Cơ quan lập đề án | Phòng Kinh tế hạ tầng "
+    "| - Phòng Tài chính; - Văn phòng Sở.\n"
+    " | Tổng hợp kết quả khảo sát | Cơ quan lập đề án | Phòng Kinh tế hạ tầng/ Trung tâm "
+    "Tư vấn giao thông | - Phòng Tài chính.\n"
+    "2 | Trình duyệt\n"
+    " | Lấy ý kiến các xã | Cơ quan lập đề án |  | \n"
+    "5/2027 | Phê duyệt đề án | Ủy ban nhân dân tỉnh |  | \n"
+    " | Công bố đề án | Cơ quan lập đề án | Văn phòng Sở | - Phòng Kinh tế hạ tầng.\n"
+)
+
+
+def test_schedule_table_with_time_column_first_and_merged_time_cells():
+    """A two-row title (the "Thực hiện" title over "Đơn vị chủ trì | Đơn vị phối hợp"), a
+    leading empty cell for a time merged over several rows, month ranges "03-04/2027" as the
+    time, a body named in a "Cơ quan chịu trách nhiệm" column that is not the lead, two leads
+    joined by "/". A row with no lead ("Phê duyệt đề án") is no task, but its time goes on over
+    the rows under it; a group row ("2 | Trình duyệt") ends a merged time."""
+    got = summary(tasks_in(SCHEDULE, dt.date(2026, 12, 1)))
+    assert got == [
+        ("Khảo sát các bến thủy nội địa", ["Phòng Kinh tế và Hạ tầng"],
+         ["Phòng Tài chính", "Văn phòng Sở"], "2027-04-30", None),
+        ("Tổng hợp kết quả khảo sát", ["Phòng Kinh tế và Hạ tầng", "Trung tâm Tư vấn giao thông"],
+         ["Phòng Tài chính"], "2027-04-30", None),
+        ("Công bố đề án", ["Văn phòng Sở"], ["Phòng Kinh tế và Hạ tầng"], "2027-05-31", None),
+    ]
+
+
+def test_row_with_empty_first_cell_stays_in_the_table():
+    text = ("TT | Nội dung công việc | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian trình\n"
+            "1 | Lập đề án bảo tồn làng nghề gốm | Sở Văn hóa và Thể thao | Sở Tài chính "
+            "| Quý III, năm 2027\n"
+            " | Kiểm kê các lò gốm truyền thống | Sở Văn hóa và Thể thao | Ủy ban nhân dân các xã "
+            "| Năm 2027; Năm 2028\n"
+            "2 | Xây dựng nhãn hiệu tập thể gốm | Sở Khoa học và Công nghệ | Hội Gốm sứ tỉnh "
+            "| Quý III, IV/2027, 2028\n")
+    got = summary(tasks_in(text, dt.date(2026, 12, 1)))
+    assert [(a, lead, due) for a, lead, _, due, _ in got] == [
+        ("Lập đề án bảo tồn làng nghề gốm", ["Sở Văn hóa và Thể thao"], "2027-09-30"),
+        ("Kiểm kê các lò gốm truyền thống", ["Sở Văn hóa và Thể thao"], "2027-12-31"),
+        ("Xây dựng nhãn hiệu tập thể gốm", ["Sở Khoa học và Công nghệ"], "2028-12-31"),
+    ]

@@ -961,6 +961,7 @@ def split_agency_list(phrase: str) -> list[str]:
     agency does not hide the others ("Bộ Quốc phòng; Bộ Tài chính")."""
     names: list[str] = []
     parts = [phrase] if ":" in phrase else re.split(r"\s*(?:;|\n)\s*", phrase)
+    parts = [piece for part in parts for piece in _slash_alternatives(part)]
     for part in parts:
         part = part.strip(" .-–+•")
         found, _ = parse_agency_sequence(part)
@@ -968,6 +969,16 @@ def split_agency_list(phrase: str) -> list[str]:
             found = [canonical_name(part)]   # a body of no known type: "Viễn thông Lạng Sơn"
         names.extend(n for n in found if n not in names)
     return names
+
+
+def _slash_alternatives(part: str) -> list[str]:
+    """"Vụ Kế hoạch - Tài chính/ Ban Quản lý quy hoạch", "Sở Văn hóa, Thể thao và Du lịch/Sở
+    Văn hóa và Thể thao": two names joined by a slash, each of two words or more and the second
+    capitalised ("Sở NN/PTNT" stays one name)."""
+    pieces = re.split(r"\s*/\s*(?=[^\W\d_])", part)
+    if len(pieces) > 1 and all(len(p.split()) >= 2 and p[:1].isupper() for p in pieces):
+        return pieces
+    return [part]
 
 
 def _looks_like_a_name(part: str) -> bool:

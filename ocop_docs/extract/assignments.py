@@ -32,6 +32,7 @@ class _Cues:
     obligation: CueSet
     fields: dict[str, CueSet]
     columns: dict[str, CueSet]
+    column_phrases: dict[str, list[CueSet]]   # each column cue alone, most specific first
     detail_labels: CueSet
     non_task_sections: CueSet
     topic_labels: CueSet
@@ -57,6 +58,7 @@ def cue_sets() -> _Cues:
         obligation=cue_pattern(data["obligation_predicates"]),
         fields={k: cue_pattern(v) for k, v in data["fields"].items()},
         columns={k: cue_pattern(v) for k, v in data["columns"].items()},
+        column_phrases={k: [cue_pattern([c]) for c in v] for k, v in data["columns"].items()},
         detail_labels=cue_pattern(data["detail_labels"]),
         non_task_sections=cue_pattern(data["non_task_sections"]),
         topic_labels=cue_pattern(data["topic_labels"]),

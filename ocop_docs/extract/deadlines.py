@@ -48,13 +48,18 @@ def _grammar() -> dict[str, re.Pattern]:
         # "Quý IV/2018", "quý II năm 2019", "Quý I, II/2019", "quý 3" (year: the document's)
         "quarter": re.compile(
             rf"(?<![\w]){quy}\s*(?:{_ROMAN.replace('?P<q>', '?P<q1>')}\s*(?:[,\-–&]|{va})\s*"
-            rf"(?:{quy}\s*)?)?{_ROMAN}(?:\s*(?:/|{nam}|-)\s*{_YEAR})?"),
+            rf"(?:{quy}\s*)?)?{_ROMAN}(?:\s*(?:/|,?\s*{nam}|-)\s*{_YEAR})?"),
         # "tháng 6/2018", "tháng 06 năm 2018", "tháng 5-6/2020", "tháng 6" (year: the document's);
         # a month written as a word only with its year ("tháng Giêng năm 2020")
         "month": re.compile(
             rf"(?<![\w]){thang}\s*(?:(?P<m1>\d{{1,2}})\s*(?:[,\-–]|{den}|{va})\s*(?:{thang}\s*)?)?"
-            rf"(?:(?P<m>\d{{1,2}})(?:\s*(?:/|{nam}|-)\s*{_YEAR})?|(?P<mw>{month_words})\s*{nam}\s*{y2})"
+            rf"(?:(?P<m>\d{{1,2}})(?:\s*(?:/|,?\s*{nam}|-)\s*{_YEAR})?|(?P<mw>{month_words})\s*{nam}\s*{y2})"
             rf"(?![\w/])"),
+        # in a time cell, a month written without its word: "12/2019", "10-11/2019" (October
+        # to November), never part of a day date ("15/12/2019")
+        "bare_month": re.compile(
+            rf"(?<![\w/.\-])(?:(?P<m1>\d{{1,2}})\s*[-–]\s*)?(?P<m>\d{{1,2}})\s*/\s*{_YEAR}"),
+        "unit_before": re.compile(rf"(?<![\w])(?:{quy}|{thang})\s*$"),
         "half": re.compile(w(data["half_year"]["pattern"]) + rf"(?:\s*{_YEAR})?"),
         "year": re.compile(rf"(?<![\w/]){nam}\s*{_YEAR}|(?<![\w/\-.])(?P<bare>(?:19|20)\d\d)(?![\w/])"),
         "range": fold_pattern(data["year_range"]),
@@ -104,6 +109,14 @@ def _hits(folded: str, default_year: int | None, phrase: bool) -> list[_Hit]:
         last = int(re.findall(r"(?:19|20)\d\d", m.group())[-1])
         add(_Hit(m.start(), m.end(), datetime.date(last, 12, 31) if phrase else None, "range",
                  False))
+    if phrase:
+        for m in g["bare_month"].finditer(folded):
+            month = int(m.group("m"))
+            if g["unit_before"].search(folded[max(0, m.start() - 8):m.start()]):
+                continue    # "Quý 3/2020" is a quarter, "tháng 3/2020" read as a month below
+            if 1 <= month <= 12 and (m.group("m1") is None or 1 <= int(m.group("m1")) < month):
+                add(_Hit(m.start(), m.end(), month_end(int(m.group("y")), month), "month",
+                         False))
     months = [(m.start(), m.end()) for m in g["month"].finditer(folded)]
     for s, e, date in _iter_dates(folded, default_year, folded=folded):
         if any(ms < s < me for ms, me in months):
@@ -256,6 +269,14 @@ def _deadline(text: str, doc_date: datetime.date | None, phrase: bool) -> Deadli
                 and not re.search(r"(?:19|20)\d\d", folded[hit.start:hit.end]):
             # "trước ngày 25/12 hằng năm": the day of a rhythm, not one due date
             due = None
+        if phrase and due is not None:
+            # "Quý III, IV/2026, 2027": times listed with "," / "và" / "-" make one period,
+            # which ends with the last of them ("Năm 2025; Năm 2030": ";" gives alternatives)
+            for later in hits[index + 1:]:
+                if not re.fullmatch(r"\s*(?:,|-|–|va)\s*", folded[hit.end:later.start]) \
+                        or later.due is None:
+                    break
+                due, hit = max(due, later.due), later
         found = Deadline(due=_iso(due), text=text[start:hit.end].strip(" ,;:."),
                          recurrence=recurrence)
         if phrase or due is None:

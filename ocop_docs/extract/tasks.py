@@ -281,13 +281,7 @@ class TaskExtractor:
                       extra_text=details if start == 0 else "")
 
     def table(self, table: Block, frame: Frame) -> None:
-        cues = cue_sets()
-        columns: dict[str, int] = {}
-        for index, title in enumerate(table.header):
-            for kind, pattern in cues.columns.items():
-                if kind not in columns and pattern.search(title):
-                    columns[kind] = index
-                    break
+        columns = table_columns(table.header)
         if "lead" not in columns or "action" not in columns:
             return
         # "Thời gian (Năm 2026)": the year of the dates in that column
@@ -296,6 +290,10 @@ class TaskExtractor:
             year = re.search(r"\b(19|20)\d{2}\b", table.header[columns["deadline"]])
             if year:
                 doc_date = dt.date(int(year.group()), 1, 1)
+        # a time column left of the tasks labels the rows below it: its cell is merged over
+        # them ("10-11/2019" for three rows), so an empty cell keeps the time above it
+        time_labels_rows = columns.get("deadline", len(table.header)) < columns["action"]
+        held_time = ""
         last: Task | None = None
         group: list[str] = []
         for row in table.children:
@@ -303,9 +301,14 @@ class TaskExtractor:
             def cell(kind: str) -> str:
                 i = columns.get(kind)
                 return cells[i].strip() if i is not None and i < len(cells) else ""
-            number = cells[0].strip() if columns.get("action") != 0 else ""
+            number = cells[0].strip() if columns.get("action") != 0 \
+                and _ROW_NUMBER.fullmatch(cells[0].strip()) else ""
             action, lead_text = cell("action"), cell("lead")
             support_text, when = cell("support"), cell("deadline")
+            if time_labels_rows:
+                if when or not lead_text:
+                    held_time = when     # a new time, or a group row that ends the merge
+                when = when or held_time
             if not action and last is not None:
                 # a continuation row: more agencies for the row above
                 if lead_text:
@@ -330,6 +333,28 @@ class TaskExtractor:
                         section=".".join(section), start=row.start, end=row.end)
             self.tasks.append(task)
             last = task
+
+
+_ROW_NUMBER = re.compile(r"(\d{1,3}(?:\.\d{1,2})*|[IVXL]{1,5}|[a-zđ])[.)]?")
+
+
+def table_columns(header: list[str]) -> dict[str, int]:
+    """Which column holds the action, the lead, the support and the time. Each kind's cue
+    phrases are listed most specific first, and the column matched by the more specific cue
+    wins ("Đơn vị chủ trì" over "Cơ quan chịu trách nhiệm quản lý nhà nước"); kinds are
+    assigned in the order action, lead, support, time, a column serving one kind only."""
+    columns: dict[str, int] = {}
+    for kind, phrases in cue_sets().column_phrases.items():
+        best: tuple[int, int] | None = None
+        for index, title in enumerate(header):
+            if index in columns.values():
+                continue
+            rank = next((r for r, cue in enumerate(phrases) if cue.search(title)), None)
+            if rank is not None and (best is None or rank < best[0]):
+                best = (rank, index)
+        if best is not None:
+            columns[kind] = best[1]
+    return columns
 
 
 def normalize_when(cell_text: str, doc_date: dt.date | None) -> Deadline | None:

@@ -188,13 +188,16 @@ def parse_outline(text: str, start: int = 0, end: int | None = None) -> list[Blo
     return roots
 
 
-def _loose_cells(line: _Line) -> list[str] | None:
+def _loose_cells(line: _Line, inside: bool = False) -> list[str] | None:
     """Cells of a table line written without outer bars ("TT | Nội dung | Chủ trì") or with tabs
-    between cells ("1\tRà soát ...\tSở Tư pháp"), as exports and conversions write them."""
+    between cells ("1\tRà soát ...\tSở Tư pháp"), as exports and conversions write them.
+    `inside` such a table, a line with bars at both ends has empty first and last cells."""
     text = line.text
-    if "|" in text and not text.startswith("|"):
-        cells = [c.strip() for c in text.strip("|").split("|")]
-        return cells if len(cells) >= 2 else None
+    if "|" in text and (inside or not (text.startswith("|") and text.endswith("|"))):
+        # a bar at one end only is a cell boundary: " | Lập báo cáo | ..." has an empty first
+        # cell (a merged cell of the row above), "1 | Lập quy hoạch |  | " empty last cells
+        cells = [c.strip() for c in text.split("|")]
+        return cells if len(cells) >= 2 and any(cells) else None
     if "\t" in text:
         cells = [c.strip() for c in text.split("\t")]   # an empty cell keeps its column
         return cells if sum(1 for c in cells if c) >= 2 else None
@@ -217,27 +220,44 @@ def _read_loose_table(lines: list[_Line], i: int) -> tuple[Block | None, int]:
     end = i
     while end < len(lines):
         line = lines[end]
-        if _loose_cells(line) is not None:
+        if _loose_cells(line, inside=True) is not None:
             end += 1
             continue
         nxt = end + 1
         while nxt < len(lines) and not lines[nxt].text:
             nxt += 1
-        if not line.text or nxt >= len(lines) or _loose_cells(lines[nxt]) is None \
+        if not line.text or nxt >= len(lines) or _loose_cells(lines[nxt], inside=True) is None \
                 or classify_marker(line.text) is not None or len(line.text.split()) > 12:
             break
         end += 1
     block_lines = [line for line in lines[i:end] if line.text]
-    cells_of = [_loose_cells(line) for line in block_lines]
+    cells_of = [_loose_cells(line, inside=True) for line in block_lines]
     numbered = [k for k, cells in enumerate(cells_of)
                 if cells and _ROW_NUMBER.fullmatch(cells[0])]
+    first_row = numbered[0] if numbered else 1
     rows: list[tuple[list[str], int, int]] = []
     for k, (line, cells) in enumerate(zip(block_lines, cells_of)):
-        starts_row = k == 0 or (k in numbered if numbered else cells is not None)
-        if starts_row:
-            rows.append((list(cells or [line.text]), line.start, line.end))
+        if k == 0:
+            rows.append((list(cells), line.start, line.end))
             continue
         row_cells, row_start, _ = rows[-1]
+        if k < first_row and cells and cells[0] == "":
+            # a second title row under merged titles (" |  | Đơn vị chủ trì | Đơn vị phối
+            # hợp" under "... | Thực hiện"): each title goes to its own column
+            merged = row_cells + [""] * (len(cells) - len(row_cells))
+            for index, title in enumerate(cells):
+                if title:
+                    merged[index] = (merged[index] + " " + title).strip()
+            rows[-1] = (merged, row_start, line.end)
+            continue
+        if k >= first_row and cells is not None and (
+                not numbered or k in numbered or cells[0] == ""
+                or len(row_cells) + len(cells) - 1 > len(rows[0][0])):
+            # a row of its own: a numbered row, a row whose first cell is empty (merged with
+            # the row above), or one with too many cells to be the rest of the row above
+            rows.append((list(cells), line.start, line.end))
+            continue
+        # the rest of a cell broken over lines: it goes on in the row's last cell
         more = cells or [line.text]
         row_cells[-1] = (row_cells[-1] + " " + more[0]).strip()
         row_cells.extend(more[1:])
