@@ -31,9 +31,18 @@ def _v2_reminders(conn: sa.Connection) -> None:
                                checkfirst=True)
 
 
+def _v3_versions(conn: sa.Connection) -> None:
+    # a database made by step 1 of this code already has the columns (create_all)
+    for table in ("documents", "tasks"):
+        if "version" not in {c["name"] for c in sa.inspect(conn).get_columns(table)}:
+            conn.execute(sa.text(f"ALTER TABLE {table} "
+                                 "ADD COLUMN version INTEGER NOT NULL DEFAULT 1"))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (1, "initial schema: files, documents, agencies, tasks, citations, statuses", _v1_initial),
     (2, "reminder letters: reminder_letters, reminder_letter_tasks", _v2_reminders),
+    (3, "record versions: documents.version, tasks.version", _v3_versions),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -96,6 +96,8 @@ documents = sa.Table(
     sa.Column("text_start", sa.Integer),                       # span in files.text
     sa.Column("text_end", sa.Integer),
     sa.Column("extraction_json", sa.Text, nullable=False),     # this document's record
+    # +1 on every change (Store.update_document): a save made on an older version is refused
+    sa.Column("version", sa.Integer, nullable=False, default=1, server_default="1"),
     sa.Index("ix_documents_number_key", "number_key"),
     sa.Index("ix_documents_file", "file_id", "ordinal"),
     sa.Index("ix_documents_issuer", "issuer_agency_id"),
@@ -135,6 +137,8 @@ tasks = sa.Table(
     # keeps per-period statuses in task_status); next_due = due of the first open occurrence.
     sa.Column("status", sa.String(10), nullable=False, default="open"),
     sa.Column("next_due", sa.Date),
+    # +1 on every change of the task's text, agencies or statuses
+    sa.Column("version", sa.Integer, nullable=False, default=1, server_default="1"),
     sa.Index("ix_tasks_document", "document_id", "ordinal"),
     sa.Index("ix_tasks_status_next_due", "status", "next_due"),
     sa.Index("ix_tasks_recurrence", "recurrence", "doc_date"),

@@ -34,6 +34,16 @@ class StoreError(Exception):
     """A request the store cannot satisfy (unknown task, bad period, ...); str() is for users."""
 
 
+class VersionConflict(StoreError):
+    """A change made on an older version of a record than the stored one (someone else saved
+    in between); `current` is the stored version."""
+
+    def __init__(self, document_id: int, expected: int, current: int):
+        super().__init__(f"văn bản số {document_id} đã được người khác sửa (phiên bản "
+                         f"{current}, bản đang sửa là {expected}); thay đổi chưa được lưu")
+        self.document_id, self.expected, self.current = document_id, expected, current
+
+
 def default_db_url(db: str | None = None) -> str:
     """`db` (URL or file path), else $OCOP_DOCS_DB, else var/ocop-docs.sqlite3 under the
     current directory."""
@@ -327,7 +337,8 @@ class Store:
 
     # ------------------------------------------------------------------ corrections
     def update_document(self, document_id: int, record: dict, *,
-                        conn: sa.Connection | None = None) -> dict:
+                        conn: sa.Connection | None = None,
+                        expected_version: int | None = None) -> dict:
         """Replace one document's metadata and tasks with a corrected record (a document
         record of the ocop-docs.extraction/1 contract), in one transaction — or inside the
         caller's transaction when `conn` is given (the caller commits).
@@ -341,16 +352,30 @@ class Store:
         replace the document's citations. `documents.extraction_json` becomes the record
         merged over the stored one (`files.extraction_json` keeps the extractor's output).
 
-        Returns {"updated", "added", "removed", "task_ids"} (task_ids in record order)."""
+        `documents.version` goes up by one (and `tasks.version` of each updated task); with
+        `expected_version`, a document whose stored version differs is left alone and
+        VersionConflict is raised (the check and the increment are one UPDATE, so of two
+        saves made on the same version exactly one wins).
+
+        Returns {"updated", "added", "removed", "task_ids", "version"} (task_ids in record
+        order, version the document's new version)."""
         if conn is None:
             with self.engine.begin() as own:
-                return self._update_document(own, document_id, record)
-        return self._update_document(conn, document_id, record)
+                return self._update_document(own, document_id, record, expected_version)
+        return self._update_document(conn, document_id, record, expected_version)
 
-    def _update_document(self, conn, document_id: int, record: dict) -> dict:
+    def _update_document(self, conn, document_id: int, record: dict,
+                         expected_version: int | None = None) -> dict:
+        bump = documents.update().where(documents.c.id == document_id)
+        if expected_version is not None:
+            bump = bump.where(documents.c.version == expected_version)
+        if conn.execute(bump.values(version=documents.c.version + 1)).rowcount == 0:
+            current = conn.execute(sa.select(documents.c.version)
+                                   .where(documents.c.id == document_id)).scalar()
+            if current is None:
+                raise StoreError(f"không có văn bản số {document_id}")
+            raise VersionConflict(document_id, expected_version, current)
         doc = conn.execute(sa.select(documents).where(documents.c.id == document_id)).first()
-        if doc is None:
-            raise StoreError(f"không có văn bản số {document_id}")
         new_tasks = [dict(t) for t in record.get("tasks") or []]
         clean = {k: v for k, v in record.items() if k != "tasks"}
         clean["tasks"] = [{k: v for k, v in t.items() if k != "id"} for t in new_tasks]
@@ -450,7 +475,7 @@ class Store:
                 optional=bool(body.get("optional", by_id[tid].optional)),
                 implied_lead=bool(body.get("implied_lead", by_id[tid].implied_lead)),
                 doc_date=issued, status=status,
-                next_due=next_due))
+                next_due=next_due, version=tasks.c.version + 1))
             conn.execute(task_agencies.delete().where(task_agencies.c.task_id == tid))
             rows = self._task_agency_rows(conn, tid, body, merged, ctx)
             if rows:
@@ -458,7 +483,7 @@ class Store:
         removed = [r.id for r in existing if r.id not in taken]
         self._delete_tasks(conn, removed)
         return {"updated": len(taken), "added": added, "removed": len(removed),
-                "task_ids": task_ids}
+                "task_ids": task_ids, "version": doc.version}
 
     # ------------------------------------------------------------------ statuses
     def set_status(self, task_id: int, status: str, *, period: str | None = None,
@@ -521,7 +546,8 @@ class Store:
                 new_status = "done" if rec.ONE_OFF in done else "open"
                 next_due = task.due if new_status == "open" else None
             conn.execute(tasks.update().where(tasks.c.id == task_id)
-                         .values(status=new_status, next_due=next_due))
+                         .values(status=new_status, next_due=next_due,
+                                 version=tasks.c.version + 1))
             return {"task_id": task_id, "period": period, "status": status, "by": by,
                     "at": now.isoformat(timespec="seconds"), "evidence": evidence,
                     "evidence_document_id": evidence_id, "note": note}

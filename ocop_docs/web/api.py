@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, UploadFile
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from ocop_docs.web import db, services
@@ -45,6 +45,9 @@ class DocumentIn(BaseModel):
     distribution: list[str] = []
     signer: str | None = None
     tasks: list[TaskIn] = []
+    version: int | None = Field(None, description="phiên bản của văn bản khi đọc (GET trả về "
+                                "`version`); hoặc gửi tiêu đề If-Match. Bản cũ hơn bản đang "
+                                "lưu bị từ chối (409)")
 
 
 class StatusIn(BaseModel):
@@ -73,8 +76,8 @@ def document(request: Request, document_id: int, user=Depends(api_user())):
         raise HTTPException(404, "không có văn bản này")
     out = services.record_of(doc)
     out.update(id=doc["id"], file_id=doc["file_id"], source=doc["source_path"],
-               corrected=doc["corrected"] is not None)
-    return out
+               corrected=doc["corrected"] is not None, version=doc["version"])
+    return JSONResponse(out, headers={"ETag": f'"{doc["version"]}"'})
 
 
 @router.put("/documents/{document_id}", summary="Sửa văn bản và nhiệm vụ (lưu như bản hiệu "
@@ -84,9 +87,21 @@ def correct_document(request: Request, document_id: int, body: DocumentIn,
     if services.document(_store(request), document_id) is None:
         raise HTTPException(404, "không có văn bản này")
     record = body.model_dump()
+    version = record.pop("version")
+    match = request.headers.get("if-match", "").strip().removeprefix("W/").strip('"')
+    if version is None and match.isdigit():
+        version = int(match)
+    if version is None:
+        raise HTTPException(428, "cần gửi phiên bản của văn bản (trường `version` hoặc tiêu đề "
+                                 "If-Match, lấy từ GET) để không ghi đè thay đổi của người khác")
     record["tasks"] = [{k: v for k, v in t.items() if not (k == "id" and v is None)}
                        for t in record["tasks"]]
-    return db.apply_correction(_store(request), document_id, record, user["name"])
+    try:
+        return services.save_correction(_store(request), document_id, record, user["name"],
+                                        version)
+    except services.SaveConflict as exc:
+        raise HTTPException(409, {"message": str(exc), "version": exc.doc["version"],
+                                  "changed_by": exc.by, "changes": exc.changes}) from None
 
 
 @router.get("/files/{file_id}/gold", summary="Bản trích xuất đã hiệu đính (định dạng gold)")

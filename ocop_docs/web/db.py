@@ -330,14 +330,17 @@ def corrections_of_file(engine: sa.Engine, file_id: int) -> dict[int, dict]:
     return out
 
 
-def apply_correction(store, document_id: int, corrected: dict[str, Any], by: str) -> dict:
+def apply_correction(store, document_id: int, corrected: dict[str, Any], by: str,
+                     expected_version: int | None = None) -> dict:
     """Record the clerk's version of one document and write it into the store
     (`Store.update_document`), both in one transaction.
 
     `corrected` is a document record of the extraction contract whose tasks may carry
     `"id"` (an existing task, updated in place: id, statuses and history kept) or none (a new
     task, or the stored task with the same action text). Stored tasks that are absent from
-    `corrected` are removed with everything that references them. Returns counts."""
+    `corrected` are removed with everything that references them. With `expected_version`,
+    raises task_graph.store.VersionConflict (nothing written) when the document has changed
+    since that version. Returns counts and the new version."""
     from task_graph.schema import documents, files
 
     ensure_tables(store.engine)
@@ -360,7 +363,8 @@ def apply_correction(store, document_id: int, corrected: dict[str, Any], by: str
             docs = (json.loads(file_json or "{}").get("documents") or [])
             machine = json.dumps(docs[doc.ordinal] if doc.ordinal < len(docs)
                                  else json.loads(doc.extraction_json), ensure_ascii=False)
-        result = store.update_document(document_id, corrected, conn=conn)
+        result = store.update_document(document_id, corrected, conn=conn,
+                                       expected_version=expected_version)
         record = {k: v for k, v in corrected.items() if k != "tasks"}
         record["tasks"] = [{k: v for k, v in t.items() if k != "id"}
                            for t in corrected.get("tasks") or []]
@@ -371,4 +375,5 @@ def apply_correction(store, document_id: int, corrected: dict[str, Any], by: str
             corrected_json=json.dumps(record, ensure_ascii=False), corrected_by=by,
             corrected_at=utcnow()))
         return {"updated": result["updated"], "added": result["added"],
-                "removed": result["removed"], "first_correction": previous is None}
+                "removed": result["removed"], "first_correction": previous is None,
+                "version": result["version"]}

@@ -204,7 +204,19 @@ async def save_review(request: Request, document_id: int, user=Depends(page_user
     base = services.record_of(doc)
     for k in ("citations",):
         record[k] = base[k]
-    result = db.apply_correction(_store(request), document_id, record, user["name"])
+    version = str(form.get("version") or "")
+    try:
+        result = services.save_correction(_store(request), document_id, record, user["name"],
+                                          int(version) if version.isdigit() else None)
+    except services.SaveConflict as exc:
+        fresh = exc.doc
+        upload = db.upload_for_file(_store(request).engine, fresh["file_id"])
+        return render(request, "review.html", user, status_code=409, doc=fresh, upload=upload,
+                      siblings=services.documents_of_file(_store(request), fresh["file_id"]),
+                      text_html=services.highlighted_text(fresh), saved="", error=None,
+                      editable=True, conflict=exc)
+    if result.get("unchanged"):
+        return RedirectResponse(f"/documents/{document_id}?saved=none", status_code=303)
     note = f"{result['updated']}-{result['added']}-{result['removed']}"
     return RedirectResponse(f"/documents/{document_id}?saved={note}", status_code=303)
 

@@ -130,7 +130,8 @@ def document(store, document_id: int) -> dict | None:
             "start": start, "end": end})
     text = (f.text or "") if f else ""
     return {
-        "id": d.id, "file_id": d.file_id, "ordinal": d.ordinal, "doc_type": d.doc_type,
+        "id": d.id, "file_id": d.file_id, "ordinal": d.ordinal, "version": d.version,
+        "doc_type": d.doc_type,
         "number": d.number, "issued_date": d.issued_date.isoformat() if d.issued_date else None,
         "place": d.place, "issuer": d.issuer, "subject": d.subject, "signer": d.signer,
         "parent_issuer": machine.get("parent_issuer"),
@@ -159,6 +160,43 @@ def record_of(doc: dict) -> dict:
                    "section": t["section"], "start": t["start"], "end": t["end"]}
                   for t in doc["tasks"]],
     }
+
+
+class SaveConflict(Exception):
+    """A save made on an older version than the stored one: nothing was written. `doc` is the
+    document as stored now, `changes` what differs between it and the refused record
+    (ocop_docs.web.changes.differences: "stored" now, "other" the refused save)."""
+
+    def __init__(self, doc: dict, changes: list[dict]):
+        correction = doc.get("correction") or {}
+        self.doc, self.changes = doc, changes
+        self.by, self.at = correction.get("corrected_by"), correction.get("corrected_at")
+        who = f" bởi {self.by}" if self.by else ""
+        super().__init__(f"Văn bản này đã được sửa{who} sau khi bạn mở trang (nay là phiên "
+                         f"bản {doc['version']}). Thay đổi của bạn chưa được lưu.")
+
+
+def save_correction(store, document_id: int, record: dict, by: str,
+                    version: int | None) -> dict:
+    """Save a clerk's record of a document made on `version` (None: no check): SaveConflict
+    when the document changed since; nothing recorded when the record equals the stored one
+    ({"unchanged": True}); else db.apply_correction's counts."""
+    from ocop_docs.web.changes import differences
+    from task_graph.store import VersionConflict
+
+    doc = document(store, document_id)
+    if doc is None:
+        raise LookupError(f"không có văn bản số {document_id}")
+    if version is not None and version != doc["version"]:
+        raise SaveConflict(doc, differences(record_of(doc), record))
+    if not differences(record_of(doc), record):
+        return {"updated": 0, "added": 0, "removed": 0, "unchanged": True,
+                "first_correction": False, "version": doc["version"]}
+    try:
+        return db.apply_correction(store, document_id, record, by, expected_version=version)
+    except VersionConflict:
+        doc = document(store, document_id)
+        raise SaveConflict(doc, differences(record_of(doc), record)) from None
 
 
 def highlighted_text(doc: dict) -> str:
