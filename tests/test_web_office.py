@@ -93,3 +93,29 @@ def test_upload_preview_then_apply(site):
     bad = coord.post("/import-status", data={"csrf_token": token},
                      files={"file": ("x.xlsx", b"hello", "application/x")})
     assert bad.status_code == 400 and "không phải tệp Excel" in bad.text
+
+
+def test_calendar_feed_with_a_secret_token(site):
+    from icalendar import Calendar
+
+    viewer = login(site["app"], "xem")
+    token = csrf_of(viewer.get("/calendars").text)
+    r = viewer.post("/calendars", data={"csrf_token": token, "agency": "Sở Công Thương tỉnh "
+                                        "Hòa Bình", "role": "any"})
+    assert r.status_code == 200
+    url = re.search(r'<code id="feed-url">([^<]+)</code>', r.text).group(1)
+    path = url.split("://", 1)[1].split("/", 1)[1]
+    anonymous = TestClient(site["app"])                  # a calendar program: no session
+    feed = anonymous.get("/" + path)
+    assert feed.status_code == 200 and feed.headers["content-type"].startswith("text/calendar")
+    events = Calendar.from_ical(feed.content).walk("VEVENT")
+    assert events and all(str(e["UID"]).startswith("task-") for e in events)
+    assert anonymous.get("/calendar/" + "x" * 43 + ".ics").status_code == 404
+    assert anonymous.get("/calendar.ics?agency=x", follow_redirects=False).status_code == 303
+    bad = viewer.post("/calendars", data={"csrf_token": token, "agency": "Sở Không Có"})
+    assert bad.status_code == 400
+    feed_id = re.search(r'action="/calendars/(\d+)/revoke"', viewer.get("/calendars").text)
+    r = viewer.post(f"/calendars/{feed_id.group(1)}/revoke", data={"csrf_token": token},
+                    follow_redirects=False)
+    assert r.status_code == 303
+    assert anonymous.get("/" + path).status_code == 404          # revoked

@@ -37,6 +37,24 @@ def register(sub) -> None:
     _db_arg(p)
     p.set_defaults(func=run_import_status)
 
+    p = sub.add_parser(
+        "calendar", help="lịch hạn nhiệm vụ của một cơ quan (.ics)",
+        description="Ghi lịch (iCalendar .ics) các hạn nhiệm vụ chưa xong của một cơ quan: "
+                    "mỗi nhiệm vụ một sự kiện cả ngày, nhiệm vụ định kỳ là sự kiện lặp lại. "
+                    "Outlook, Thunderbird, lịch điện thoại mở hoặc đăng ký được. --new-feed "
+                    "tạo đường dẫn đăng ký có mã bí mật (cho `ocop-docs serve`).")
+    p.add_argument("agency", metavar="AGENCY", help="cơ quan (bất kỳ tên gọi)")
+    p.add_argument("--out", type=Path, metavar="FILE", help="tệp .ics (mặc định in ra)")
+    p.add_argument("--role", choices=("lead", "support", "any"), default="any",
+                   help="vai trò của cơ quan (mặc định any: chủ trì và phối hợp)")
+    p.add_argument("--as-of", metavar="DATE", help="tính đến ngày (mặc định hôm nay)")
+    p.add_argument("--new-feed", metavar="BASE_URL",
+                   help="tạo một nguồn lịch có mã bí mật và in đường dẫn đăng ký, vd. "
+                        "https://theodoi.example.gov.vn")
+    p.add_argument("--by", help="người tạo nguồn lịch")
+    _db_arg(p)
+    p.set_defaults(func=run_calendar)
+
 
 def run_import_status(args) -> int:
     from ocop_docs.office import OfficeFileError
@@ -73,3 +91,42 @@ def run_import_status(args) -> int:
               f"{len(plan.problems)} dòng lỗi." + ("" if args.apply or not plan.changes
                                                    else " Thêm --apply để ghi."))
     return EXIT_FAILURE if plan.problems else EXIT_OK
+
+
+def run_calendar(args) -> int:
+    from ocop_docs.office.calendar import agency_calendar
+    from task_graph.store import StoreError
+
+    store = _store(args)
+    try:
+        data, ics = agency_calendar(store, args.agency, as_of=_as_date(args.as_of),
+                                    role=args.role)
+    except (StoreError, ValueError) as exc:
+        _err(str(exc))
+        return EXIT_FAILURE
+    if not data["agencies"]:
+        _err(f"không tìm thấy cơ quan hoặc nhiệm vụ nào: {args.agency}")
+        return EXIT_FAILURE
+    if args.new_feed:
+        from ocop_docs.office.feeds import create_feed
+        _id, token = create_feed(store.engine, args.agency, role=args.role, by=args.by)
+        print(f"{args.new_feed.rstrip('/')}/calendar/{token}.ics")
+        return EXIT_OK
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_bytes(ics)
+        print(f"Đã ghi {len(data['events'])} sự kiện ({data['agency']}) vào {args.out}",
+              file=sys.stderr)
+    else:
+        sys.stdout.write(ics.decode("utf-8"))
+    return EXIT_OK
+
+
+def _as_date(text: str | None):
+    from datetime import date
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"ngày không hợp lệ: {text!r} (dạng YYYY-MM-DD)") from None

@@ -120,3 +120,79 @@ async def import_apply(request: Request, user=Depends(page_user("status"))):
     label.unlink(missing_ok=True)
     return render(request, "office_import.html", user, plan=plan, token=None, error=None,
                   applied=len(applied), sheet_name=name)
+
+
+# ----------------------------------------------------------------------------- calendars
+
+ICS = "text/calendar; charset=utf-8"
+
+
+def _feed_page(request: Request, user: dict, **extra):
+    from ocop_docs.office.feeds import list_feeds
+    from task_graph import queries
+
+    mine = None if user["role"] == "coordinator" else user["name"]
+    context = {"feeds": list_feeds(_store(request).engine, by=mine), "new_url": None,
+               "error": None, "agencies": queries.list_agencies(_store(request), limit=2000)}
+    context.update(extra)
+    return render(request, "office_calendars.html", user,
+                  status_code=400 if context["error"] else 200, **context)
+
+
+@router.get("/calendars")
+def calendars_page(request: Request, user=Depends(page_user("read"))):
+    return _feed_page(request, user)
+
+
+@router.post("/calendars")
+async def calendars_create(request: Request, user=Depends(page_user("read"))):
+    """A new feed for one agency; its secret URL is shown once."""
+    from ocop_docs.office.calendar import task_events
+    from ocop_docs.office.feeds import create_feed
+
+    form = await request.form()
+    agency = " ".join(str(form.get("agency") or "").split())[:300]
+    role = str(form.get("role") or "any")
+    role = role if role in ("lead", "support", "any") else "any"
+    if not agency or not task_events(_store(request), agency, role=role)["agencies"]:
+        return _feed_page(request, user, error=f"Không tìm thấy cơ quan hoặc nhiệm vụ nào: "
+                                               f"{agency or '(trống)'}")
+    _id, token = create_feed(_store(request).engine, agency, role=role, by=user["name"])
+    url = str(request.base_url).rstrip("/") + f"/calendar/{token}.ics"
+    return _feed_page(request, user, new_url=url)
+
+
+@router.post("/calendars/{feed_id}/revoke")
+async def calendars_revoke(request: Request, feed_id: int, user=Depends(page_user("read"))):
+    from ocop_docs.office.feeds import revoke_feed
+
+    by = None if user["role"] == "coordinator" else user["name"]
+    if not revoke_feed(_store(request).engine, feed_id, by=by):
+        raise HTTPException(404, "Không có nguồn lịch này.")
+    return RedirectResponse("/calendars", status_code=303)
+
+
+@router.get("/calendar.ics")
+def calendar_download(request: Request, agency: str, role: str = "any",
+                      user=Depends(page_user("read"))):
+    from ocop_docs.office.calendar import agency_calendar
+
+    role = role if role in ("lead", "support", "any") else "any"
+    data, ics = agency_calendar(_store(request), agency, role=role)
+    if not data["agencies"]:
+        raise HTTPException(404, f"Không tìm thấy cơ quan hoặc nhiệm vụ nào: {agency}")
+    return Response(ics, media_type=ICS,
+                    headers={"Content-Disposition": _disposition("han-nhiem-vu.ics")})
+
+
+@router.get("/calendar/{token}.ics")
+def calendar_feed(request: Request, token: str):
+    """The subscribed feed: the secret token is the only credential."""
+    from ocop_docs.office.calendar import agency_calendar
+    from ocop_docs.office.feeds import feed_by_token
+
+    feed = feed_by_token(_store(request).engine, token) if _TOKEN.fullmatch(token) else None
+    if feed is None:
+        raise HTTPException(404, "Không có nguồn lịch này (mã sai hoặc đã thu hồi).")
+    _data, ics = agency_calendar(_store(request), feed["agency"], role=feed["role"])
+    return Response(ics, media_type=ICS, headers={"Cache-Control": "private, max-age=900"})
