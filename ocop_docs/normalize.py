@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ocop_docs.structure.cell_lines import rebuild_cell_tables
 from ocop_docs.textutil import in_capitals
 
 __all__ = ["normalize_text", "modern_tone_placement"]
@@ -227,6 +228,11 @@ def normalize_text(text: str) -> str:
         line = re.sub(r"(?<=\S) {2,}(?=\S)", " ", line) if not _protected(line) else line
         lines.append(_fix_tones(line))
 
+    rebuilt = rebuild_cell_tables(lines)
+    if rebuilt != lines:
+        # a table exported one cell per line is back in rows (structure/cell_lines.py)
+        indents = [0] * len(rebuilt)
+        lines = rebuilt
     kept = [i for i, line in enumerate(lines) if _protected(line) or not _is_debris(line.strip())]
     lines, indents = [lines[i] for i in kept], [indents[i] for i in kept]
 

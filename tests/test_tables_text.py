@@ -249,3 +249,57 @@ def test_row_with_empty_first_cell_stays_in_the_table():
         ("Kiểm kê các lò gốm truyền thống", ["Sở Văn hóa và Thể thao"], "2027-12-31"),
         ("Xây dựng nhãn hiệu tập thể gốm", ["Sở Khoa học và Công nghệ"], "2028-12-31"),
     ]
+
+
+# ------------------------------------------------------------------ one cell per line
+
+CELL_LINES_BODY = (
+    "1\n"
+    "Phổ biến quy chế quản lý chợ đêm\n"
+    "a)\n"
+    "Tổ chức hội nghị phổ biến quy chế cho các hộ kinh doanh.\n"
+    "Phòng Kinh tế\n"
+    "Công an phường; Ban quản lý chợ\n"
+    "Quý II, III/2027\n"
+    "b)\n"
+    "In tờ rơi hướng dẫn nội quy chợ; phát tận tay cho\n"
+    "Trung tâm Văn hóa, Phòng\n"
+    "Ban quản lý chợ\n"
+    "Thường xuyên\n"
+    "các hộ kinh doanh và khách tham quan.\n"
+    "Văn hóa - Thông tin\n"
+    "2\n"
+    "Kiểm tra vệ sinh an toàn thực phẩm tại chợ đêm.\n"
+    "Trạm Y tế phường\n"
+    "Phòng Kinh tế\n"
+    "Quý IV/2027, 2028\n"
+)
+
+
+@pytest.mark.parametrize("titles", [
+    "| STT | Nội dung hoạt động | Cơ quan chủ trì | Cơ quan phối hợp |\n| --- | --- | --- | --- |\n"
+    "Thời gian thực hiện\n",
+    "STT\nNội dung hoạt động\nCơ quan chủ trì\nCơ quan phối hợp\nThời gian thực hiện\n",
+])
+def test_table_exported_one_cell_per_line(titles):
+    """Titles as one `| a | b |` row (one title printed out of its row) or one per line, then
+    each cell on its own line: a row starts at a line holding only its number; a group row
+    ("1" / its title) has no lead; cells past the last column (a row broken by a page) go
+    back to the task and lead cells in order."""
+    text = "PHỤ LỤC\nKẾ HOẠCH QUẢN LÝ CHỢ ĐÊM\n" + titles + CELL_LINES_BODY
+    got = summary(tasks_in(text, dt.date(2027, 3, 1)))
+    assert got == [
+        ("Tổ chức hội nghị phổ biến quy chế cho các hộ kinh doanh", ["Phòng Kinh tế"],
+         ["Công an phường", "Ban quản lý chợ"], "2027-09-30", None),
+        ("In tờ rơi hướng dẫn nội quy chợ; phát tận tay cho các hộ kinh doanh và khách tham quan",
+         ["Trung tâm Văn hóa", "Phòng Văn hóa và Thông tin"], ["Ban quản lý chợ"], None, None),
+        ("Kiểm tra vệ sinh an toàn thực phẩm tại chợ đêm", ["Trạm Y tế phường"],
+         ["Phòng Kinh tế"], "2028-12-31", None),
+    ]
+
+
+def test_numbered_lines_after_a_table_title_are_not_cells_without_a_task_column():
+    """Lines that only resemble titles ("Ghi chú" is no column) leave the text as it is."""
+    text = "Ghi chú\nNội dung\n1\nCác số liệu tính đến ngày 31/12/2026.\n"
+    from ocop_docs.normalize import normalize_text
+    assert "|" not in normalize_text(text)
