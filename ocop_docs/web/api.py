@@ -52,7 +52,8 @@ class DocumentIn(BaseModel):
 
 class StatusIn(BaseModel):
     status: Literal["done", "open"] = "done"
-    period: str | None = None
+    period: str | None = Field(None, description="kỳ cần cập nhật (vd. 2025, 2025-Q2); bắt "
+                                "buộc với nhiệm vụ định kỳ")
     evidence: str | None = Field(None, description="số văn bản báo cáo kết quả")
     note: str | None = None
 
@@ -142,9 +143,9 @@ def task_status(request: Request, task_id: int, body: StatusIn,
     from task_graph.store import StoreError
 
     try:
-        return _store(request).set_status(task_id, body.status, period=body.period,
-                                          by=user["name"], evidence=body.evidence,
-                                          note=body.note)
+        return services.set_task_status(_store(request), task_id, body.status,
+                                        period=body.period, by=user["name"],
+                                        evidence=body.evidence, note=body.note)
     except StoreError as exc:
         raise HTTPException(400, str(exc)) from None
 

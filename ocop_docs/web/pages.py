@@ -249,8 +249,8 @@ def graph(request: Request, document_id: int, user=Depends(page_user("read"))):
 
 # ----------------------------------------------------------------------------- tasks
 
-@router.get("/tasks/{task_id}")
-def task_page(request: Request, task_id: int, user=Depends(page_user("read"))):
+def _task_page(request: Request, task_id: int, user: dict, period: str = "",
+               error: str | None = None, status_code: int = 200):
     from ocop_docs.letters import ledger
     from task_graph import queries
     from task_graph.store import StoreError
@@ -260,7 +260,14 @@ def task_page(request: Request, task_id: int, user=Depends(page_user("read"))):
     except StoreError as exc:
         raise HTTPException(404, str(exc)) from None
     letters = ledger.reminders_for_task(_store(request).engine, task_id)
-    return render(request, "task.html", user, t=detail, letters=letters)
+    return render(request, "task.html", user, status_code=status_code, t=detail,
+                  letters=letters, period=period, error=error)
+
+
+@router.get("/tasks/{task_id}")
+def task_page(request: Request, task_id: int, period: str = "",
+              user=Depends(page_user("read"))):
+    return _task_page(request, task_id, user, period=period)
 
 
 @router.post("/tasks/{task_id}/status")
@@ -269,13 +276,15 @@ async def task_status(request: Request, task_id: int, user=Depends(page_user("st
 
     form = await request.form()
     status = "done" if form.get("status") == "done" else "open"
+    period = str(form.get("period") or "").strip() or None
     try:
-        _store(request).set_status(task_id, status, by=user["name"],
-                                   period=(form.get("period") or None),
-                                   evidence=(str(form.get("evidence") or "").strip() or None),
-                                   note=(str(form.get("note") or "").strip() or None))
+        services.set_task_status(_store(request), task_id, status, by=user["name"],
+                                 period=period,
+                                 evidence=(str(form.get("evidence") or "").strip() or None),
+                                 note=(str(form.get("note") or "").strip() or None))
     except StoreError as exc:
-        raise HTTPException(400, str(exc)) from None
+        return _task_page(request, task_id, user, period=period or "", error=str(exc),
+                          status_code=400)
     back = _safe_next(str(form.get("next") or f"/tasks/{task_id}"))
     return RedirectResponse(back, status_code=303)
 

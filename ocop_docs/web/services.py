@@ -324,6 +324,11 @@ def parse_review_form(form) -> dict:
 
 def dashboard(store, *, agency: str | None, status: str, due_from: date | None,
               due_to: date | None, as_of: date, role: str = "lead") -> dict:
+    """queries.owes filtered for the dashboard. Each agency group keeps `tasks` (one row per
+    occurrence: a recurring task has a row per period) and adds `by_task` (one per task, its
+    periods under it) with counts of tasks, not periods: `task_count`, `overdue` (tasks with
+    an overdue period), `done` (tasks whose shown periods are all done), and
+    `overdue_periods`."""
     from task_graph import queries
 
     result = queries.owes(store, agency or None, as_of=as_of, due_before=due_to,
@@ -336,12 +341,64 @@ def dashboard(store, *, agency: str | None, status: str, due_from: date | None,
                 and (status != "done" or r["status"] == "done")
                 and (status != "open" or r["status"] == "open")]
         if rows:
-            groups.append({"agency": g["agency"], "tasks": rows,
-                           "overdue": sum(1 for r in rows if r["overdue"]),
-                           "done": sum(1 for r in rows if r["status"] == "done")})
+            items = task_items(rows)
+            groups.append({"agency": g["agency"], "tasks": rows, "by_task": items,
+                           "task_count": len(items),
+                           "overdue": sum(1 for i in items if i["overdue"]),
+                           "done": sum(1 for i in items if i["status"] == "done"),
+                           "overdue_periods": sum(1 for r in rows if r["overdue"])})
     result["agencies"] = groups
     result["rows"] = sum(len(g["tasks"]) for g in groups)
+    result["task_count"] = len({i["task_id"] for g in groups for i in g["by_task"]})
     return result
+
+
+def set_task_status(store, task_id: int, status: str, *, period: str | None, by: str,
+                    evidence: str | None = None, note: str | None = None) -> dict:
+    """Store.set_status for the web and the API, where the period of a recurring task is the
+    user's choice: without one, StoreError (the store alone would take the oldest open
+    period, so a clerk reporting 2025 would close 2018)."""
+    from task_graph import recurrence
+    from task_graph.schema import tasks
+    from task_graph.store import StoreError
+
+    with store.connect() as conn:
+        task = conn.execute(sa.select(tasks.c.recurrence, tasks.c.doc_date, tasks.c.due)
+                            .where(tasks.c.id == task_id)).first()
+    if task is None:
+        raise StoreError(f"không có nhiệm vụ số {task_id}")
+    if (recurrence.is_recurring(task.recurrence) and (task.doc_date or task.due)
+            and not period):
+        raise StoreError("Nhiệm vụ định kỳ: hãy chọn kỳ cần cập nhật (vd. 2025).")
+    return store.set_status(task_id, status, by=by, period=period, evidence=evidence,
+                            note=note)
+
+
+TASK_KEYS = ("task_id", "action", "section", "deadline_text", "recurrence", "optional",
+             "document", "role", "via_group")
+
+
+def task_items(rows: list[dict]) -> list[dict]:
+    """Occurrence rows -> one item per (task, role), in the order of its first row, with
+    `periods` (period, due, status, overdue), the first open `due`, `overdue` when any period
+    is, and `status` done when every period is."""
+    items: dict[tuple, dict] = {}
+    for r in rows:
+        key = (r["task_id"], r.get("role"))
+        item = items.get(key)
+        if item is None:
+            item = items[key] = {k: r.get(k) for k in TASK_KEYS}
+            item["periods"] = []
+        item["periods"].append({"period": r["period"], "due": r["due"], "status": r["status"],
+                                "overdue": r["overdue"]})
+    for item in items.values():
+        periods = item["periods"]
+        open_dues = [p["due"] for p in periods if p["status"] != "done" and p["due"]]
+        item["due"] = min(open_dues) if open_dues else periods[-1]["due"]
+        item["overdue"] = any(p["overdue"] for p in periods)
+        item["status"] = "done" if all(p["status"] == "done" for p in periods) else "open"
+        item["recurring"] = any(p["period"] for p in periods)
+    return list(items.values())
 
 
 def timeline_svg(groups: list[dict], as_of: date, width: int = 900, height: int = 180) -> str:
