@@ -62,9 +62,9 @@ def test_deskew_estimate(scanned_seed_000):
 def test_blank_and_tiny_images(tmp_path):
     blank = tmp_path / "blank.png"
     Image.new("RGB", (2480, 3508), "white").save(blank)
-    with pytest.raises(IngestError, match="no text found"):
+    with pytest.raises(IngestError, match="không có chữ"):
         read_document(blank)
     tiny = tmp_path / "tiny.png"
     Image.new("RGB", (40, 30), "white").save(tiny)
-    with pytest.raises(IngestError, match="too small"):
+    with pytest.raises(IngestError, match="ảnh quá nhỏ"):
         read_document(tiny)

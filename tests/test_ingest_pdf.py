@@ -95,13 +95,13 @@ def _error(path) -> str:
 def test_truncated_pdf(tmp_path, text_pdf):
     path = tmp_path / "cut.pdf"
     path.write_bytes(text_pdf.read_bytes()[:600])
-    assert "corrupt" in _error(path) or "no text" in _error(path)
+    assert "bị hỏng" in _error(path) or "không có chữ" in _error(path)
 
 
 def test_garbage_after_pdf_magic(tmp_path):
     path = tmp_path / "bad.pdf"
     path.write_bytes(b"%PDF-1.4\n" + b"\x00garbage\xff" * 100)
-    assert "corrupt" in _error(path) or "PDF without pages" in _error(path)
+    assert "bị hỏng" in _error(path) or "PDF không có trang nào" in _error(path)
 
 
 def test_encrypted_pdf(tmp_path):
@@ -119,7 +119,7 @@ def test_encrypted_pdf(tmp_path):
         f"startxref\n{xref}\n%%EOF\n")
     path = tmp_path / "locked.pdf"
     path.write_bytes((body + trailer).encode("latin-1"))
-    assert "encrypted PDF" in _error(path)
+    assert "PDF có mật khẩu" in _error(path)
 
 
 def test_page_limit_for_ocr(tmp_path, monkeypatch):
@@ -128,4 +128,4 @@ def test_page_limit_for_ocr(tmp_path, monkeypatch):
     path = tmp_path / "scans.pdf"
     pages[0].save(path, save_all=True, append_images=pages[1:])
     monkeypatch.setenv("OCOP_DOCS_MAX_PAGES", "2")
-    assert "over the limit of 2" in _error(path)
+    assert "quá giới hạn 2 trang" in _error(path)

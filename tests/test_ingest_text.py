@@ -8,6 +8,7 @@ import pytest
 from ocop_docs.ingest import IngestError, Limits, read_document
 from ocop_docs.ingest.legacy import LEGACY_ENCODINGS, decode_legacy, encode_legacy
 from ocop_docs.ingest.text import decode_text
+from ocop_docs.messages import msg
 from ocop_docs.normalize import normalize_text
 
 SEED_000 = "000_d12cc8faf554fa00.txt"
@@ -66,7 +67,7 @@ def test_read_document_legacy(tmp_path, seed_texts, encoding):
     path.write_bytes(encode_legacy(seed_texts[SEED_000], encoding))
     doc = read_document(path)
     assert doc.encoding == encoding
-    assert any(encoding in w for w in doc.warnings)
+    assert any(msg(f"encodings.{encoding}") in w for w in doc.warnings)
     assert "7590/UBND-KT" in doc.text and "Vĩnh Cửu" in doc.text
 
 
@@ -88,29 +89,29 @@ def _error(path, **kw) -> str:
 
 
 def test_missing_file(tmp_path):
-    assert "no such file" in _error(tmp_path / "absent.txt")
+    assert "không có tệp này" in _error(tmp_path / "absent.txt")
 
 
 def test_empty_file(tmp_path):
     path = tmp_path / "empty.txt"
     path.write_bytes(b"")
-    assert "empty" in _error(path)
+    assert "tệp rỗng" in _error(path)
     path.write_bytes(b"  \n\n\t ")
-    assert "empty" in _error(path)
+    assert "tệp rỗng" in _error(path)
 
 
 def test_english_text_rejected(tmp_path):
     path = tmp_path / "english.txt"
     path.write_text("The committee shall review the annual report and submit its findings "
                     "to the board before the end of the fiscal year. " * 20, encoding="utf-8")
-    assert "no Vietnamese" in _error(path)
+    assert "không thấy chữ tiếng Việt" in _error(path)
 
 
 def test_binary_garbage_rejected(tmp_path):
     path = tmp_path / "noise.txt"
     path.write_bytes(os.urandom(4096))
     message = _error(path)
-    assert "unsupported file type" in message or "no Vietnamese" in message
+    assert "không nhận loại tệp này" in message or "không thấy chữ tiếng Việt" in message
 
 
 def test_printable_garbage_rejected(tmp_path):
@@ -118,7 +119,7 @@ def test_printable_garbage_rejected(tmp_path):
     rng = random.Random(1)
     path = tmp_path / "garbage.txt"
     path.write_text("".join(rng.choice("qwxzjkf#@!$%0123456789 \n") for _ in range(5000)))
-    assert "no Vietnamese" in _error(path)
+    assert "không thấy chữ tiếng Việt" in _error(path)
 
 
 def test_zip_rejected(tmp_path):
@@ -126,14 +127,14 @@ def test_zip_rejected(tmp_path):
     path = tmp_path / "archive.docx"
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("readme.txt", "hello")
-    assert "ZIP archive" in _error(path)
+    assert "tệp nén ZIP" in _error(path)
 
 
 def test_size_limit(tmp_path, seed_texts, monkeypatch):
     path = tmp_path / "big.txt"
     path.write_text(seed_texts[SEED_000], encoding="utf-8")
-    assert "too large" in _error(path, limits=Limits(max_bytes=1000))
+    assert "tệp quá lớn" in _error(path, limits=Limits(max_bytes=1000))
     monkeypatch.setenv("OCOP_DOCS_MAX_BYTES", "2000")
-    assert "too large" in _error(path)
+    assert "tệp quá lớn" in _error(path)
     monkeypatch.setenv("OCOP_DOCS_MAX_BYTES", str(10 ** 6))
     assert read_document(path).text

@@ -189,8 +189,10 @@ def _zip(names: dict[str, bytes]) -> bytes:
     ("setup.exe", b"MZ\x90\x00" + b"\x00" * 200, "chương trình"),
     ("ke-hoach.pdf", b"MZ\x90\x00" + b"\x00" * 200, "chương trình"),
     ("ke-hoach.pdf", None, "không phải văn bản Word"),        # a zip renamed .pdf
-    ("bang.docx", b"xlsx", "không phải văn bản Word"),         # an Excel workbook
-    ("anh.png", bytes(range(256)) * 4, "không nhận dạng"),
+    ("bang.docx", b"xlsx", "bảng tính Excel"),                 # an Excel workbook
+    ("anh.png", bytes(range(256)) * 4, "không nhận loại tệp này"),
+    ("con-dau.svg", b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><text>'
+     b'\xe1\xbb\xa6y ban</text></svg>', "SVG, không phải văn bản"),
 ])
 def test_non_documents_are_refused(site, name, data, why):
     if data is None:
@@ -205,30 +207,21 @@ def test_non_documents_are_refused(site, name, data, why):
     assert sorted(p.name for p in storage.iterdir()) == before     # nothing kept
 
 
-def test_too_large_upload_is_refused(site, monkeypatch):
-    monkeypatch.setenv("OCOP_DOCS_WEB_MAX_UPLOAD", "1000")
+def test_too_large_upload_is_refused_with_413(site, monkeypatch):
+    monkeypatch.setenv("OCOP_DOCS_MAX_BYTES", "1000")     # the one limit, as for the CLI
     r = upload(site["clerk"], "lon.txt", SEED.read_bytes())
-    assert r.status_code == 415
+    assert r.status_code == 413
     assert "quá lớn" in r.json()["results"][0]["error"]
+    assert "tối đa 0.0 MB" in r.json()["results"][0]["error"]
+    token = csrf_of(site["clerk"].get("/upload").text)
+    api = site["clerk"].post("/api/uploads", files={"file": ("lon.txt", SEED.read_bytes())},
+                             headers={"X-CSRF-Token": token})
+    assert api.status_code == 413 and "quá lớn" in api.json()["detail"]
 
 
-def test_sniff_recognises_documents_by_content():
-    from docx import Document
-
-    buf = io.BytesIO()
-    d = Document()
-    d.add_paragraph("Kế hoạch")
-    d.save(buf)
-    assert security.sniff(buf.getvalue()) == "docx"
-    assert security.sniff(b"%PDF-1.7\n...") == "pdf"
-    assert security.sniff(b"\x89PNG\r\n\x1a\n....") == "png"
-    assert security.sniff(b"\xff\xd8\xff\xe0....") == "jpeg"
-    assert security.sniff(b"II*\x00....") == "tiff"
-    assert security.sniff(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 50) == "doc"
-    assert security.sniff("Ủy ban nhân dân".encode("utf-8")) == "text"
-    assert security.sniff("Ủy ban nhân dân".encode("utf-16")) == "text"
-    with pytest.raises(security.UploadRejected):
-        security.sniff(b"\x00\x01\x02binary\x00")
+def test_upload_limit_is_stated_once(site, monkeypatch):
+    monkeypatch.setenv("OCOP_DOCS_MAX_BYTES", str(7 * 1024 * 1024))
+    assert "Mỗi tệp tối đa 7 MB." in site["clerk"].get("/upload").text
 
 
 @pytest.mark.parametrize("evil", ["../../etc/passwd.txt", "..\\..\\windows\\win.ini",
@@ -262,9 +255,9 @@ def test_failed_extraction_shows_reason_and_can_be_retried(site):
     upload_id = r.json()["results"][0]["id"]
     status = wait_upload(clerk, upload_id)
     assert status["status"] == "failed"
-    assert "no Vietnamese text" in status["error"]
+    assert "không thấy chữ tiếng Việt" in status["error"]
     page = clerk.get("/upload").text
-    assert "no Vietnamese text" in page and f"/uploads/{upload_id}/retry" in page
+    assert "không thấy chữ tiếng Việt" in page and f"/uploads/{upload_id}/retry" in page
     token = csrf_of(page)
     r = clerk.post(f"/uploads/{upload_id}/retry", data={"csrf_token": token},
                    follow_redirects=False)
@@ -435,9 +428,28 @@ def test_bad_date_in_review_is_explained(site):
     clerk, doc_id = site["clerk"], site["doc_id"]
     doc = clerk.get(f"/api/documents/{doc_id}").json()
     form = _form_of(doc, csrf_of(clerk.get(f"/documents/{doc_id}").text))
-    form["issued_date"] = "12/05/2020"
+    form["issued_date"] = "31/02/2020"
     r = clerk.post(f"/documents/{doc_id}", data=form)
     assert r.status_code == 400 and "ngày ban hành không hợp lệ" in r.text
+
+
+def test_review_dates_are_written_and_shown_as_dd_mm_yyyy(site):
+    clerk, doc_id = site["clerk"], site["doc_id"]
+    doc = clerk.get(f"/api/documents/{doc_id}").json()
+    form = _form_of(doc, csrf_of(clerk.get(f"/documents/{doc_id}").text))
+    form["issued_date"] = "12/05/2020"
+    form["task-0-due"] = "5/9/2020"
+    r = clerk.post(f"/documents/{doc_id}", data=form, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    saved = clerk.get(f"/api/documents/{doc_id}").json()
+    assert saved["issued_date"] == "2020-05-12" and saved["tasks"][0]["due"] == "2020-09-05"
+    page = clerk.get(f"/documents/{doc_id}").text
+    assert 'name="issued_date" value="12/05/2020"' in page
+    assert 'name="task-0-due" value="05/09/2020"' in page
+    assert 'type="date"' not in page and 'placeholder="dd/mm/yyyy"' in page
+    restore = _form_of(doc, csrf_of(page))             # as it was, for the tests below
+    assert clerk.post(f"/documents/{doc_id}", data=restore,
+                      follow_redirects=False).status_code == 303
 
 
 # ----------------------------------------------------------------------------- status, letters

@@ -11,6 +11,7 @@ import importlib
 import sys
 
 from ocop_docs import __version__
+from ocop_docs.messages import msg
 
 # One module per command group, in the order `--help` lists them.
 COMMAND_MODULES = [
@@ -49,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
-        print("ocop-docs: interrupted", file=sys.stderr)
+        print(msg("cli.interrupted"), file=sys.stderr)
         return 130
 
 

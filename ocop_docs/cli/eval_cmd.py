@@ -12,6 +12,8 @@ import sys
 import unicodedata
 from pathlib import Path
 
+from ocop_docs.messages import msg
+
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
 # summary columns: (scorer key, header)
@@ -69,7 +71,7 @@ def register(sub) -> None:
 
 
 def _error(message: str) -> None:
-    print(f"ocop-docs: lỗi: {message}", file=sys.stderr)
+    print(msg("cli.error", message=message), file=sys.stderr)
 
 
 def run(args) -> int:

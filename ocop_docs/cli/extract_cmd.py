@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ocop_docs.ingest import IngestError
 from ocop_docs.model import Extraction
+from ocop_docs.messages import msg
 
 EXIT_OK, EXIT_FAILURE = 0, 1
 
@@ -36,15 +37,15 @@ def run(args) -> int:
             result = extract_file(path)
         except IngestError as exc:
             failures += 1
-            print(f"ocop-docs: lỗi: {exc}", file=sys.stderr)
+            print(msg("cli.error", message=exc), file=sys.stderr)
             continue
         except Exception as exc:  # an extractor bug must not stop the other files
             failures += 1
-            print(f"ocop-docs: lỗi: {path}: không trích xuất được ({exc.__class__.__name__}: "
-                  f"{exc})", file=sys.stderr)
+            print(msg("cli.file_error", path=path, message=msg(
+                "extract.failed", cause=f"{exc.__class__.__name__}: {exc}")), file=sys.stderr)
             continue
         for warning in result.warnings:
-            print(f"ocop-docs: cảnh báo: {path}: {warning}", file=sys.stderr)
+            print(msg("cli.warning", path=path, message=warning), file=sys.stderr)
         data = result.to_json()
         if args.out:
             target = args.out / f"{path.name}.json"

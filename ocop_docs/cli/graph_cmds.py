@@ -9,6 +9,8 @@ import json
 import sys
 import textwrap
 
+from ocop_docs.messages import msg
+
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
 STATUS_VI = {"open": "chưa xong", "done": "đã xong"}
@@ -141,7 +143,7 @@ def _store(args):
 
 
 def _err(message: str) -> None:
-    print(f"ocop-docs: lỗi: {message}", file=sys.stderr)
+    print(msg("cli.error", message=message), file=sys.stderr)
 
 
 def _guard(fn):

@@ -6,6 +6,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from ocop_docs.messages import msg
+
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
 
@@ -100,7 +102,7 @@ def run_set_number(args) -> int:
     try:
         ledger.set_number(store.engine, int(letter_id), number)
     except (LookupError, ValueError) as exc:
-        print(f"ocop-docs: lỗi: {exc}", file=sys.stderr)
+        print(msg("cli.error", message=exc), file=sys.stderr)
         return EXIT_FAILURE
     finally:
         store.close()
@@ -157,12 +159,12 @@ def run(args) -> int:
         print(f"ocop-docs: lỗi mẫu công văn: {exc}", file=sys.stderr)
         return EXIT_FAILURE
     except (FileNotFoundError, ValueError) as exc:
-        print(f"ocop-docs: lỗi: {exc}", file=sys.stderr)
+        print(msg("cli.error", message=exc), file=sys.stderr)
         return EXIT_FAILURE
     except Exception as exc:
         if type(exc).__name__ != "StoreError":      # task_graph.store.StoreError
             raise
-        print(f"ocop-docs: lỗi: {exc}", file=sys.stderr)
+        print(msg("cli.error", message=exc), file=sys.stderr)
         return EXIT_FAILURE
     finally:
         if store is not None:

@@ -6,6 +6,8 @@ import getpass
 import os
 import sys
 
+from ocop_docs.messages import msg
+
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 ENV_PASSWORD = "OCOP_DOCS_PASSWORD"
 ROLES = ("viewer", "clerk", "coordinator")
@@ -85,7 +87,7 @@ def _account_command(db_url, action, done: str) -> int:
         db.ensure_tables(store.engine)
         action(store.engine)
     except ValueError as exc:                     # db.AccountError, password mismatch
-        print(f"ocop-docs: lỗi: {exc}", file=sys.stderr)
+        print(msg("cli.error", message=exc), file=sys.stderr)
         return EXIT_FAILURE
     finally:
         store.close()

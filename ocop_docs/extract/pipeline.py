@@ -24,6 +24,7 @@ from spacy.tokens import Doc
 from ocop_docs.extract.citations import find_citations
 from ocop_docs.extract.tasks import extract_tasks
 from ocop_docs.ingest import IngestedText, read_document
+from ocop_docs.messages import msg
 from ocop_docs.model import DocumentMeta, DocumentRecord, Extraction
 from ocop_docs.structure.header import Header, parse_header
 from ocop_docs.structure.split import DocumentSpan, split_documents
@@ -163,7 +164,7 @@ def extract_text(text: str, source: str) -> Extraction:
         result.documents.append(record)
         previous = header
     if not any(d.tasks for d in result.documents):
-        result.warnings.append("không tìm thấy nhiệm vụ nào được giao cho cơ quan, đơn vị cụ thể")
+        result.warnings.append(msg("extract.no_tasks"))
     return result
 
 

@@ -8,6 +8,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from ocop_docs.messages import msg
+
 from .types import IngestError, Page, ReadResult, Reader, Source
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -85,11 +87,11 @@ class DocReader(Reader):
         if text is None:
             text = soffice_text(source.path)
             if text is not None and source.head.startswith(OLE2):
-                warnings.append("read with LibreOffice (antiword could not)")
+                warnings.append(msg("ingest.doc_via_libreoffice"))
         if text is None:
             if shutil.which("soffice") is None and shutil.which("antiword") is None:
-                raise IngestError(source.path, "reading .doc needs antiword or LibreOffice")
-            raise IngestError(source.path, "corrupt or unsupported Word document")
+                raise IngestError(source.path, msg("ingest.doc_needs_tools"))
+            raise IngestError(source.path, msg("ingest.doc_corrupt"))
         if not text.strip():
-            raise IngestError(source.path, "no text found in the Word document")
+            raise IngestError(source.path, msg("ingest.word_no_text"))
         return ReadResult([Page(number=1, text=text, method="doc")], warnings)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import zipfile
 
 from .legacy import repair_mojibake
+from ocop_docs.messages import msg
+
 from .types import IngestError, Page, ReadResult, Reader, Source
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -136,8 +138,8 @@ class DocxReader(Reader):
         try:
             document = docx.Document(str(source.path))
         except Exception as exc:
-            raise IngestError(source.path, f"corrupt or truncated .docx ({type(exc).__name__})") from None
+            raise IngestError(source.path, msg("ingest.docx_corrupt", cause=type(exc).__name__)) from None
         text = docx_text(document)
         if not text.strip():
-            raise IngestError(source.path, "no text found in the Word document")
+            raise IngestError(source.path, msg("ingest.word_no_text"))
         return ReadResult([Page(number=1, text=text, method="docx")])

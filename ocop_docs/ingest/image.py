@@ -4,6 +4,8 @@ from __future__ import annotations
 from PIL import Image, UnidentifiedImageError
 
 from .ocr import MIN_SIDE, PageJob, ocr_jobs
+from ocop_docs.messages import msg
+
 from .types import IngestError, ReadResult, Reader, Source
 
 _MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM", b"GIF87a",
@@ -24,15 +26,15 @@ class ImageReader(Reader):
                 frames = getattr(img, "n_frames", 1)
                 width, height = img.size
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-            raise IngestError(source.path, f"corrupt or truncated image ({exc})") from None
+            raise IngestError(source.path, msg("ingest.image_corrupt", cause=exc)) from None
         if min(width, height) < MIN_SIDE:
-            raise IngestError(source.path, f"image too small to read ({width}x{height} pixels)")
+            raise IngestError(source.path, msg("ingest.image_too_small", width=width, height=height))
         if frames > source.limits.max_pages:
-            raise IngestError(source.path, f"{frames} pages to OCR, over the limit of "
-                              f"{source.limits.max_pages} (OCOP_DOCS_MAX_PAGES)")
+            raise IngestError(source.path, msg("ingest.too_many_pages", pages=frames,
+                                                 limit=source.limits.max_pages))
         jobs = [PageJob("image", str(source.path), i, i + 1) for i in range(frames)]
         pages = ocr_jobs(jobs, source.path)
-        warnings = [f"page {p.number}: no text found" for p in pages if not p.text.strip()]
+        warnings = [msg("ingest.page_no_text", page=p.number) for p in pages if not p.text.strip()]
         if len(warnings) == len(pages):
-            raise IngestError(source.path, "no text found (blank page or an image without text)")
+            raise IngestError(source.path, msg("ingest.image_no_text"))
         return ReadResult(pages, warnings if len(pages) > 1 else [])

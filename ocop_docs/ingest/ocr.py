@@ -29,6 +29,8 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from ocop_docs.messages import msg
+
 from .types import IngestError, Page
 
 OCR_LANG = "vie"
@@ -519,7 +521,7 @@ def ocr_jobs(jobs: list[PageJob], source: str | Path, workers: int | None = None
     try:
         check_tesseract()
     except RuntimeError as exc:
-        raise IngestError(source, str(exc)) from None
+        raise IngestError(source, msg("ingest.ocr_unavailable", reason=exc)) from None
     workers = workers or min(os.cpu_count() or 1, len(jobs))
     if workers <= 1 or len(jobs) == 1:
         _init_worker()

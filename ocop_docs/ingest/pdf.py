@@ -20,6 +20,8 @@ import io
 import re
 from statistics import median
 
+from ocop_docs.messages import msg
+
 from .fields import text_layer_readings
 from .ocr import PageJob, ocr_jobs
 from .signature import Signature, is_signature_box, parse_box, pdf_date
@@ -265,12 +267,12 @@ class PdfReader(Reader):
         try:
             pdf = pdfplumber.open(source.path)
         except (PDFPasswordIncorrect, PDFEncryptionError):
-            raise IngestError(source.path, "encrypted PDF (password protected)") from None
+            raise IngestError(source.path, msg("ingest.pdf_encrypted")) from None
         except Exception as exc:
             cause = " ".join(type(a).__name__ for a in getattr(exc, "args", ()) if isinstance(a, Exception))
             if any(k in (str(exc) + cause).lower() for k in ("password", "encrypt")):
-                raise IngestError(source.path, "encrypted PDF (password protected)") from None
-            raise IngestError(source.path, f"corrupt or truncated PDF ({type(exc).__name__})") from None
+                raise IngestError(source.path, msg("ingest.pdf_encrypted")) from None
+            raise IngestError(source.path, msg("ingest.pdf_corrupt", cause=type(exc).__name__)) from None
         pages: list[Page | None] = []
         boxes_of: dict[int, list[Signature]] = {}
         jobs: list[PageJob] = []
@@ -285,9 +287,9 @@ class PdfReader(Reader):
                 try:
                     plumber_pages = pdf.pages
                 except Exception as exc:
-                    raise IngestError(source.path, f"corrupt or truncated PDF ({type(exc).__name__})") from None
+                    raise IngestError(source.path, msg("ingest.pdf_corrupt", cause=type(exc).__name__)) from None
                 if not plumber_pages:
-                    raise IngestError(source.path, "PDF without pages")
+                    raise IngestError(source.path, msg("ingest.pdf_no_pages"))
                 for i, page in enumerate(plumber_pages):
                     try:
                         view, stamped, boxes = page, frozenset(), []
@@ -296,7 +298,8 @@ class PdfReader(Reader):
                                 page, flat_pdf.pages[i], rects[i], i + 1)
                         text = page_text(view, stamped)
                     except Exception as exc:
-                        raise IngestError(source.path, f"corrupt PDF page {i + 1} ({type(exc).__name__})") from None
+                        raise IngestError(source.path, msg("ingest.pdf_page_corrupt", page=i + 1,
+                                                              cause=type(exc).__name__)) from None
                     text, own_boxes = split_text_box(text, i + 1)
                     boxes_of[i + 1] = boxes + own_boxes
                     if needs_ocr(page, text):
@@ -309,13 +312,13 @@ class PdfReader(Reader):
         except IngestError:
             raise
         except Exception as exc:
-            raise IngestError(source.path, f"corrupt or truncated PDF ({type(exc).__name__})") from None
+            raise IngestError(source.path, msg("ingest.pdf_corrupt", cause=type(exc).__name__)) from None
         finally:
             if flat_pdf is not None:
                 flat_pdf.close()
         if len(jobs) > source.limits.max_pages:
-            raise IngestError(source.path, f"{len(jobs)} pages to OCR, over the limit of "
-                              f"{source.limits.max_pages} (OCOP_DOCS_MAX_PAGES)")
+            raise IngestError(source.path, msg("ingest.too_many_pages", pages=len(jobs),
+                                                 limit=source.limits.max_pages))
         ocred = iter(ocr_jobs(jobs, source.path))
         result = [p if p is not None else next(ocred) for p in pages]
         for p in result:
@@ -324,13 +327,13 @@ class PdfReader(Reader):
                 # the box's text came from the text layer: the OCR of the page image drew none
                 p.signatures = boxes + [s for s in p.signatures if s.source != "ocr"]
             if not p.text.strip():
-                warnings.append(f"page {p.number}: no text found")
+                warnings.append(msg("ingest.page_no_text", page=p.number))
         for box in (s for p in result for s in p.signatures):
             box.pdf_time = _closest_time(box, sign_times)
         for p in result:
             date_from_signature(p)
         if all(not p.text.strip() for p in result):
-            raise IngestError(source.path, "no text found (blank pages or scans without text)")
+            raise IngestError(source.path, msg("ingest.pdf_no_text"))
         return ReadResult(result, warnings)
 
 

@@ -6,6 +6,8 @@ import codecs
 
 from .language import score_text
 from .legacy import LEGACY_ENCODINGS, decode_legacy
+from ocop_docs.messages import msg
+
 from .types import IngestError, Page, ReadResult, Reader, Source
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"),
@@ -55,7 +57,7 @@ class TextReader(Reader):
     def read(self, source: Source) -> ReadResult:
         text, encoding = decode_text(source.read_bytes())
         if not text.strip():
-            raise IngestError(source.path, "the file holds only white space")
+            raise IngestError(source.path, msg("ingest.only_whitespace"))
         warnings = [] if encoding in ("utf-8", "utf-8-sig", "ascii", "utf-16", "utf-32") \
-            else [f"decoded from the legacy encoding {encoding}"]
+            else [msg("ingest.legacy_encoding", encoding=msg(f"encodings.{encoding}"))]
         return ReadResult([Page(number=1, text=text, method="text")], warnings, encoding)

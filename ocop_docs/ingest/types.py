@@ -7,6 +7,8 @@ from pathlib import Path
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 DEFAULT_MAX_PAGES = 200
+DEFAULT_MAX_EXPANDED_BYTES = 100 * 1024 * 1024    # a .docx (zip) once unpacked
+DEFAULT_MAX_ZIP_ENTRIES = 5000
 
 
 class IngestError(Exception):
@@ -73,9 +75,13 @@ class IngestedText:
 
 @dataclass(frozen=True)
 class Limits:
-    """Resource limits: file size (env OCOP_DOCS_MAX_BYTES) and OCR pages (OCOP_DOCS_MAX_PAGES)."""
+    """Resource limits: file size (env OCOP_DOCS_MAX_BYTES, the one upload limit of the CLI and
+    the web), OCR pages (OCOP_DOCS_MAX_PAGES), and what a zip container (.docx) may unpack to
+    (OCOP_DOCS_MAX_EXPANDED_BYTES, in at most DEFAULT_MAX_ZIP_ENTRIES members)."""
     max_bytes: int = DEFAULT_MAX_BYTES
     max_pages: int = DEFAULT_MAX_PAGES
+    max_expanded_bytes: int = DEFAULT_MAX_EXPANDED_BYTES
+    max_zip_entries: int = DEFAULT_MAX_ZIP_ENTRIES
 
     @classmethod
     def from_env(cls) -> "Limits":
@@ -86,7 +92,8 @@ class Limits:
             except ValueError:
                 return default
         return cls(env_int("OCOP_DOCS_MAX_BYTES", DEFAULT_MAX_BYTES),
-                   env_int("OCOP_DOCS_MAX_PAGES", DEFAULT_MAX_PAGES))
+                   env_int("OCOP_DOCS_MAX_PAGES", DEFAULT_MAX_PAGES),
+                   env_int("OCOP_DOCS_MAX_EXPANDED_BYTES", DEFAULT_MAX_EXPANDED_BYTES))
 
 
 @dataclass

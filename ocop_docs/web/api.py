@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, UploadFil
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
+from ocop_docs import vntime
 from ocop_docs.web import db, services
 from ocop_docs.web.auth import api_user
 from ocop_docs.web.security import UploadRejected
@@ -118,12 +119,10 @@ def tasks(request: Request, agency: str | None = None,
           status: Literal["open", "overdue", "done", "all"] = "open",
           due_from: str | None = None, due_to: str | None = None, as_of: str | None = None,
           role: Literal["lead", "support", "any"] = "lead", user=Depends(api_user())):
-    from datetime import date
-
     return services.dashboard(_store(request), agency=agency, status=status,
                               due_from=services.parse_date(due_from),
                               due_to=services.parse_date(due_to),
-                              as_of=services.parse_date(as_of) or date.today(), role=role)
+                              as_of=services.parse_date(as_of) or vntime.today(), role=role)
 
 
 @router.get("/tasks/{task_id}", summary="Chi tiết một nhiệm vụ")
@@ -163,14 +162,12 @@ def letters(request: Request, agency: str | None = None, task: list[int] = Query
             signer_title: str | None = None, upcoming: int | None = None,
             format: Literal["json", "html", "docx"] = "json", i: int = 0,
             user=Depends(api_user("read"))):
-    from datetime import date
-
     from ocop_docs.letters import render, render_text
 
     if format == "docx" and user["role"] != "coordinator":
         raise HTTPException(403, "chỉ điều phối viên tải công văn")
     found = services.build_letters(_store(request), as_of=services.parse_date(as_of)
-                                   or date.today(), agency=agency, task_ids=task,
+                                   or vntime.today(), agency=agency, task_ids=task,
                                    issuer=issuer, signer=signer, signer_title=signer_title,
                                    upcoming=upcoming)
     if format == "json":
@@ -194,7 +191,7 @@ async def upload(request: Request, file: UploadFile, user=Depends(api_user("uplo
     try:
         upload_id = request.app.state.jobs.accept(file.filename or "", data, user["name"])
     except UploadRejected as exc:
-        raise HTTPException(415, str(exc)) from None
+        raise HTTPException(exc.status, str(exc)) from None
     return {"id": upload_id, "status": "queued"}
 
 

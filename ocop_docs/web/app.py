@@ -13,18 +13,24 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import (FileResponse, HTMLResponse, JSONResponse, RedirectResponse,
                                Response)
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
+
+from ocop_docs import vntime
+from ocop_docs.messages import has as has_msg
+from ocop_docs.messages import msg
 
 from ocop_docs.model import DOC_TYPES
 from ocop_docs.web import db, services
 from ocop_docs.web.auth import (SESSION_LIFETIME, LoginRequired, can, csrf_token, page_user,
                                 session_user)
 from ocop_docs.web.jobs import Jobs
-from ocop_docs.web.security import UploadRejected, same_token
+from ocop_docs.web.security import UploadRejected, max_upload_bytes, same_token
 
 HERE = Path(__file__).resolve().parent
 ENV_SECRET = "OCOP_DOCS_SECRET"
@@ -78,7 +84,7 @@ def create_app(db_url: str | None = None, *, storage: str | Path | None = None,
     db.ensure_tables(store.engine)
     ledger.ensure_tables(store.engine)
 
-    app = FastAPI(title="ocop-docs", version="1", docs_url="/api/docs", redoc_url=None,
+    app = FastAPI(title="ocop-docs", version="1", docs_url=None, redoc_url=None,
                   openapi_url="/openapi.json",
                   description="Văn bản, nhiệm vụ, cơ quan và công văn đôn đốc. Xác thực: "
                               "phiên đăng nhập (cookie) hoặc HTTP Basic với cùng tài khoản.")
@@ -88,8 +94,11 @@ def create_app(db_url: str | None = None, *, storage: str | Path | None = None,
                        session_cookie="ocop_session", same_site="lax", https_only=False,
                        max_age=int(SESSION_LIFETIME.total_seconds()))
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    _mount_api_docs(app)
     templates = Jinja2Templates(directory=HERE / "templates")
-    templates.env.filters["vn_date"] = services.vn_date
+    templates.env.filters["vn_date"] = vntime.format_date
+    templates.env.filters["vn_datetime"] = vntime.format_datetime
+    templates.env.globals.update(msg=msg, max_upload_bytes=max_upload_bytes)
     templates.env.globals.update(STATUS_VI=services.STATUS_VI, ROLE_VI=services.ROLE_VI,
                                  RECURRENCE_VI=services.RECURRENCE_VI,
                                  UPLOAD_STATUS_VI=services.UPLOAD_STATUS_VI,
@@ -117,21 +126,103 @@ def create_app(db_url: str | None = None, *, storage: str | Path | None = None,
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
 
-    @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException):
-        if request.url.path.startswith("/api/") or "text/html" not in request.headers.get(
-                "accept", "text/html"):
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
-                                headers=exc.headers)
-        return templates.TemplateResponse(request, "error.html", {
-            "user": session_user(request), "csrf": csrf_token(request),
-            "status": exc.status_code, "message": exc.detail}, status_code=exc.status_code)
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        return error_response(request, exc.status_code, _vietnamese(exc.status_code, exc.detail),
+                              headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError):
+        problems = [_field_problem(e) for e in exc.errors()]
+        message = msg("http.422") + " " + "; ".join(problems)
+        return error_response(request, 422, message, problems=problems)
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception):
+        import logging
+
+        logging.getLogger(__name__).exception("request %s failed", request.url.path)
+        return error_response(request, 500, msg("http.500"))
 
     from ocop_docs.web import api, office, pages
     app.include_router(pages.router)
     app.include_router(api.router)
     app.include_router(office.router)
     return app
+
+
+def error_response(request: Request, status: int, message: str, *, headers=None,
+                   problems: list[str] | None = None) -> Response:
+    """An error as an HTML page for browsers, as JSON ({"detail": ...}) for /api/ and for
+    clients that do not accept HTML; the message is Vietnamese either way."""
+    wants_html = "text/html" in request.headers.get("accept", "text/html")
+    if request.url.path.startswith(("/api/", "/openapi.json")) or not wants_html:
+        body = {"detail": message}
+        if problems:
+            body["problems"] = problems
+        return JSONResponse(body, status_code=status, headers=headers)
+    templates = request.app.state.templates
+    try:
+        user = session_user(request)
+    except Exception:  # noqa: BLE001 - no session middleware run or no store: no user
+        user = None
+    return templates.TemplateResponse(request, "error.html", {
+        "user": user, "csrf": csrf_token(request) if "session" in request.scope else "",
+        "status": status, "message": message}, status_code=status, headers=headers)
+
+
+def _vietnamese(status: int, detail) -> str:
+    """The exception's own message when it is ours (Vietnamese), else the catalogue's text for
+    the status: Starlette's and FastAPI's defaults ("Not Found", "Method Not Allowed") are
+    English."""
+    from http import HTTPStatus
+
+    text = str(detail or "")
+    english_default = False
+    try:
+        english_default = text == HTTPStatus(status).phrase
+    except ValueError:
+        pass
+    if text and not english_default:
+        return text
+    key = f"http.{status}"
+    return msg(key) if has_msg(key) else msg("http.other", status=status)
+
+
+def _field_problem(error: dict) -> str:
+    """One validation error of FastAPI (pydantic) in Vietnamese: the field, then the problem."""
+    where = [str(x) for x in error.get("loc", ()) if x not in ("body", "query", "path",
+                                                               "header", "cookie")]
+    kind = str(error.get("type", ""))
+    if kind == "missing":
+        problem = msg("http.missing_value")
+    elif kind.startswith(("int_", "float_", "decimal_")):
+        problem = msg("http.not_a_number")
+    elif kind in ("literal_error", "enum"):
+        expected = (error.get("ctx") or {}).get("expected", "")
+        problem = msg("http.bad_choice", choices=str(expected).replace("'", ""))
+    else:
+        problem = msg("http.invalid_value")
+    return msg("http.invalid_field", field=".".join(where) or "?", problem=problem)
+
+
+def _mount_api_docs(app: FastAPI) -> None:
+    """/api/docs: Swagger UI with its scripts and styles served by the app itself (from the
+    swagger-ui-bundle package), so it works on a network without Internet access."""
+    from fastapi.openapi.docs import get_swagger_ui_html
+
+    try:
+        from swagger_ui_bundle import swagger_ui_path
+    except ImportError:                  # pragma: no cover - a dependency; no docs without it
+        return
+    app.mount("/api/docs-assets", StaticFiles(directory=swagger_ui_path), name="api-docs-assets")
+
+    @app.get("/api/docs", include_in_schema=False)
+    def api_docs():
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="ocop-docs – API",
+                                   swagger_js_url="/api/docs-assets/swagger-ui-bundle.js",
+                                   swagger_css_url="/api/docs-assets/swagger-ui.css",
+                                   swagger_favicon_url="/api/docs-assets/favicon-32x32.png")
 
 
 def render(request: Request, name: str, user: dict | None, status_code: int = 200,

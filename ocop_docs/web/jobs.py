@@ -14,8 +14,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from ocop_docs.messages import msg
 from ocop_docs.web import db
-from ocop_docs.web.security import IMAGE_KINDS, UploadRejected, inside, safe_name, sniff
+from ocop_docs.web.security import IMAGE_KINDS, UploadRejected, inside, new_token, safe_name
 
 log = logging.getLogger(__name__)
 PREVIEW_WIDTH = 1000
@@ -36,26 +37,33 @@ class Jobs:
     # ------------------------------------------------------------------ accept
     def accept(self, original_name: str, data: bytes, user: str) -> int:
         """Check, save and queue one uploaded file; returns the upload id. Raises
-        UploadRejected when the content is no document or too large."""
-        from ocop_docs.web.security import max_upload_bytes
+        UploadTooLarge over the size limit, UploadRejected when the ingestion gate refuses the
+        content (nothing is kept then)."""
+        from ocop_docs.web.security import UploadTooLarge, check_upload, max_upload_bytes
 
         limit = max_upload_bytes()
         if len(data) > limit:
-            raise UploadRejected(f"tệp quá lớn ({len(data) / 1e6:.1f} MB; tối đa "
-                                 f"{limit / 1e6:.0f} MB)")
-        kind = sniff(data)
-        name = safe_name(original_name, kind)
+            raise UploadTooLarge(msg("ingest.too_large", size_mb=len(data) / 1e6,
+                                     limit_mb=limit / 1e6))
+        if not data:
+            raise UploadRejected(msg("upload.empty"))
         sha = hashlib.sha256(data).hexdigest()
-        with self._lock:
-            with self.store.engine.begin() as conn:
-                upload_id = conn.execute(db.web_uploads.insert().values(
-                    original_name=(original_name or "")[:300], stored_name="", kind=kind,
-                    size=len(data), sha256=sha, status="queued", uploaded_by=user,
-                    created_at=db.utcnow())).inserted_primary_key[0]
-            stored = f"{upload_id:06d}-{name}"
-            path = inside(self.storage, stored)
-            path.write_bytes(data)
-            db.set_upload(self.store.engine, upload_id, stored_name=stored)
+        incoming = inside(self.storage, f".incoming-{new_token()[:16]}")
+        try:
+            incoming.write_bytes(data)
+            kind = check_upload(incoming)
+            name = safe_name(original_name, kind)
+            with self._lock:
+                with self.store.engine.begin() as conn:
+                    upload_id = conn.execute(db.web_uploads.insert().values(
+                        original_name=(original_name or "")[:300], stored_name="", kind=kind,
+                        size=len(data), sha256=sha, status="queued", uploaded_by=user,
+                        created_at=db.utcnow())).inserted_primary_key[0]
+                stored = f"{upload_id:06d}-{name}"
+                incoming.replace(inside(self.storage, stored))
+                db.set_upload(self.store.engine, upload_id, stored_name=stored)
+        finally:
+            incoming.unlink(missing_ok=True)
         self.submit(upload_id)
         return upload_id
 

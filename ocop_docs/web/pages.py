@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 
+from ocop_docs import vntime
 from ocop_docs.web import db, services
 from ocop_docs.web.app import render
 from ocop_docs.web.auth import (TooManyAttempts, can, check_form_csrf, checked_login,
@@ -69,7 +70,7 @@ def dashboard(request: Request, agency: str = "", status: str = "open", due_from
     from task_graph import queries
     from task_graph.store import StoreError
 
-    day = services.parse_date(as_of) or date.today()
+    day = services.parse_date(as_of) or vntime.today()
     status = status if status in ("open", "overdue", "done", "all") else "open"
     role = role if role in ("lead", "support", "any") else "lead"
     error = None
@@ -116,14 +117,16 @@ async def upload(request: Request, user=Depends(page_user("upload"))):
             results.append({"name": item.filename, "id": upload_id, "status": "queued"})
         except UploadRejected as exc:
             results.append({"name": item.filename, "id": None, "status": "rejected",
-                            "error": str(exc)})
+                            "error": str(exc), "code": exc.status})
+    codes = [r["code"] for r in results if r["status"] == "rejected"]
+    code = 200 if any(r["id"] for r in results) or not codes else (
+        413 if 413 in codes else 415)
     wants_json = "application/json" in request.headers.get("accept", "")
     if wants_json:
-        code = 200 if any(r["id"] for r in results) else 415
         return JSONResponse({"results": results}, status_code=code)
     rejected = [r for r in results if r["status"] == "rejected"]
     if rejected:
-        return render(request, "upload.html", user, status_code=415,
+        return render(request, "upload.html", user, status_code=max(code, 400),
                       uploads=db.recent_uploads(_store(request).engine),
                       documents_by_file=_docs_by_file(request), rejected=rejected)
     return RedirectResponse("/upload", status_code=303)
@@ -293,7 +296,7 @@ async def task_status(request: Request, task_id: int, user=Depends(page_user("st
 
 def _letter_args(request: Request) -> dict:
     p = request.query_params
-    return {"as_of": services.parse_date(p.get("as_of")) or date.today(),
+    return {"as_of": services.parse_date(p.get("as_of")) or vntime.today(),
             "agency": (p.get("agency") or "").strip() or None,
             "task_ids": [int(t) for t in p.getlist("task") if t.isdigit()],
             "issuer": (p.get("issuer") or "").strip() or None,

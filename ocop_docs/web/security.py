@@ -3,82 +3,57 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import io
-import os
 import re
 import secrets
 import unicodedata
-import zipfile
 from pathlib import Path
 
-DEFAULT_MAX_UPLOAD = 25 * 1024 * 1024      # bytes per file (OCOP_DOCS_WEB_MAX_UPLOAD)
-
-# what each accepted kind is called in messages, and the suffix a stored copy gets
-KINDS = {"pdf": ".pdf", "png": ".png", "jpeg": ".jpg", "tiff": ".tif", "docx": ".docx",
-         "doc": ".doc", "text": ".txt"}
-IMAGE_KINDS = {"png", "jpeg", "tiff"}
+# what each accepted kind is called, and the suffix a stored copy gets; the kinds are those of
+# the ingestion gate (ocop_docs.ingest.check_file), images told apart by their magic bytes
+KINDS = {"pdf": ".pdf", "png": ".png", "jpeg": ".jpg", "tiff": ".tif", "bmp": ".bmp",
+         "gif": ".gif", "webp": ".webp", "docx": ".docx", "doc": ".doc", "text": ".txt",
+         "html": ".html"}
+IMAGE_KINDS = {"png", "jpeg", "tiff", "bmp", "gif", "webp"}
+_IMAGE_MAGIC = ((b"\x89PNG\r\n\x1a\n", "png"), (b"\xff\xd8\xff", "jpeg"), (b"II*\x00", "tiff"),
+                (b"MM\x00*", "tiff"), (b"BM", "bmp"), (b"GIF8", "gif"), (b"RIFF", "webp"))
 
 
 class UploadRejected(ValueError):
-    """An upload that is refused; str() is a Vietnamese message for the clerk."""
+    """An upload that is refused; str() is a Vietnamese message for the clerk. `status` is the
+    HTTP answer: 415 for content that is no document, 413 for a file over the size limit."""
+    status = 415
+
+
+class UploadTooLarge(UploadRejected):
+    status = 413
 
 
 def max_upload_bytes() -> int:
+    """The one size limit of a file, for the CLI and the web: OCOP_DOCS_MAX_BYTES."""
+    from ocop_docs.ingest import Limits
+
+    return Limits.from_env().max_bytes
+
+
+def upload_kind(reader: str, head: bytes) -> str:
+    """The upload's kind (a key of KINDS) from the ingestion reader that takes it."""
+    if reader == "image":
+        return next((kind for magic, kind in _IMAGE_MAGIC if head.startswith(magic)), "png")
+    return {"txt": "text"}.get(reader, reader)
+
+
+def check_upload(path: Path) -> str:
+    """Pass the saved upload through the ingestion gate, the same one as the CLI's (size,
+    zip bombs, SVG, reader by content); its kind, or UploadRejected with the gate's message."""
+    from ocop_docs.ingest import IngestError, check_file
+
     try:
-        return int(os.environ.get("OCOP_DOCS_WEB_MAX_UPLOAD", DEFAULT_MAX_UPLOAD))
-    except ValueError:
-        return DEFAULT_MAX_UPLOAD
-
-
-def _is_text(data: bytes) -> bool:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            data[2:].decode("utf-16-le" if data[:2] == b"\xff\xfe" else "utf-16-be")
-            return True
-        except UnicodeDecodeError:
-            return False
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    if not text.strip():
-        return False
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n\f")
-    return controls == 0
-
-
-def sniff(data: bytes) -> str:
-    """The kind of document `data` holds (a key of KINDS), judged by its bytes only; raises
-    UploadRejected for anything else (programs, archives, spreadsheets, renamed files)."""
-    if not data:
-        raise UploadRejected("tệp rỗng")
-    if data.startswith(b"%PDF-"):
-        return "pdf"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if data.startswith((b"II*\x00", b"MM\x00*")):
-        return "tiff"
-    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return "doc"
-    if data.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as zf:
-                names = set(zf.namelist())
-        except zipfile.BadZipFile:
-            raise UploadRejected("tệp nén bị hỏng, không phải văn bản Word") from None
-        if "word/document.xml" in names and "[Content_Types].xml" in names:
-            return "docx"
-        raise UploadRejected("tệp nén (zip) không phải văn bản Word (.docx); không nhận")
-    if data.startswith((b"MZ", b"\x7fELF")):
-        raise UploadRejected("tệp chương trình (exe), không phải văn bản; không nhận")
-    if _is_text(data):
-        return "text"
-    raise UploadRejected("không nhận dạng được nội dung tệp: chỉ nhận PDF, ảnh quét (PNG, "
-                         "JPEG, TIFF), Word (.docx, .doc) và văn bản thuần (UTF-8, UTF-16)")
+        reader = check_file(path)
+    except IngestError as exc:
+        raise UploadRejected(exc.problem) from None
+    with path.open("rb") as fh:
+        head = fh.read(16)
+    return upload_kind(reader, head)
 
 
 _UNSAFE = re.compile(r"[^\w.\- ()]+", re.UNICODE)
@@ -102,8 +77,9 @@ def safe_name(name: str | None, kind: str | None = None) -> str:
 
 
 _ALIASES = {"pdf": (".pdf",), "png": (".png",), "jpeg": (".jpg", ".jpeg"),
-            "tiff": (".tif", ".tiff"), "docx": (".docx",), "doc": (".doc",),
-            "text": (".txt", ".text", ".md")}
+            "tiff": (".tif", ".tiff"), "bmp": (".bmp",), "gif": (".gif",), "webp": (".webp",),
+            "docx": (".docx",), "doc": (".doc",), "text": (".txt", ".text", ".md"),
+            "html": (".html", ".htm")}
 
 
 def inside(folder: Path, name: str) -> Path:

@@ -9,6 +9,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ocop_docs.vntime import format_date as vn_date  # noqa: F401 - used by pages
+from ocop_docs.vntime import parse_date
 from ocop_docs.web import db
 
 STATUS_VI = {"open": "chưa xong", "done": "đã xong"}
@@ -19,20 +21,6 @@ RECURRENCE_VI = {None: "không", "annual": "hằng năm", "semiannual": "6 thán
 UPLOAD_STATUS_VI = {"queued": "đang chờ", "running": "đang trích xuất", "done": "xong",
                     "failed": "lỗi", "duplicate": "đã có trong hệ thống"}
 MAX_ROWS = 1000          # the most rows one search returns (the API's cap)
-
-
-def parse_date(value: Any) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
-
-
-def vn_date(value: Any) -> str:
-    d = parse_date(value)
-    return d.strftime("%d/%m/%Y") if d else ""
 
 
 # ----------------------------------------------------------------------------- registry
@@ -289,8 +277,10 @@ def parse_review_form(form) -> dict:
 
     rec = {k: clean(form.get(k)) for k in ("doc_type", "number", "issued_date", "place",
                                             "issuer", "parent_issuer", "subject", "signer")}
-    if rec["issued_date"] and parse_date(rec["issued_date"]) is None:
-        raise ValueError("ngày ban hành không hợp lệ")
+    if rec["issued_date"]:
+        if parse_date(rec["issued_date"]) is None:
+            raise ValueError("ngày ban hành không hợp lệ")
+        rec["issued_date"] = parse_date(rec["issued_date"]).isoformat()
     rec["recipients"] = lines(form.get("recipients"))
     rec["distribution"] = lines(form.get("distribution"))
     idx = sorted({int(k.split("-")[1]) for k in form.keys()
@@ -306,6 +296,7 @@ def parse_review_form(form) -> dict:
         due = clean(g("due"))
         if due and parse_date(due) is None:
             raise ValueError(f"hạn của nhiệm vụ {i + 1} không hợp lệ")
+        due = parse_date(due).isoformat() if due else None
         task = {"action": action, "lead": lines(g("lead")), "support": lines(g("support")),
                 "due": due, "deadline_text": clean(g("deadline_text")),
                 "recurrence": clean(g("recurrence")), "section": clean(g("section"))}

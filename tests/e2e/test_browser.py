@@ -85,14 +85,14 @@ def test_clerk_and_coordinator_flow(server, browser, shot, tmp_path, render_scan
     task_id = int(task_ref.split("-")[1])
     card.locator("textarea[name$='-lead']").fill(AGENCY)
     card.locator("textarea[name$='-support']").fill("Phòng Nông nghiệp và Phát triển nông thôn")
-    card.locator("input[name$='-due']").fill("2020-09-30")
+    card.locator("input[name$='-due']").fill("30/09/2020")
     card.locator("input[name$='-deadline_text']").fill("Quý III/2020")
     page.click("text=+ Thêm nhiệm vụ")
     new = page.locator(".task-card.new").last
     new.locator("textarea[name$='-action']").fill("Tổng hợp, báo cáo kết quả thực hiện Kế "
                                                   "hoạch về UBND huyện")
     new.locator("textarea[name$='-lead']").fill("Phòng Nông nghiệp và Phát triển nông thôn")
-    new.locator("input[name$='-due']").fill("2020-12-15")
+    new.locator("input[name$='-due']").fill("15/12/2020")
     page.click("text=Lưu bản hiệu đính")
     page.wait_for_selector("p.ok")
     assert "1 thêm mới" in page.inner_text("p.ok")
