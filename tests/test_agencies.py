@@ -259,3 +259,20 @@ def test_agency_data_files_are_consistent():
     bounds = load_yaml("agency_boundaries.yaml")
     # a type word is never an action word (else every name would end at once)
     assert not {p for p in proper} & {w.lower() for w in bounds["action_words"]}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a group written as such stays one name (GUIDELINES: group phrases stay as written) ...
+    ("các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ liên quan xây dựng kế hoạch",
+     ["Các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ liên quan"]),
+    ("Các bộ, cơ quan ngang bộ và Ủy ban nhân dân các tỉnh gửi báo cáo",
+     ["Các bộ, cơ quan ngang bộ", "Ủy ban nhân dân các tỉnh"]),
+    # ... while leaders' titles stand each for its own kind of body, with or without "Các"
+    ("Bộ trưởng, Thủ trưởng cơ quan ngang bộ, cơ quan thuộc Chính phủ, Chủ tịch Ủy ban nhân dân "
+     "các tỉnh chịu trách nhiệm thi hành",
+     ["Các bộ", "Cơ quan ngang bộ", "Cơ quan thuộc Chính phủ", "Ủy ban nhân dân các tỉnh"]),
+    ("Các Bộ trưởng, Thủ trưởng cơ quan ngang bộ, Thủ trưởng cơ quan thuộc Chính phủ chỉ đạo",
+     ["Các bộ", "Cơ quan ngang bộ", "Cơ quan thuộc Chính phủ"]),
+])
+def test_central_bodies_written_as_a_group_or_by_their_leaders(text, expected):
+    assert parse_agency_sequence(text)[0] == expected

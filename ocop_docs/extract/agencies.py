@@ -341,6 +341,13 @@ def _parse_one(toks: list[_Tok], i: int, loose: bool) -> _Agency | None:
     implied = None
     titled = False
     office_of_body = False
+    if toks[k].l in ("các", "những") and k + 1 < len(toks) and any(
+            all(k + 1 + m < len(toks) and toks[k + 1 + m].l == words[m]
+                for m in range(len(words)))
+            and k + 1 + len(words) < len(toks)
+            and (toks[k + 1 + len(words)].t == "," or toks[k + 1 + len(words)].l == "và")
+            for words, _ in lex.titles.get(toks[k + 1].l, ())):
+        k += 1      # "Các Bộ trưởng, Thủ trưởng ...": a bare title in a list, plural
     for words, imp in lex.titles.get(toks[k].l, ()):
         n = len(words)
         if all(k + m < len(toks) and toks[k + m].l == words[m] for m in range(n)):
@@ -462,8 +469,10 @@ def _name_body(toks: list[_Tok], j: int, agency: _Agency, kind: str) -> int:
         if tok.t == "," and in_group:
             # group continuation: "các sở, ban, ngành", "các huyện, thị xã, thành phố"
             nxt = j + 1
-            if _match(lex.distinct_groups, toks, nxt):
-                break   # "các bộ, cơ quan ngang bộ": another kind of body
+            if _match(lex.distinct_groups, toks, nxt) and not agency.plural:
+                break   # "Thủ trưởng cơ quan ngang bộ, cơ quan thuộc Chính phủ": bodies one by
+                # one after a leader's title; written as a group ("các bộ, cơ quan ngang bộ,
+                # cơ quan thuộc Chính phủ") they stay one group phrase
             n = _match(lex.group, toks, nxt) or _match(lex.admin, toks, nxt)
             fam = lex.group_family.get(tuple(t.l for t in toks[nxt:nxt + n])) if n else None
             if n and (fam == "admin" or not _followed_by_name(toks, nxt + n)):
