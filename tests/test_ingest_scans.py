@@ -93,6 +93,8 @@ def test_number_and_date_line_parsing():
     assert parse_number_line("S6: 660") == ("660", None)
     assert parse_number_line("So: 660 0/TB-UBND") == ("660", "TB-UBND")
     assert to_digits("3|") == ("31", True) and to_digits("†E") == (None, False)
+    # handwritten 1s with their upstroke: one reads as "A", two side by side as "M"
+    assert to_digits("A1") == ("11", True) and to_digits("M") == ("11", True)
     d = parse_date_line("Quang Ngai, ngay 04thang 02 nam 2025")
     assert (d["day"], d["month"], d["year"]) == ("04", "02", "2025")
     assert to_digits(parse_date_line("Quang Ngai, ngay1 7thang 6 nam 2022")["day"])[0] == "17"
@@ -154,6 +156,29 @@ def test_red_handwritten_number_and_day(tmp_path):
     assert "Số: 575/UBND-KTTH" in doc.text
     assert "ngày 04 tháng 02 năm 2025" in doc.text
     assert number.method in ("second-pass", "ocr") and 0 < number.confidence <= 1
+
+
+@pytest.mark.parametrize("number", ["575", "11", "1203"])
+def test_number_marks_count_the_written_digits(number):
+    """The marks between "Số:" and "/" are counted from the number line's crop: where the
+    readings of a handwritten number disagree, the count picks the reading with as many
+    digits (a rendered line; the second reader places the label and the slash)."""
+    if not _has_second_reader():
+        pytest.skip("needs rapidocr-onnxruntime (the second reader)")
+    import numpy as np
+
+    from ocop_docs.ingest.fields import number_marks
+
+    img = Image.new("RGB", (900, 150), "white")
+    d = ImageDraw.Draw(img)
+    serif, hand = _font("LiberationSerif-Regular.ttf", 50), _font("LiberationSans-BoldItalic.ttf", 64)
+    d.text((40, 45), "Số:", font=serif, fill="black")
+    x = 150
+    for digit in number:                 # written apart, as by hand
+        d.text((x, 35), digit, font=hand, fill=(20, 30, 160))
+        x += 62
+    d.text((x + 40, 45), "/UBND-KTTH", font=serif, fill="black")
+    assert number_marks(np.asarray(img)) == len(number)
 
 
 @pytest.mark.ocr

@@ -49,7 +49,8 @@ def _config() -> dict:
             table[c] = str(digit)
     return {"table": table, "penalty": float(data["mapped_penalty"]),
             "second_factor": float(data.get("second_pass_factor", 1.0)),
-            "review_below": float(data["review_below"]), "header_share": float(data["header_share"])}
+            "review_below": float(data["review_below"]), "header_share": float(data["header_share"]),
+            "mark_min_height": float(data.get("mark_min_height", 0.5))}
 
 
 def review_threshold() -> float:
@@ -182,6 +183,8 @@ def second_reader():
 
 
 STRIP_HEIGHTS = (160, 256)   # a line crop is read at these heights (pixels) and the readings vote
+# the number line: first at 160 pixels; when that disagrees with tesseract, at four more heights
+NUMBER_HEIGHTS = (160, 96, 128, 192, 256)
 
 
 def read_strip(rgb: np.ndarray, heights: tuple[int, ...] = STRIP_HEIGHTS) -> list[tuple[str, float]]:
@@ -213,6 +216,67 @@ def read_strip(rgb: np.ndarray, heights: tuple[int, ...] = STRIP_HEIGHTS) -> lis
     if os.environ.get("OCOP_DOCS_DEBUG_FIELDS"):
         print("second reader:", out, file=sys.stderr)
     return out
+
+
+def _main_line(result: list, height: int) -> tuple[int, int, int, int] | None:
+    """The box around the engine's boxes on the crop's main line (its centre band)."""
+    def centre(r):
+        return (min(p[1] for p in r[0]) + max(p[1] for p in r[0])) / 2
+    mid = [r for r in result if abs(centre(r) - height / 2) < height * 0.3]
+    if not mid:
+        return None
+    points = [p for r in mid for p in r[0]]
+    return (int(min(p[0] for p in points)), int(min(p[1] for p in points)),
+            int(max(p[0] for p in points)), int(max(p[1] for p in points)))
+
+
+def number_marks(rgb: np.ndarray, height: int = STRIP_HEIGHTS[0]) -> int | None:
+    """How many separate marks the number of a number-line crop is written with: the printed
+    "Số:" and "/" are found by the second reader (their columns from its CTC alignment), and
+    the ink blobs between them as tall as the tallest one's `mark_min_height` are counted.
+    Handwritten digits are mostly written apart, so where readings disagree ("11" read as "AM"
+    and as "A1"), the one with as many digits as marks is the likely one. None when the label
+    or the slash cannot be placed."""
+    engine = second_reader()
+    if engine is None or rgb.size == 0:
+        return None
+    import cv2
+
+    f = height / rgb.shape[0]
+    img = cv2.resize(rgb, None, fx=f, fy=f, interpolation=cv2.INTER_AREA if f < 1 else cv2.INTER_CUBIC)
+    try:
+        result, _ = engine(img, use_cls=False)
+        box = _main_line(result or [], img.shape[0])
+        if box is None:
+            return None
+        x0, y0, x1, y1 = box
+        line = img[max(y0, 0):y1, max(x0, 0):x1]
+        rec = engine.text_rec
+        h, w = line.shape[:2]
+        ratio = max(rec.rec_image_shape[2] / rec.rec_image_shape[1], w / h)
+        preds = rec.session(rec.resize_norm_img(line, ratio)[np.newaxis].astype(np.float32))[0][0]
+        chars = rec.postprocess_op.character
+    except Exception:
+        return None
+    best = preds.argmax(axis=1)
+    steps = [chars[k] for k in best]
+    colon = next((t for t in range(len(steps)) if steps[t] in ":;："), None)
+    slash = next((t for t in range(colon + 1, len(steps)) if steps[t] == "/"), None) \
+        if colon is not None else None
+    if colon is None or slash is None or slash - colon < 2:
+        return None
+    step = rec.rec_image_shape[1] * ratio / len(steps) * h / rec.rec_image_shape[1]   # pixels per step
+    token = line[:, int((colon + 1) * step):int(slash * step)]
+    if token.size == 0:
+        return None
+    gray = cv2.cvtColor(token, cv2.COLOR_RGB2GRAY)
+    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    tall = [int(stats[k, cv2.CC_STAT_HEIGHT]) for k in range(1, n) if stats[k, cv2.CC_STAT_AREA] >= 20]
+    if not tall:
+        return None
+    least = max(tall) * _config()["mark_min_height"]
+    return sum(1 for t in tall if t >= least)
 
 
 def vote(readings: list[tuple[str, float, str]]) -> tuple[str, float, str] | None:
@@ -308,13 +372,13 @@ def check_header_lines(lines, rgb: np.ndarray | None, page: int, page_height: in
         t_conf = min((w.conf for w in number_line.words[1:2] if w.conf >= 0), default=50.0) / 100
         tess = (t_digits, (t_conf * cfg["penalty"]) if t_mapped else t_conf)
         second_r = None
-        ink = 0.0
+        t_misfit = False
         crop = _crop(rgb, box_of(number_line), number_line.height) if use_second else None
         ink = _ink_share(crop) if crop is not None else 0.0
         # a clean, confident, printed reading needs no second look
         if crop is not None and not (t_digits and not t_mapped and t_conf >= 0.9 and ink < 0.05):
             accepted = []
-            for heights in (STRIP_HEIGHTS[:1], STRIP_HEIGHTS[1:]):
+            for heights in (NUMBER_HEIGHTS[:1], NUMBER_HEIGHTS[1:]):
                 if accepted and (not t_digits or accepted[0][0] == t_digits):
                     break                # the first reading parses and agrees: enough
                 for text, conf in read_strip(crop, heights):
@@ -325,12 +389,21 @@ def check_header_lines(lines, rgb: np.ndarray | None, page: int, page_height: in
                             _suffix_key(parsed[1]) == _suffix_key(suffix)
                         if r_digits and agrees and len(r_digits) <= 6:
                             accepted.append((r_digits, conf * cfg["second_factor"] * (cfg["penalty"] if r_mapped else 1.0), text))
+            t_misfit = False             # tesseract's reading has a digit too many or too few
+            values = {a[0] for a in accepted} | ({t_digits} if t_digits else set())
+            if len(values) > 1:
+                # the readings disagree: those with as many digits as the handwritten marks
+                marks = number_marks(crop)
+                fitting = [a for a in accepted if len(a[0]) == marks]
+                if fitting:
+                    accepted = fitting
+                    t_misfit = bool(t_digits) and len(t_digits) != marks
             second_r = vote(accepted)
         choice = None
         if tess[0] and second_r and tess[0] == second_r[0]:
             choice = _reading(tess[0], "ocr", max(tess[1], second_r[1]), page, number_line.text,
                               [{"value": second_r[0], "method": "second-pass", "confidence": round(second_r[1], 3)}])
-        elif second_r and (not tess[0] or t_mapped or ink > 0.2 or tess[1] < 0.9):
+        elif second_r and (not tess[0] or t_mapped or t_misfit or ink > 0.2 or tess[1] < 0.9):
             alt = [{"value": tess[0], "method": "ocr", "confidence": round(tess[1], 3)}] if tess[0] else None
             choice = _reading(second_r[0], "second-pass", second_r[1], page, second_r[2], alt)
         elif tess[0]:
