@@ -89,6 +89,8 @@ class DocumentRecord(DocumentMeta):
     # how each header field was read: {"number": {"method": "second-pass", "confidence": 0.72,
     # "page": 1, "review": true}, ...}; methods as in ingest.types.FieldReading
     field_sources: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # where the document came in a package (edXML): its header's facts (organ ids, due date)
+    package: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -100,6 +102,7 @@ class DocumentRecord(DocumentMeta):
             "citations": [c.to_json() for c in self.citations],
             "tasks": [t.to_json() for t in self.tasks],
             **({"field_sources": dict(self.field_sources)} if self.field_sources else {}),
+            **({"package": dict(self.package)} if self.package else {}),
         }
 
 

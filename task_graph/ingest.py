@@ -15,7 +15,7 @@ from pathlib import Path
 
 from task_graph.store import Store
 
-DOCUMENT_SUFFIXES = {".txt", ".pdf", ".docx", ".doc", ".odt", ".rtf", ".png", ".jpg",
+DOCUMENT_SUFFIXES = {".txt", ".pdf", ".docx", ".doc", ".odt", ".rtf", ".edxml", ".png", ".jpg",
                      ".jpeg", ".tif", ".tiff", ".bmp", ".webp"}
 
 
@@ -103,6 +103,9 @@ def ingest_file(store: Store, path: Path, *, extraction_dir: Path | None = None,
                                "có bản trích xuất đã duyệt (--extractions)")
         extraction = extractor(ingested.text, path.name)
         used = "pipeline"
+        if ingested.package and extraction.get("documents"):   # an edXML header wins
+            from ocop_docs.office.edxml import apply_header
+            apply_header(extraction["documents"][0], ingested.package)
     if not isinstance(extraction, dict) or "documents" not in extraction:
         raise ValueError("bản trích xuất không đúng định dạng ocop-docs.extraction/1")
     return store.store_extraction(extraction, source_path=str(path), sha256=sha,

@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from task_graph import agencies as ag
+from task_graph import organs
 from task_graph import recurrence as rec
 from task_graph import relations
 from task_graph.migrations import migrate
@@ -214,9 +215,15 @@ class Store:
     def _insert_document(self, conn, file_id: int, ordinal: int, doc: dict,
                          region: tuple[int, int], ctx: ag.Jurisdiction) -> int:
         issuer_id = None
-        if doc.get("issuer"):
+        package = doc.get("package") or {}
+        if package.get("issuer_organ_id"):                 # an edXML header's From organ
+            issuer_id = organs.agency_by_organ(conn, package["issuer_organ_id"])
+            if issuer_id is not None and doc.get("issuer"):
+                self._add_alias(conn, issuer_id, doc["issuer"])
+        if issuer_id is None and doc.get("issuer"):
             ref = ag.resolve(doc["issuer"], ctx)
             issuer_id = self._agency_id(conn, ref, doc["issuer"])
+        self._remember_organs(conn, package, issuer_id, ctx)
         key = number_key(doc.get("number"))
         issued = _date(doc.get("issued_date"))
         doc_id = conn.execute(documents.insert().values(
@@ -228,6 +235,21 @@ class Store:
             extraction_json=json.dumps(doc, ensure_ascii=False))).inserted_primary_key[0]
         self._link_pending_citations(conn, doc_id, key, issued)
         return doc_id
+
+    def _remember_organs(self, conn, package: dict, issuer_id: int | None,
+                         ctx: ag.Jurisdiction) -> None:
+        """Organ ids of a package's From and To organs kept on their agencies."""
+        if package.get("issuer_organ_id") and issuer_id is not None:
+            self._add_alias(conn, issuer_id, organs.organ_alias(package["issuer_organ_id"]))
+        for organ in package.get("recipient_organs") or []:
+            if not organ.get("organ_id") or not organ.get("name"):
+                continue
+            agency_id = organs.agency_by_organ(conn, organ["organ_id"])
+            if agency_id is None:
+                agency_id = self._agency_id(conn, ag.resolve(organ["name"], ctx), organ["name"])
+                self._add_alias(conn, agency_id, organs.organ_alias(organ["organ_id"]))
+            else:
+                self._add_alias(conn, agency_id, organ["name"])
 
     @staticmethod
     def _link_pending_citations(conn, doc_id: int, key: str | None, issued: date | None) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 from pathlib import Path
 
@@ -119,3 +120,35 @@ def test_calendar_feed_with_a_secret_token(site):
                     follow_redirects=False)
     assert r.status_code == 303
     assert anonymous.get("/" + path).status_code == 404          # revoked
+
+
+def test_edxml_upload_takes_the_header(site, tmp_path):
+    import time
+
+    from test_office_edxml import gold_meta, package_of, seed_docx
+
+    coord = login(site["app"], "dieuphoi")
+    meta = dict(gold_meta(), number="59/KH-UBND")          # the header says otherwise
+    data = package_of(meta, seed_docx(tmp_path))
+    token = csrf_of(coord.get("/upload").text)
+    r = coord.post("/upload", files={"files": ("goi.edxml", data, "application/xml")},
+                   headers={"X-CSRF-Token": token, "Accept": "application/json"})
+    assert r.status_code == 200, r.text
+    upload_id = r.json()["results"][0]["id"]
+    for _ in range(400):
+        s = coord.get(f"/api/uploads/{upload_id}").json()
+        if s["status"] not in ("queued", "running"):
+            break
+        time.sleep(0.3)
+    assert s["status"] == "done", s
+    doc = coord.get(f"/api/documents/{s['documents'][0]['id']}").json()
+    assert doc["number"] == "59/KH-UBND"
+    import sqlalchemy as sa
+    from task_graph.schema import files
+    with site["store"].connect() as conn:
+        stored = json.loads(conn.execute(sa.select(files.c.extraction_json).where(
+            files.c.id == s["file_id"])).scalar())
+    number = stored["documents"][0]["field_sources"]["number"]
+    assert number["method"] == "edxml-header" and number["review"]
+    assert number["text_value"] == "57/KH-UBND"          # the text's value kept for review
+    assert stored["documents"][0]["package"]["issuer_organ_id"] == "000.00.31.H22"

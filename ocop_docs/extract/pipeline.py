@@ -214,6 +214,10 @@ def extract_ingested(ingested: IngestedText) -> Extraction:
     result.warnings = list(ingested.warnings) + result.warnings
     for record in result.documents:
         record.field_sources = _field_sources(record, ingested)
+    if ingested.package and result.documents:
+        from ocop_docs.office.edxml import apply_header, mismatch_warnings
+        mismatches = apply_header(result.documents[0], ingested.package)
+        result.warnings += mismatch_warnings(mismatches)
     return result
 
 

@@ -16,6 +16,7 @@ from ocop_docs.messages import msg
 
 from .doc import DocReader
 from .docx import DocxReader
+from .edxml import EdxmlReader
 from .fields import text_layer_readings
 from .gate import open_source
 from .html import HtmlReader
@@ -29,8 +30,8 @@ __all__ = ["read_document", "check_file", "IngestedText", "IngestError", "Page",
            "READERS", "Reader", "ReadResult", "Source", "FieldReading"]
 
 # binary formats first: a text sniff must not claim them; HTML before plain text
-READERS: list[Reader] = [PdfReader(), DocxReader(), DocReader(), ImageReader(), HtmlReader(),
-                         TextReader()]
+READERS: list[Reader] = [PdfReader(), DocxReader(), DocReader(), ImageReader(), EdxmlReader(),
+                         HtmlReader(), TextReader()]
 
 
 def check_file(path: str | Path, limits: Limits | None = None) -> str:
@@ -69,4 +70,5 @@ def read_document(path: str | Path, limits: Limits | None = None) -> IngestedTex
     fmt = reader.name
     return IngestedText(path=path, text=text, format=fmt, pages=pages, warnings=warnings,
                         encoding=result.encoding, field_readings=readings,
-                        signatures=[s for p in pages for s in p.signatures])
+                        signatures=[s for p in pages for s in p.signatures],
+                        package=result.package)

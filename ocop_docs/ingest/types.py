@@ -71,6 +71,8 @@ class IngestedText:
     # the header fields as read (first page carrying each), see FieldReading
     field_readings: dict[str, FieldReading] = field(default_factory=dict)
     signatures: list = field(default_factory=list)    # digital-signature boxes, all pages
+    # a package's own metadata (edXML header: {"fields": ..., "package": ...}), see ingest.edxml
+    package: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -129,3 +131,4 @@ class ReadResult:
     pages: list[Page]
     warnings: list[str] = field(default_factory=list)
     encoding: str | None = None
+    package: dict | None = None      # a package's own metadata (ingest.edxml)

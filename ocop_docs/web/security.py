@@ -12,7 +12,7 @@ from pathlib import Path
 # the ingestion gate (ocop_docs.ingest.check_file), images told apart by their magic bytes
 KINDS = {"pdf": ".pdf", "png": ".png", "jpeg": ".jpg", "tiff": ".tif", "bmp": ".bmp",
          "gif": ".gif", "webp": ".webp", "docx": ".docx", "doc": ".doc", "text": ".txt",
-         "html": ".html"}
+         "html": ".html", "edxml": ".edxml"}
 IMAGE_KINDS = {"png", "jpeg", "tiff", "bmp", "gif", "webp"}
 _IMAGE_MAGIC = ((b"\x89PNG\r\n\x1a\n", "png"), (b"\xff\xd8\xff", "jpeg"), (b"II*\x00", "tiff"),
                 (b"MM\x00*", "tiff"), (b"BM", "bmp"), (b"GIF8", "gif"), (b"RIFF", "webp"))
@@ -79,7 +79,7 @@ def safe_name(name: str | None, kind: str | None = None) -> str:
 _ALIASES = {"pdf": (".pdf",), "png": (".png",), "jpeg": (".jpg", ".jpeg"),
             "tiff": (".tif", ".tiff"), "bmp": (".bmp",), "gif": (".gif",), "webp": (".webp",),
             "docx": (".docx",), "doc": (".doc",), "text": (".txt", ".text", ".md"),
-            "html": (".html", ".htm")}
+            "html": (".html", ".htm"), "edxml": (".edxml", ".xml")}
 
 
 def inside(folder: Path, name: str) -> Path:
