@@ -18,6 +18,10 @@ SEEDS = Path(__file__).resolve().parent.parent / "corpus" / "seeds"
     ("Sở NN-PTNT", "Sở Nông nghiệp và Phát triển nông thôn"),
     ("Sở NN&PTNT", "Sở Nông nghiệp và Phát triển nông thôn"),
     ("Sở NN và PTNT", "Sở Nông nghiệp và Phát triển nông thôn"),
+    # National Assembly and Party bodies, and parts joined by commas ("KH,CN&MT")
+    ("Ủy ban KH,CN&MT", "Ủy ban Khoa học, Công nghệ và Môi trường"),
+    ("các cơ quan thuộc UBTVQH", "các cơ quan thuộc Ủy ban Thường vụ Quốc hội"),
+    ("Văn phòng ĐĐQH", "Văn phòng Đảng đoàn Quốc hội"),
     ("Sở KH&CN", "Sở Khoa học và Công nghệ"),
     ("Sở KH&ĐT", "Sở Kế hoạch và Đầu tư"),
     ("Sở TN&MT", "Sở Tài nguyên và Môi trường"),

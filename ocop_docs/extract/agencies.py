@@ -99,7 +99,7 @@ def _lex() -> _Lexicon:
         form, exp, kind = _normalize(r["form"]), _normalize(r["expansion"]), r["kind"]
         if kind == "joined":
             parts = [re.escape(p) for p in form.split("|")]
-            sep = r"(?:\s*[-–&/]\s*|\s+và\s+|)"
+            sep = r"(?:\s*[-–&/]\s*|,|\s+và\s+|)"
             body = sep.join(parts)
         else:
             body = re.escape(form)
@@ -110,7 +110,8 @@ def _lex() -> _Lexicon:
     lower = [r["form"] for r in rows if not r["form"][:1].isupper()]
     if lower:
         raise ValueError(f"abbreviations.tsv: forms must begin with a capital: {lower}")
-    abbr_re = re.compile(r"(?<![\w])(?=[^\W\d_a-zà-ỹđ])(?:" + "|".join(alts) + ")")
+    firsts = "".join(sorted({re.escape(_normalize(r["form"])[0]) for r in rows}))
+    abbr_re = re.compile(rf"(?<![\w])(?=[{firsts}])(?:" + "|".join(alts) + ")")
 
     titles = {}
     for r in load_tsv("leader_titles.tsv"):
