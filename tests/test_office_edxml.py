@@ -171,3 +171,72 @@ def test_parse_reads_every_header_part(tmp_path):
     assert h["to"] == [{"organ_id": "000.00.00.H22", "name": "Ủy ban nhân dân tỉnh Gia Lai"}]
     assert pkg.attachments[0].data == docx.read_bytes()
     assert base64.b64encode(pkg.attachments[0].data)
+
+
+# ----------------------------------------------------------------------------- out
+
+def _letter():
+    from datetime import date
+
+    from ocop_docs.letters import LetterSettings, draft_letters
+    from ocop_docs.letters.corpus import GOLD_DIR, load_tasks
+
+    settings = LetterSettings(issuer="Ủy ban nhân dân tỉnh Hòa Bình",
+                              signer_name="Nguyễn Văn Chương",
+                              signer_authority="KT. CHỦ TỊCH", signer_title="PHÓ CHỦ TỊCH")
+    return draft_letters(load_tasks([GOLD_DIR]), settings, date(2019, 7, 1),
+                         "Sở Nông nghiệp và Phát triển nông thôn")[0]
+
+
+def test_reminder_package_needs_organ_ids_and_signer():
+    from ocop_docs.office.letter_package import PackageIncomplete, letter_package
+
+    with pytest.raises(PackageIncomplete) as exc:
+        letter_package(_letter(), with_pdf=False)
+    assert "OrganId" in str(exc.value) and "\n" not in str(exc.value)
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(__import__("shutil").which("soffice") is None, reason="soffice not on PATH")
+def test_exported_reminder_validates_and_reads_back(tmp_path):
+    from ocop_docs.office.letter_package import write_letter_package
+
+    letter = _letter()
+    path = write_letter_package(letter, tmp_path, from_organ_id="000.00.00.H17",
+                                to_organ_id="000.07.00.H17")
+    data = path.read_bytes()
+    assert path.suffix == ".edxml" and validate_package(data) == []
+    pkg = parse_package(data)
+    h = pkg.header
+    assert h["issuer"] == "Ủy ban nhân dân tỉnh Hòa Bình" and h["issuer_organ_id"] == "000.00.00.H17"
+    assert h["to"] == [{"organ_id": "000.07.00.H17", "name": letter.recipient_agency}]
+    assert h["doc_type"] == "Công văn" and h["code_notation"] == letter.symbol
+    assert h["issued_date"] == "2019-07-01" and h["due_date"] == letter.reply_by.isoformat()
+    assert h["signer"] == "Nguyễn Văn Chương" and h["signer_competence"] == "KT. CHỦ TỊCH"
+    assert h["subject"].startswith("đôn đốc thực hiện")
+    kinds = sorted(a.data[:4] for a in pkg.attachments)
+    assert kinds == [b"%PDF", b"PK\x03\x04"]
+    # and the package reads back as a document: the header's metadata, the letter's text
+    result = extract_file(path)
+    doc = result.documents[0]
+    assert doc.issuer == "Ủy ban nhân dân tỉnh Hòa Bình" and doc.doc_type == "Công văn"
+    assert doc.package["recipient_organs"][0]["organ_id"] == "000.07.00.H17"
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(__import__("shutil").which("soffice") is None, reason="soffice not on PATH")
+def test_remind_cli_writes_edxml(tmp_path, capsys):
+    out = tmp_path / "out"
+    code = main(["remind", "Sở Nông nghiệp và Phát triển nông thôn", "--as-of", "2019-07-01",
+                 "--from-extraction", str(ROOT / "corpus" / "gold"), "--issuer",
+                 "Ủy ban nhân dân tỉnh Hòa Bình", "--signer", "Nguyễn Văn A", "--format", "edxml",
+                 "--organ-id", "000.00.00.H17", "--to-organ-id", "000.07.00.H17",
+                 "--out", str(out)])
+    assert code == 0, capsys.readouterr().err
+    files = list(out.glob("*.edxml"))
+    assert len(files) == 1 and validate_package(files[0].read_bytes()) == []
+    code = main(["remind", "Sở Nông nghiệp và Phát triển nông thôn", "--as-of", "2019-07-01",
+                 "--from-extraction", str(ROOT / "corpus" / "gold"), "--issuer",
+                 "Ủy ban nhân dân tỉnh Hòa Bình", "--format", "edxml", "--out", str(out / "x")])
+    err = capsys.readouterr().err.strip()
+    assert code == 1 and err.count("\n") == 0 and "OrganId" in err

@@ -152,3 +152,20 @@ def test_edxml_upload_takes_the_header(site, tmp_path):
     assert number["method"] == "edxml-header" and number["review"]
     assert number["text_value"] == "57/KH-UBND"          # the text's value kept for review
     assert stored["documents"][0]["package"]["issuer_organ_id"] == "000.00.31.H22"
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(__import__("shutil").which("soffice") is None, reason="soffice not on PATH")
+def test_letter_as_edxml_package(site):
+    from ocop_docs.office.edxml import parse_package, validate_package
+
+    coord = login(site["app"], "dieuphoi")
+    query = f"as_of={AS_OF}&issuer=Ủy ban nhân dân tỉnh Hòa Bình&signer=Nguyễn Văn A"
+    page = coord.get(f"/letters?{query}").text
+    assert "/letters/edxml?" in page
+    missing = coord.get(f"/letters/edxml?{query}&i=0")
+    assert missing.status_code == 400 and "OrganId" in missing.text
+    r = coord.get(f"/letters/edxml?{query}&i=0&organ_id=000.00.00.H17&to_organ_id=000.01.00.H17")
+    assert r.status_code == 200 and ".edxml" in r.headers["content-disposition"]
+    assert validate_package(r.content) == []
+    assert parse_package(r.content).header["issuer_organ_id"] == "000.00.00.H17"

@@ -55,8 +55,14 @@ def register(sub) -> None:
                    help="thêm nơi nhận (lặp lại được)")
     p.add_argument("--upcoming", type=int, metavar="N",
                    help="đôn đốc nhiệm vụ đến hạn trong N ngày tới thay vì nhiệm vụ quá hạn")
-    p.add_argument("--format", choices=("docx", "html", "txt"), default="docx",
-                   help="định dạng tệp (mặc định: docx)")
+    p.add_argument("--format", choices=("docx", "html", "txt", "edxml"), default="docx",
+                   help="định dạng tệp (mặc định: docx; edxml: gói QCVN 102:2016 kèm .docx và "
+                        "bản PDF, cho phần mềm liên thông văn bản)")
+    p.add_argument("--organ-id", metavar="ID",
+                   help="với --format edxml: mã định danh của cơ quan ban hành (mặc định: mã "
+                        "đã biết từ các gói edXML đã nhận)")
+    p.add_argument("--to-organ-id", metavar="ID",
+                   help="với --format edxml: mã định danh của cơ quan nhận")
     p.add_argument("--out", type=Path, default=Path("out") / "cong-van-don-doc", metavar="DIR",
                    help="thư mục ghi công văn (mặc định: out/cong-van-don-doc)")
     p.add_argument("--template", type=Path, metavar="PATH",
@@ -145,7 +151,13 @@ def run(args) -> int:
                   f"{args.as_of.isoformat()}; không soạn công văn nào.", file=sys.stderr)
             return EXIT_FAILURE if args.agency else EXIT_OK
         for letter in letters:
-            path = write_letter(letter, args.out, args.format, args.template)
+            if args.format == "edxml":
+                from ocop_docs.office.letter_package import write_letter_package
+                path = write_letter_package(letter, args.out, template=args.template,
+                                            from_organ_id=args.organ_id,
+                                            to_organ_id=args.to_organ_id, store=store)
+            else:
+                path = write_letter(letter, args.out, args.format, args.template)
             recorded = ""
             if store is not None and not args.no_record:
                 from ocop_docs.letters import ledger
@@ -159,6 +171,11 @@ def run(args) -> int:
         print(f"ocop-docs: lỗi mẫu công văn: {exc}", file=sys.stderr)
         return EXIT_FAILURE
     except (FileNotFoundError, ValueError) as exc:
+        print(msg("cli.error", message=exc), file=sys.stderr)
+        return EXIT_FAILURE
+    except RuntimeError as exc:
+        if type(exc).__name__ != "ConversionError":   # ocop_docs.office.convert
+            raise
         print(msg("cli.error", message=exc), file=sys.stderr)
         return EXIT_FAILURE
     except Exception as exc:

@@ -196,3 +196,28 @@ def calendar_feed(request: Request, token: str):
         raise HTTPException(404, "Không có nguồn lịch này (mã sai hoặc đã thu hồi).")
     _data, ics = agency_calendar(_store(request), feed["agency"], role=feed["role"])
     return Response(ics, media_type=ICS, headers={"Cache-Control": "private, max-age=900"})
+
+
+# ----------------------------------------------------------------------------- edXML out
+
+@router.get("/letters/edxml")
+def letter_edxml(request: Request, i: int = 0, organ_id: str = "", to_organ_id: str = "",
+                 user=Depends(page_user("letters"))):
+    """One drafted letter as an edXML package (.docx and PDF attached) for the exchange
+    client; organ ids from the query or learned from received packages."""
+    from ocop_docs.letters.render import file_name
+    from ocop_docs.office.convert import ConversionError
+    from ocop_docs.office.letter_package import PackageIncomplete, letter_package
+    from ocop_docs.web.pages import _letter_args
+
+    letters = services.build_letters(_store(request), **_letter_args(request))
+    if not 0 <= i < len(letters):
+        raise HTTPException(404, "Không có công văn nào với lựa chọn này.")
+    letter = letters[i]
+    try:
+        data = letter_package(letter, from_organ_id=organ_id.strip() or None,
+                              to_organ_id=to_organ_id.strip() or None, store=_store(request))
+    except (PackageIncomplete, ConversionError) as exc:
+        raise HTTPException(400, str(exc)) from None
+    return Response(data, media_type="application/xml",
+                    headers={"Content-Disposition": _disposition(file_name(letter, "edxml"))})
