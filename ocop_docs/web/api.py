@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from ocop_docs import vntime
-from ocop_docs.web import db, services
+from ocop_docs.web import db, services, units
 from ocop_docs.web.auth import api_user
 from ocop_docs.web.security import UploadRejected
 
@@ -68,7 +68,7 @@ def documents(request: Request, q: str | None = None, number: str | None = None,
     return services.search_documents(_store(request), q=q, number=number, doc_type=doc_type,
                                      issuer=issuer, date_from=services.parse_date(date_from),
                                      date_to=services.parse_date(date_to), limit=limit,
-                                     offset=offset)
+                                     offset=offset, scope=units.request_scope(request, user))
 
 
 @router.get("/documents/{document_id}", summary="Một văn bản: thông tin và nhiệm vụ")
@@ -122,7 +122,8 @@ def tasks(request: Request, agency: str | None = None,
     return services.dashboard(_store(request), agency=agency, status=status,
                               due_from=services.parse_date(due_from),
                               due_to=services.parse_date(due_to),
-                              as_of=services.parse_date(as_of) or vntime.today(), role=role)
+                              as_of=services.parse_date(as_of) or vntime.today(), role=role,
+                              scope=units.request_scope(request, user))
 
 
 @router.get("/tasks/{task_id}", summary="Chi tiết một nhiệm vụ")

@@ -26,7 +26,7 @@ from ocop_docs.messages import has as has_msg
 from ocop_docs.messages import msg
 
 from ocop_docs.model import DOC_TYPES
-from ocop_docs.web import db, services
+from ocop_docs.web import db, services, units
 from ocop_docs.web.auth import (SESSION_LIFETIME, LoginRequired, can, csrf_token, page_user,
                                 session_user)
 from ocop_docs.web.jobs import Jobs
@@ -82,6 +82,7 @@ def create_app(db_url: str | None = None, *, storage: str | Path | None = None,
     storage = Path(storage or os.environ.get(ENV_STORAGE) or Path("var") / "uploads").resolve()
     storage.mkdir(parents=True, exist_ok=True)
     db.ensure_tables(store.engine)
+    units.ensure_tables(store.engine)
     ledger.ensure_tables(store.engine)
 
     app = FastAPI(title="ocop-docs", version="1", docs_url=None, redoc_url=None,

@@ -18,6 +18,7 @@ from fastapi import HTTPException, Request
 
 from ocop_docs.web import db
 from ocop_docs.web.security import new_token, same_token
+from ocop_docs.web.units import guard
 
 # what each role may do
 PERMISSIONS = {
@@ -144,6 +145,7 @@ def page_user(permission: str = "read"):
             await check_form_csrf(request)
         if not can(user, permission):
             raise HTTPException(403, "Tài khoản của bạn không có quyền làm việc này.")
+        guard(request, user)                  # access by unit: 404 outside the account's unit
         return user
     return dep
 
@@ -167,5 +169,6 @@ def api_user(permission: str = "read"):
                 raise HTTPException(403, "yêu cầu ghi qua API cần tiêu đề X-Requested-With")
         if not can(user, permission):
             raise HTTPException(403, "Tài khoản không có quyền làm việc này.")
+        guard(request, user)
         return user
     return dep

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 
 from ocop_docs import vntime
-from ocop_docs.web import db, services
+from ocop_docs.web import db, services, units
 from ocop_docs.web.app import render
 from ocop_docs.web.auth import (TooManyAttempts, can, check_form_csrf, checked_login,
                                 end_session, page_user, session_user, start_session)
@@ -77,7 +77,8 @@ def dashboard(request: Request, agency: str = "", status: str = "open", due_from
     try:
         data = services.dashboard(_store(request), agency=agency.strip() or None, status=status,
                                   due_from=services.parse_date(due_from),
-                                  due_to=services.parse_date(due_to), as_of=day, role=role)
+                                  due_to=services.parse_date(due_to), as_of=day, role=role,
+                                  scope=units.request_scope(request, user))
     except StoreError as exc:
         data, error = {"agencies": [], "rows": 0, "truncated": False}, str(exc)
     agencies = queries.list_agencies(_store(request), limit=2000)
@@ -92,13 +93,22 @@ def dashboard(request: Request, agency: str = "", status: str = "open", due_from
 @router.get("/upload")
 def upload_page(request: Request, user=Depends(page_user("upload"))):
     return render(request, "upload.html", user,
-                  uploads=db.recent_uploads(_store(request).engine),
+                  uploads=_uploads(request),
                   documents_by_file=_docs_by_file(request))
+
+
+def _uploads(request: Request) -> list[dict]:
+    """Recent uploads; an account with a unit sees its own (units.guard set the scope)."""
+    rows = db.recent_uploads(_store(request).engine)
+    scope = getattr(request.state, "unit_scope", None)
+    if scope is None or scope.everything:
+        return rows
+    return [u for u in rows if u["uploaded_by"] == scope.user]
 
 
 def _docs_by_file(request: Request) -> dict[int, list[dict]]:
     out = {}
-    for u in db.recent_uploads(_store(request).engine):
+    for u in _uploads(request):
         if u["file_id"]:
             out[u["file_id"]] = services.documents_of_file(_store(request), u["file_id"])
     return out
@@ -127,7 +137,7 @@ async def upload(request: Request, user=Depends(page_user("upload"))):
     rejected = [r for r in results if r["status"] == "rejected"]
     if rejected:
         return render(request, "upload.html", user, status_code=max(code, 400),
-                      uploads=db.recent_uploads(_store(request).engine),
+                      uploads=_uploads(request),
                       documents_by_file=_docs_by_file(request), rejected=rejected)
     return RedirectResponse("/upload", status_code=303)
 
@@ -166,7 +176,8 @@ def registry(request: Request, q: str = "", number: str = "", doc_type: str = ""
     rows = services.search_documents(_store(request), q=q or None, number=number or None,
                                      doc_type=doc_type or None, issuer=issuer or None,
                                      date_from=services.parse_date(date_from),
-                                     date_to=services.parse_date(date_to))
+                                     date_to=services.parse_date(date_to),
+                                     scope=units.request_scope(request, user))
     return render(request, "registry.html", user, rows=rows,
                   f={"q": q, "number": number, "doc_type": doc_type, "issuer": issuer,
                      "date_from": date_from, "date_to": date_to})
@@ -295,6 +306,17 @@ async def task_status(request: Request, task_id: int, user=Depends(page_user("st
 # ----------------------------------------------------------------------------- letters
 
 def _letter_args(request: Request) -> dict:
+    args = _letter_query(request)
+    scope = getattr(request.state, "unit_scope", None)
+    if scope is not None and not scope.everything:         # only the unit's own tasks
+        store = _store(request)
+        args["task_ids"] = [t for t in args["task_ids"] if units.can_see_task(store, scope, t)]
+        if scope.kind == "unit":
+            args["agency"] = str(scope.agency_id)
+    return args
+
+
+def _letter_query(request: Request) -> dict:
     p = request.query_params
     return {"as_of": services.parse_date(p.get("as_of")) or vntime.today(),
             "agency": (p.get("agency") or "").strip() or None,
@@ -346,12 +368,30 @@ def letter_download(request: Request, i: int = 0, user=Depends(page_user("letter
 @router.get("/users")
 def users_page(request: Request, user=Depends(page_user("users"))):
     return render(request, "users.html", user, users=db.list_users(_store(request).engine),
-                  error=None, done=request.query_params.get("done"))
+                  error=None, done=request.query_params.get("done"),
+                  user_units=units.units_of_users(_store(request).engine))
 
 
 def _users_error(request: Request, user: dict, message: str):
     return render(request, "users.html", user, status_code=400, error=message,
-                  users=db.list_users(_store(request).engine), done=None)
+                  users=db.list_users(_store(request).engine), done=None,
+                  user_units=units.units_of_users(_store(request).engine))
+
+
+@router.post("/users/unit")
+async def users_unit(request: Request, user=Depends(page_user("users"))):
+    """Give an account a unit (an agency: it then sees that agency's obligations and
+    documents) or a jurisdiction (the agencies of its district or province), or none."""
+    form = await request.form()
+    name = str(form.get("name") or "").strip()
+    if db.get_user(_store(request).engine, name) is None:
+        return _users_error(request, user, f"không có tài khoản {name}")
+    scope = "jurisdiction" if form.get("scope") == "jurisdiction" else "unit"
+    try:
+        units.set_unit(_store(request), name, str(form.get("agency") or ""), scope)
+    except ValueError as exc:
+        return _users_error(request, user, str(exc))
+    return RedirectResponse("/users?done=unit", status_code=303)
 
 
 @router.post("/users")

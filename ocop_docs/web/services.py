@@ -28,8 +28,10 @@ MAX_ROWS = 1000          # the most rows one search returns (the API's cap)
 def search_documents(store, *, q: str | None = None, number: str | None = None,
                      doc_type: str | None = None, issuer: str | None = None,
                      date_from: date | None = None, date_to: date | None = None,
-                     limit: int = 200, offset: int = 0) -> list[dict]:
+                     limit: int = 200, offset: int = 0, scope=None) -> list[dict]:
     from task_graph.schema import documents, files, tasks
+
+    from ocop_docs.web.units import document_condition
 
     limit, offset = min(max(1, int(limit)), MAX_ROWS), max(0, int(offset))
     n_tasks = (sa.select(sa.func.count()).where(tasks.c.document_id == documents.c.id)
@@ -56,6 +58,8 @@ def search_documents(store, *, q: str | None = None, number: str | None = None,
         conds.append(documents.c.issued_date >= date_from)
     if date_to:
         conds.append(documents.c.issued_date <= date_to)
+    if scope is not None and not scope.everything:
+        conds.append(document_condition(scope))
     stmt = stmt.where(*conds).order_by(documents.c.issued_date.desc().nullslast(),
                                        documents.c.id.desc()).limit(limit).offset(offset)
     with store.connect() as conn:
@@ -314,14 +318,16 @@ def parse_review_form(form) -> dict:
 # ----------------------------------------------------------------------------- dashboard
 
 def dashboard(store, *, agency: str | None, status: str, due_from: date | None,
-              due_to: date | None, as_of: date, role: str = "lead") -> dict:
+              due_to: date | None, as_of: date, role: str = "lead", scope=None) -> dict:
     """queries.owes filtered for the dashboard. Each agency group keeps `tasks` (one row per
     occurrence: a recurring task has a row per period) and adds `by_task` (one per task, its
     periods under it) with counts of tasks, not periods: `task_count`, `overdue` (tasks with
     an overdue period), `done` (tasks whose shown periods are all done), and
-    `overdue_periods`."""
+    `overdue_periods`. `scope` (units.Scope): only the agencies of the account's unit."""
     from task_graph import queries
 
+    if scope is not None and not scope.everything and not agency and scope.kind == "unit":
+        agency = str(scope.agency_id)
     result = queries.owes(store, agency or None, as_of=as_of, due_before=due_to,
                           overdue=status == "overdue", role=role,
                           include_done=status in ("all", "done"))
@@ -338,6 +344,8 @@ def dashboard(store, *, agency: str | None, status: str, due_from: date | None,
                            "overdue": sum(1 for i in items if i["overdue"]),
                            "done": sum(1 for i in items if i["status"] == "done"),
                            "overdue_periods": sum(1 for r in rows if r["overdue"])})
+    if scope is not None and not scope.everything:
+        groups = [g for g in groups if g["agency"]["id"] in scope.agency_ids]
     result["agencies"] = groups
     result["rows"] = sum(len(g["tasks"]) for g in groups)
     result["task_count"] = len({i["task_id"] for g in groups for i in g["by_task"]})
