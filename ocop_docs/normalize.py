@@ -209,6 +209,14 @@ def _wrapped(prev: str, line: str, width: int) -> bool:
     return not in_capitals(prev + line, min_letters=0, share=0.6)  # titles keep their lines
 
 
+def _clause_wrapped(prev: str, line: str, width: int) -> bool:
+    """Layout text that indents the first line of each paragraph: a full line that ends a
+    clause (";", ",") followed by a line further left goes on in that line ("- Báo cáo 6
+    tháng: ... trước ngày 05/7;" + "Sở Tài chính tổng hợp ...")."""
+    return prev.endswith((";", ",")) and len(prev) >= 0.75 * width and not _protected(prev) \
+        and not _LIST_MARKER.match(line) and not re.match(r"(?i)điều\s+\d", line)
+
+
 def normalize_text(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n")
@@ -243,7 +251,8 @@ def normalize_text(text: str) -> str:
     last_indent = 0
     for line, indent in zip(lines, indents):
         if out and line and not _protected(line) and width and out[-1] \
-                and indent < last_indent + 4 and _wrapped(out[-1], line, width):
+                and indent < last_indent + 4 and (_wrapped(out[-1], line, width) or (
+                    indent + 4 <= last_indent and _clause_wrapped(out[-1], line, width))):
             # hard-wrapped text (PDF text layers, e-mail): a line that filled the width and did
             # not end its sentence goes on in the next line ("... năm 2023 của" + "Thủ tướng ...");
             # a line indented deeper than the one before starts a paragraph

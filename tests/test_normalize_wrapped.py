@@ -134,3 +134,39 @@ def test_markdown_italics_lose_their_stars_bullets_stay(raw, expected):
 def test_idempotent(raw):
     once = normalize_text(raw)
     assert normalize_text(once) == once
+
+
+def test_layout_text_with_indented_first_lines_joins_a_clause_broken_after_a_semicolon():
+    """pdftotext -layout indents the first line of each paragraph: a full line ending in ";"
+    followed by a line further left goes on in that line; a line as far in as a paragraph's
+    first line does not."""
+    first = ("      - Báo cáo quý: Các phòng chuyên môn gửi Văn phòng Sở Giao thông trước ngày "
+             "05 tháng cuối quý;")
+    lines = [
+        "      1. Văn phòng Sở chủ trì tổng hợp tình hình thực hiện kế hoạch cải cách hành",
+        "chính của các phòng, đơn vị trực thuộc Sở Giao thông vận tải tỉnh Hà Giang và",
+        "báo cáo Giám đốc Sở theo quy định về chế độ báo cáo định kỳ hiện hành như sau:",
+        first,
+        "Văn phòng Sở tổng hợp báo cáo Ủy ban nhân dân tỉnh trước ngày 10 tháng cuối quý.",
+        "      - Báo cáo năm: Các phòng chuyên môn gửi Văn phòng Sở trước ngày 10/12 hằng năm;",
+        "      Văn phòng Sở tổng hợp báo cáo Ủy ban nhân dân tỉnh trước ngày 15/12 hằng năm.",
+    ] * 3
+    out = normalize_text("\n".join(lines) + "\n").splitlines()
+    assert first.strip() + " Văn phòng Sở tổng hợp báo cáo Ủy ban nhân dân tỉnh trước ngày 10 " \
+        "tháng cuối quý." in out
+    assert "Văn phòng Sở tổng hợp báo cáo Ủy ban nhân dân tỉnh trước ngày 15/12 hằng năm." in out
+
+
+def test_report_schedule_line_label_gives_the_rhythm():
+    """ "Báo cáo năm: A gửi ... trước ngày 15/12; ...": the label is the rhythm of the line,
+    its days recur (due null); the subject after the label leads, not the lead-in's agencies.
+    (The second clause, another agency's, stays in the same task: splitting at ";" before an
+    agency also splits lists of agencies written with ";".)"""
+    text = normalize_text(
+        "3. Các phòng chuyên môn định kỳ tổng hợp báo cáo kết quả thực hiện như sau:\n"
+        "- Báo cáo năm: Các phòng chuyên môn gửi Văn phòng Sở trước ngày 15/12; Văn phòng Sở "
+        "tổng hợp báo cáo Ủy ban nhân dân tỉnh trước ngày 20/12.\n")
+    tasks = extract_tasks(text, 0, len(text), dt.date(2026, 5, 4))
+    assert [(t.lead, t.due, t.recurrence) for t in tasks] == [
+        (["Các phòng chuyên môn"], None, "annual"),
+    ]

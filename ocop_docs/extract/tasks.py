@@ -276,9 +276,10 @@ class TaskExtractor:
                 cuts.append((start, later))
                 lead = later.lead
         ends = [start for start, _ in cuts[1:]] + [len(action)]
+        label = _rhythm_label(action)
         for (start, assignment), end in zip(cuts, ends):
             self.emit(block, action[start:end].rstrip(" ;"), frame, assignment,
-                      extra_text=details if start == 0 else "")
+                      extra_text=details if start == 0 else label)
 
     def table(self, table: Block, frame: Frame) -> None:
         columns = table_columns(table.header)
@@ -389,6 +390,16 @@ def _is_obligation_lead_in(text: str, own: Assignment, frame: Frame, block: Bloc
     tail = ending[-20:]
     return len(text.split()) > 20 and any(
         m.end() == len(tail) for m in cue_sets().detail_lead_in_endings.finditer(tail))
+
+
+def _rhythm_label(text: str) -> str:
+    """A short line label that gives the rhythm of every clause of the line ("Báo cáo 6 tháng:
+    các đơn vị gửi ... trước ngày 05/7; Sở Tài chính tổng hợp ... trước ngày 10/7"), or ""."""
+    colon = text.find(":")
+    if colon < 0 or len(text[:colon].split()) > 5:
+        return ""
+    label = text[:colon + 1]
+    return label if find_recurrence(label) else ""
 
 
 def _continues(block: Block) -> bool:
