@@ -55,6 +55,9 @@ def register(sub) -> None:
                    help="thêm nơi nhận (lặp lại được)")
     p.add_argument("--upcoming", type=int, metavar="N",
                    help="đôn đốc nhiệm vụ đến hạn trong N ngày tới thay vì nhiệm vụ quá hạn")
+    p.add_argument("--task", dest="task_ids", type=int, action="append", default=[],
+                   metavar="ID", help="đôn đốc đúng các nhiệm vụ này (mã nhiệm vụ, lặp lại "
+                                      "được; như khi chọn nhiệm vụ trên trang web)")
     p.add_argument("--format", choices=("docx", "html", "txt", "edxml"), default="docx",
                    help="định dạng tệp (mặc định: docx; edxml: gói QCVN 102:2016 kèm .docx và "
                         "bản PDF, cho phần mềm liên thông văn bản)")
@@ -129,7 +132,6 @@ def run(args) -> int:
         letter_date=args.letter_date, reply_by=args.reply_by, signer_name=args.signer,
         signer_authority=authority, signer_title=title, symbol=args.symbol,
         drafting_unit=args.drafting_unit, report_to=args.report_to, copies_to=args.cc)
-    letter_date = args.letter_date or args.as_of
     store = None
     try:
         if args.from_extraction:
@@ -137,13 +139,12 @@ def run(args) -> int:
             letters = draft_letters(tasks, settings, args.as_of, args.agency, args.upcoming,
                                     all_sources=args.all_sources)
         else:
+            from ocop_docs.letters.from_store import draft_from_store
             from task_graph import open_store
-            from ocop_docs.letters.from_store import previous_lookup, store_tasks
             store = open_store(args.db)
-            tasks = store_tasks(store, args.as_of, args.agency, args.upcoming)
-            letters = draft_letters(tasks, settings, args.as_of, None, args.upcoming,
-                                    previous=previous_lookup(store, letter_date),
-                                    all_sources=args.all_sources)
+            letters = draft_from_store(store, settings, args.as_of, agency=args.agency,
+                                       upcoming_days=args.upcoming,
+                                       task_ids=args.task_ids, all_sources=args.all_sources)
         if not letters:
             what = "sắp đến hạn" if args.upcoming is not None else "quá hạn"
             who = f" của {args.agency}" if args.agency else ""

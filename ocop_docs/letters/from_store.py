@@ -1,5 +1,7 @@
 """Glue to the task graph: the overdue / soon-due tasks of `task_graph.queries` as
-`AssignedTask`s, and the reminders already recorded for them."""
+`AssignedTask`s, the reminders already recorded for them, and `draft_from_store`, the one
+path by which `ocop-docs remind` and the web application draft letters from a store (they
+record what they issue with `ocop_docs.letters.ledger.record_letter`)."""
 from __future__ import annotations
 
 from datetime import date
@@ -50,3 +52,58 @@ def previous_lookup(store, letter_date: date):
         return ledger.previous_reminders(store.engine, agency, [r.task_id for r in rows],
                                          before=letter_date)
     return previous
+
+
+def chosen_tasks(store, task_ids: list[int], as_of: date) -> list[AssignedTask]:
+    """The given tasks (with a due date and a lead agency) as AssignedTasks, one per lead."""
+    import sqlalchemy as sa
+
+    from task_graph import queries
+    from task_graph.schema import documents
+
+    details = [queries.task_detail(store, t, as_of=as_of) for t in task_ids]
+    sources: dict[int, SourceDocument] = {}
+    with store.connect() as conn:
+        ids = list({d["document"]["id"] for d in details})
+        for r in conn.execute(sa.select(documents).where(documents.c.id.in_(ids))):
+            sources[r.id] = SourceDocument(doc_type=r.doc_type, number=r.number,
+                                           date=r.issued_date, issuer=r.issuer,
+                                           subject=r.subject)
+    out = []
+    for d in details:
+        due = _iso(d["next_due"] or d["due"])
+        if due is None or not d["lead"]:
+            continue
+        out.append(AssignedTask(action=d["action"], lead=[a["name"] for a in d["lead"]],
+                                source=sources[d["document"]["id"]], due=due,
+                                deadline_text=d["deadline_text"], section=d["section"],
+                                task_id=d["task_id"]))
+    return out
+
+
+def draft_from_store(store, settings, as_of: date, *, agency: str | None = None,
+                     upcoming_days: int | None = None, task_ids: list[int] | None = None,
+                     all_sources: bool = False) -> list:
+    """Reminder letters (ReminderLetter) drafted from the store: for the chosen tasks
+    (`task_ids`: overdue ones and those still to come alike), else for every overdue task of
+    `agency` (every agency without it), or those due within `upcoming_days`. Each letter
+    knows the reminders recorded before its date, so the second one says "lần 2" and cites
+    the first by its register number."""
+    from ocop_docs.letters.compose import draft_letters
+
+    if task_ids:
+        tasks = chosen_tasks(store, task_ids, as_of)
+        if not tasks:
+            return []
+        if max((t.due - as_of).days for t in tasks) >= 0:
+            # some are not yet due: remind of all chosen ones, from the earliest due on
+            as_of = min(t.due for t in tasks)
+            upcoming_days = (max(t.due for t in tasks) - as_of).days
+        else:
+            upcoming_days = None
+        agency = None
+    else:
+        tasks = store_tasks(store, as_of, agency, upcoming_days)
+    return draft_letters(tasks, settings, as_of, None, upcoming_days,
+                         previous=previous_lookup(store, settings.letter_date or as_of),
+                         all_sources=all_sources)

@@ -19,8 +19,8 @@ import sqlalchemy as sa
 from ocop_docs.letters.model import PreviousReminder, ReminderLetter
 from task_graph.schema import reminder_letter_tasks, reminder_letters
 
-__all__ = ["ensure_tables", "previous_reminders", "record_letter", "reminder_letter_tasks",
-           "reminder_letters", "reminders_for_task", "set_number"]
+__all__ = ["ensure_tables", "previous_reminders", "recent_letters", "record_letter",
+           "reminder_letter_tasks", "reminder_letters", "reminders_for_task", "set_number"]
 
 _migrated: "weakref.WeakSet[sa.Engine]" = weakref.WeakSet()
 
@@ -112,3 +112,22 @@ def reminders_for_task(engine: sa.Engine, task_id: int) -> list[dict[str, Any]]:
     ensure_tables(engine)
     with engine.connect() as conn:
         return task_reminders(conn, task_id)
+
+
+def recent_letters(engine: sa.Engine, limit: int = 50) -> list[dict[str, Any]]:
+    """The latest letters recorded (by the CLI or the web), newest first: id, ordinal
+    (lần thứ mấy), number ("215/UBND-KT" once registered, else None), date, issuer,
+    recipient, who drafted it and how many tasks it chases."""
+    ensure_tables(engine)
+    n_tasks = (sa.select(sa.func.count()).where(
+        reminder_letter_tasks.c.letter_id == reminder_letters.c.id).scalar_subquery())
+    query = (sa.select(reminder_letters, n_tasks.label("tasks"))
+             .order_by(reminder_letters.c.letter_date.desc(), reminder_letters.c.id.desc())
+             .limit(max(1, int(limit))))
+    with engine.connect() as conn:
+        return [{"letter_id": r.id, "ordinal": r.ordinal,
+                 "number": f"{r.number}/{r.symbol}" if r.number else None,
+                 "symbol": r.symbol, "letter_date": r.letter_date.isoformat(),
+                 "issuer": r.issuer, "recipient": r.recipient, "kind": r.kind,
+                 "created_by": r.created_by, "tasks": r.tasks}
+                for r in conn.execute(query)]

@@ -157,7 +157,8 @@ def agencies(request: Request, q: str | None = None, user=Depends(api_user())):
     return queries.list_agencies(_store(request), q, limit=5000)
 
 
-@router.get("/letters", summary="Công văn đôn đốc (json, html hoặc docx)")
+@router.get("/letters", summary="Xem trước công văn đôn đốc (json, html hoặc docx; chưa "
+                                "ghi sổ: ghi bằng POST /api/letters)")
 def letters(request: Request, agency: str | None = None, task: list[int] = Query([]),
             as_of: str | None = None, issuer: str | None = None, signer: str | None = None,
             signer_title: str | None = None, upcoming: int | None = None,
@@ -184,6 +185,56 @@ def letters(request: Request, agency: str | None = None, task: list[int] = Query
         return Response(render_text(found[i], "html"), media_type="text/html; charset=utf-8")
     return Response(render(found[i], "docx"), media_type="application/vnd.openxmlformats-"
                     "officedocument.wordprocessingml.document")
+
+
+class LetterIssueIn(BaseModel):
+    agency: str | None = None
+    task: list[int] = []
+    as_of: str | None = None
+    issuer: str | None = None
+    signer: str | None = None
+    signer_title: str | None = None
+    upcoming: int | None = None
+    i: int = Field(0, description="công văn thứ mấy trong danh sách GET /api/letters")
+
+
+class LetterNumberIn(BaseModel):
+    number: str = Field(..., description='số vào sổ, vd. "215" (hoặc "215/UBND-KT")')
+
+
+@router.post("/letters", summary="Soạn và ghi vào sổ một công văn đôn đốc (như `ocop-docs "
+                                 "remind`); lần sau ghi là lần 2")
+def issue_letter(request: Request, body: LetterIssueIn, user=Depends(api_user("letters"))):
+    from datetime import date
+
+    from ocop_docs.letters import ledger
+
+    found = services.build_letters(_store(request), as_of=services.parse_date(body.as_of)
+                                   or date.today(), agency=body.agency, task_ids=body.task,
+                                   issuer=body.issuer, signer=body.signer,
+                                   signer_title=body.signer_title, upcoming=body.upcoming)
+    if not 0 <= body.i < len(found):
+        raise HTTPException(404, "không có công văn nào với lựa chọn này")
+    letter = found[body.i]
+    letter_id = ledger.record_letter(_store(request).engine, letter, None, by=user["name"])
+    return {"letter_id": letter_id, "recipient": letter.recipient_agency,
+            "issuer": letter.issuer, "ordinal": letter.ordinal,
+            "letter_date": letter.letter_date.isoformat(),
+            "tasks": [t.task_id for t in letter.tasks]}
+
+
+@router.post("/letters/{letter_id}/number", summary="Ghi số vào sổ của công văn đôn đốc")
+def letter_number(request: Request, letter_id: int, body: LetterNumberIn,
+                  user=Depends(api_user("letters"))):
+    from ocop_docs.letters import ledger
+
+    try:
+        ledger.set_number(_store(request).engine, letter_id, body.number)
+    except LookupError as exc:
+        raise HTTPException(404, str(exc)) from None
+    except ValueError as exc:
+        raise HTTPException(400, str(exc)) from None
+    return {"letter_id": letter_id, "number": body.number.split("/")[0].strip()}
 
 
 @router.post("/uploads", summary="Tải lên tệp văn bản để trích xuất")

@@ -305,8 +305,10 @@ async def task_status(request: Request, task_id: int, user=Depends(page_user("st
 
 # ----------------------------------------------------------------------------- letters
 
-def _letter_args(request: Request) -> dict:
-    args = _letter_query(request)
+def _letter_args(request: Request, params=None) -> dict:
+    """The letter choices of the query string (or of `params`, a posted form), kept to the
+    user's unit."""
+    args = _letter_query(request.query_params if params is None else params)
     scope = getattr(request.state, "unit_scope", None)
     if scope is not None and not scope.everything:         # only the unit's own tasks
         store = _store(request)
@@ -316,20 +318,23 @@ def _letter_args(request: Request) -> dict:
     return args
 
 
-def _letter_query(request: Request) -> dict:
-    p = request.query_params
+def _letter_query(p) -> dict:
+    """The letter choices from a query string or a form (the same field names)."""
+    def text(name):
+        return (str(p.get(name) or "")).strip() or None
+
+    upcoming = text("upcoming")
     return {"as_of": services.parse_date(p.get("as_of")) or vntime.today(),
-            "agency": (p.get("agency") or "").strip() or None,
-            "task_ids": [int(t) for t in p.getlist("task") if t.isdigit()],
-            "issuer": (p.get("issuer") or "").strip() or None,
-            "signer": (p.get("signer") or "").strip() or None,
-            "signer_title": (p.get("signer_title") or "").strip() or None,
-            "upcoming": int(p["upcoming"]) if (p.get("upcoming") or "").isdigit() else None}
+            "agency": text("agency"),
+            "task_ids": [int(t) for t in p.getlist("task") if str(t).isdigit()],
+            "issuer": text("issuer"), "signer": text("signer"),
+            "signer_title": text("signer_title"),
+            "upcoming": int(upcoming) if upcoming and upcoming.isdigit() else None}
 
 
 @router.get("/letters")
 def letters_page(request: Request, user=Depends(page_user("read"))):
-    from ocop_docs.letters import render_text
+    from ocop_docs.letters import ledger, render_text
     from task_graph import queries
 
     args = _letter_args(request)
@@ -345,22 +350,50 @@ def letters_page(request: Request, user=Depends(page_user("read"))):
             error = str(exc)
     query = [(k, v) for k, v in request.query_params.multi_items() if k != "i"]
     return render(request, "letters.html", user, previews=previews, error=error,
-                  asked=asked, args=args, query=urlencode(query),
-                  agencies=queries.list_agencies(_store(request), limit=2000))
+                  asked=asked, args=args, query=urlencode(query), fields=query,
+                  agencies=queries.list_agencies(_store(request), limit=2000),
+                  ledger=ledger.recent_letters(_store(request).engine),
+                  numbered=request.query_params.get("numbered"))
 
 
-@router.get("/letters/download")
-def letter_download(request: Request, i: int = 0, user=Depends(page_user("letters"))):
-    from ocop_docs.letters import render
+@router.post("/letters/download")
+async def letter_download(request: Request, user=Depends(page_user("letters"))):
+    """Draft the chosen letter, record it in the ledger (as `ocop-docs remind` does: the next
+    letter to that agency for those tasks is "lần 2") and download it as .docx."""
+    from ocop_docs.letters import ledger, render
     from ocop_docs.letters.render import file_name
 
-    letters = services.build_letters(_store(request), **_letter_args(request))
-    if not 0 <= i < len(letters):
+    form = await request.form()
+    i = str(form.get("i") or "0")
+    letters = services.build_letters(_store(request), **_letter_args(request, form))
+    if not i.isdigit() or not int(i) < len(letters):
         raise HTTPException(404, "Không có công văn nào với lựa chọn này.")
-    letter = letters[i]
-    return Response(render(letter, "docx"), headers={
-        "Content-Disposition": _disposition(file_name(letter, "docx"))},
+    letter = letters[int(i)]
+    body = render(letter, "docx")
+    letter_id = ledger.record_letter(_store(request).engine, letter, None, by=user["name"])
+    return Response(body, headers={
+        "Content-Disposition": _disposition(file_name(letter, "docx")),
+        "X-Letter-Id": str(letter_id)},
         media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+
+
+@router.post("/letters/{letter_id}/number")
+async def letter_number(request: Request, letter_id: int, user=Depends(page_user("letters"))):
+    """The register number the văn thư gave a recorded letter (`ocop-docs remind
+    --set-number`): the next reminder cites the letter by it."""
+    from ocop_docs.letters import ledger
+
+    form = await request.form()
+    number = str(form.get("number") or "").strip()
+    try:
+        ledger.set_number(_store(request).engine, letter_id, number)
+    except LookupError as exc:
+        raise HTTPException(404, str(exc)) from None
+    except ValueError as exc:
+        raise HTTPException(400, f"Không ghi được số: {exc}.") from None
+    back = _safe_next(str(form.get("next") or "/letters"))
+    sep = "&" if "?" in back else "?"
+    return RedirectResponse(f"{back}{sep}numbered={letter_id}", status_code=303)
 
 
 # ----------------------------------------------------------------------------- users

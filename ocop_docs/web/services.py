@@ -581,28 +581,15 @@ def chain_svg(view: dict, doc: dict) -> str:
 
 # ----------------------------------------------------------------------------- letters
 
-def _doc_sources(store, document_ids) -> dict[int, Any]:
-    from ocop_docs.letters.model import SourceDocument
-    from task_graph.schema import documents
-
-    out = {}
-    with store.connect() as conn:
-        for r in conn.execute(sa.select(documents).where(documents.c.id.in_(list(document_ids)))):
-            out[r.id] = SourceDocument(doc_type=r.doc_type, number=r.number,
-                                       date=r.issued_date, issuer=r.issuer, subject=r.subject)
-    return out
-
-
 def build_letters(store, *, as_of: date, agency: str | None = None,
                   task_ids: list[int] | None = None, issuer: str | None = None,
                   signer: str | None = None, signer_title: str | None = None,
                   upcoming: int | None = None, letter_date: date | None = None) -> list:
     """Reminder letters for chosen tasks, or for one agency's (or every agency's) overdue
-    tasks (upcoming: due within N days instead), as ocop_docs.letters.ReminderLetter."""
-    from ocop_docs.letters import LetterSettings, draft_letters
-    from ocop_docs.letters.from_store import previous_lookup, store_tasks
-    from ocop_docs.letters.model import AssignedTask
-    from task_graph import queries
+    tasks (upcoming: due within N days instead), as ocop_docs.letters.ReminderLetter, by the
+    same path as `ocop-docs remind` (ocop_docs.letters.from_store.draft_from_store)."""
+    from ocop_docs.letters import LetterSettings
+    from ocop_docs.letters.from_store import draft_from_store
 
     authority, title = None, None
     if signer_title:
@@ -613,27 +600,5 @@ def build_letters(store, *, as_of: date, agency: str | None = None,
     settings = LetterSettings(issuer=issuer or None, signer_name=signer or None,
                               signer_authority=authority, signer_title=title,
                               letter_date=letter_date)
-    if task_ids:
-        details = [queries.task_detail(store, t, as_of=as_of) for t in task_ids]
-        sources = _doc_sources(store, {d["document"]["id"] for d in details})
-        tasks = []
-        for d in details:
-            due = parse_date(d["next_due"] or d["due"])
-            if due is None or not d["lead"]:
-                continue
-            tasks.append(AssignedTask(action=d["action"], lead=[a["name"] for a in d["lead"]],
-                                      source=sources[d["document"]["id"]], due=due,
-                                      deadline_text=d["deadline_text"], section=d["section"],
-                                      task_id=d["task_id"]))
-        if not tasks:
-            return []
-        later = max((t.due - as_of).days for t in tasks)
-        upcoming = later if later >= 0 else None
-        if upcoming is not None:    # mixed: remind of all chosen ones, overdue ones too
-            as_of_eff = min(t.due for t in tasks)
-            upcoming = (max(t.due for t in tasks) - as_of_eff).days
-            as_of = as_of_eff
-    else:
-        tasks = store_tasks(store, as_of, agency or None, upcoming)
-    return draft_letters(tasks, settings, as_of, None, upcoming, all_sources=bool(issuer),
-                         previous=previous_lookup(store, letter_date or as_of))
+    return draft_from_store(store, settings, as_of, agency=agency, upcoming_days=upcoming,
+                            task_ids=task_ids, all_sources=bool(issuer))

@@ -125,7 +125,7 @@ def test_clerk_and_coordinator_flow(server, browser, shot, tmp_path, render_scan
     assert "Tài chính - Kế hoạch" in frame.locator("body").inner_text()
     shot(page, "09-cong-van", full=False)
     with page.expect_download() as dl:
-        page.click("text=Tải về (.docx)")
+        page.click("text=Ghi vào sổ và tải về (.docx)")
     assert dl.value.suggested_filename.endswith(".docx")
     data = Path(dl.value.path()).read_bytes()
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
