@@ -240,10 +240,10 @@ def test_api_put_needs_the_version_and_refuses_a_stale_one(site):
     r = lan.put(f"/api/documents/{doc_id}", json=dict(record, subject="cũ hơn"),
                 headers=dict(headers, **{"If-Match": '"1"'}))
     assert r.status_code == 409
-    detail = r.json()["detail"]
-    assert detail["version"] == 2 and detail["changed_by"] == "lan"
-    assert {"what": "Trích yếu", "stored": "mới", "other": "cũ hơn"} in detail["changes"]
-    assert "chưa được lưu" in detail["message"]
+    body = r.json()
+    assert body["version"] == 2 and body["changed_by"] == "lan"
+    assert {"what": "Trích yếu", "stored": "mới", "other": "cũ hơn"} in body["changes"]
+    assert "chưa được lưu" in body["detail"]
     assert lan.get(f"/api/documents/{doc_id}").json()["subject"] == "mới"
     # the same record again, on the current version: nothing to record
     r = lan.put(f"/api/documents/{doc_id}", json=dict(record, subject="mới", version=2),

@@ -102,8 +102,8 @@ def correct_document(request: Request, document_id: int, body: DocumentIn,
         return services.save_correction(_store(request), document_id, record, user["name"],
                                         version)
     except services.SaveConflict as exc:
-        raise HTTPException(409, {"message": str(exc), "version": exc.doc["version"],
-                                  "changed_by": exc.by, "changes": exc.changes}) from None
+        return JSONResponse({"detail": str(exc), "version": exc.doc["version"],
+                             "changed_by": exc.by, "changes": exc.changes}, status_code=409)
 
 
 @router.get("/files/{file_id}/gold", summary="Bản trích xuất đã hiệu đính (định dạng gold)")
