@@ -210,3 +210,35 @@ def test_row_markers_of_the_first_column():
     assert [_row_marker(c) for c in ("]", "H", "IH", "VỊ", "|")] == ["I", "II", "III", "VI", "I"]
     assert [_row_marker(c) for c in ("1", "12", "IV", "VIII", "R)", "", "Sở")] == \
         ["1", "12", "IV", "VIII", "R)", "", "Sở"]
+
+
+def test_a_sentence_running_over_a_page_break_is_one_paragraph():
+    from ocop_docs.ingest.layout import join_pages
+    from ocop_docs.normalize import normalize_text
+
+    page1 = ("4. Sở Tài chính bố trí kinh phí.\n\n"
+             "5. Sở Thông tin và Truyền thông chủ động phối hợp Sở Nông nghiệp và")
+    page2 = ("3\nPhát triển nông thôn, Sở Giao thông vận tải và các địa phương cung cấp thông tin.\n\n"
+             "6. Công an tỉnh phối hợp.")
+    text = normalize_text(join_pages([page1, page2]))
+    assert "phối hợp Sở Nông nghiệp và Phát triển nông thôn, Sở Giao thông vận tải" in text
+    assert "\n\n6. Công an tỉnh" in text
+    # a closed sentence, a signer's name, a list item or a heading on the next page stay apart
+    for end, start in (("cung cấp thông tin.", "Phát triển"), ("Nguyễn Văn An", "Phụ lục kèm theo"),
+                       ("phối hợp với", "- Sở Y tế"), ("phối hợp với", "PHỤ LỤC"),
+                       ("phối hợp với", "Điều 3. Thi hành")):
+        assert join_pages([f"1. Sở X {end}", start]) == f"1. Sở X {end}\n\n{start}", (end, start)
+
+
+def test_letter_case_and_list_marker_confusions():
+    # same-shape letters read in capitals inside a sentence; acronyms stay
+    assert fix_confusions("tăng cường phối hợp, VỚI Các CƠ quan chức năng kiểm tra") \
+        == "tăng cường phối hợp, với Các cơ quan chức năng kiểm tra"
+    assert fix_confusions("báo cáo Sở Xây dựng, UBND tỉnh và Phòng CSGT về COVID") \
+        == "báo cáo Sở Xây dựng, UBND tỉnh và Phòng CSGT về COVID"
+    # "1." read as "I." before "2.", "5," for "5." after "4."; a real Roman part stays
+    text = "I. Công ty rà soát.\n\n2. Giao Sở Tài chính.\n\n4. Sở Y tế.\n\n5, Đối với các dự án:"
+    assert fix_confusions(text) == text.replace("I. Công", "1. Công").replace("5, Đối", "5. Đối")
+    parts = "I. MỤC ĐÍCH\n\n1. Mục đích\n\n2. Yêu cầu\n\nII. NỘI DUNG"
+    assert fix_confusions(parts) == parts
+    assert fix_confusions("triển khai Chương trình OCOP năm 2019") == "triển khai Chương trình OCOP năm 2019"

@@ -22,6 +22,7 @@ from .gate import open_source
 from .html import HtmlReader
 from .image import ImageReader
 from .language import looks_vietnamese, score_text
+from .layout import join_pages
 from .pdf import PdfReader
 from .text import TextReader
 from .types import FieldReading, IngestedText, IngestError, Limits, Page, ReadResult, Reader, Source
@@ -58,7 +59,7 @@ def read_document(path: str | Path, limits: Limits | None = None) -> IngestedTex
     for page in pages:
         for name, reading in page.field_readings.items():
             readings.setdefault(name, reading)
-    text = normalize_text("\n\n".join(p.text for p in result.pages))
+    text = normalize_text(join_pages([p.text for p in result.pages]))
     warnings = list(result.warnings)
     score = score_text(text)
     if not looks_vietnamese(score):

@@ -209,3 +209,44 @@ def order_signature_block(lines: list[OcrLine], width: int, junk_conf: float = 4
     for ln in right:
         ln.split = True              # a line of its own: never joined to the list above
     return lines[:start] + left + right
+
+
+def _continues(prev: str, line: str) -> bool:
+    """Whether a page's last paragraph `prev` goes on in the next page's first line `line`: the
+    sentence is open (no closing punctuation; its last word a lower-case word, not a name or a
+    signature line) and the next page starts with no list marker, section heading, table row
+    or capitals line ("Sở Nông nghiệp và" + "Phát triển nông thôn ..., Sở Giao thông ...")."""
+    from ocop_docs.textutil import in_capitals
+
+    own, marker, _ = _cues()
+    prev, line = prev.strip(), line.strip()
+    if not prev or not line or prev.startswith("|") or line.startswith("|"):
+        return False
+    last = prev.split()[-1]
+    if prev.endswith(tuple(".:;!?)]”\"'»…/")) or not last[:1].isalpha() or not last[:1].islower():
+        return False
+    if own.match(prev) or own.match(line) or marker.match(line) or in_capitals(prev) or in_capitals(line):
+        return False
+    return line[:1].isalpha()
+
+
+def join_pages(texts: list[str]) -> str:
+    """The pages' texts as one text: pages apart by a blank line, except where a sentence runs
+    over the page break, which is joined with a space (the page's last paragraph and the next
+    page's first would otherwise be read as two paragraphs). A page number alone on the next
+    page's first line does not stop the join and is dropped."""
+    out = ""
+    for text in texts:
+        text = text.strip("\n")
+        if not out:
+            out = text
+            continue
+        if not text:
+            continue
+        head, _, rest = text.partition("\n")
+        if re.fullmatch(r"\s*[-–]?\s*\d{1,3}\s*[-–]?\s*", head) and rest.strip():
+            head, _, rest = rest.lstrip("\n").partition("\n")
+            text = head + ("\n" + rest if rest else "")
+        tail = out.rsplit("\n", 1)[-1]
+        out = out + (" " if _continues(tail, head) else "\n\n") + text
+    return out

@@ -262,7 +262,73 @@ def fix_confusions(text: str) -> str:
     text = _CODE.sub(code, text)
     text = _quarter_re().sub(lambda m: m.group(1) + re.sub(r"[1l|]", "I", m.group(2)), text)
     text = re.sub(r"/?\u2044", "/", text)        # tesseract's fraction slash in dates and codes
-    return text.replace("Ð", "Đ").replace("ð", "đ")
+    text = text.replace("Ð", "Đ").replace("ð", "đ")
+    return fix_list_markers(fix_letter_case(text))
+
+
+# letters whose small and capital forms have the same shape (c/C, o/O, ơ/Ơ, s/S, v/V, ...):
+# tesseract sometimes reads a word of them in capitals in the middle of a sentence
+_SAME_SHAPE = set("cosuvwxz")
+_WORD_RUN = re.compile(r"(?<=\s)(\w+)(?=[\s,;.:)])")
+
+
+def _same_shape_capitals(word: str) -> bool:
+    import unicodedata
+
+    base = [unicodedata.normalize("NFD", c)[0] for c in word]
+    # an "I" is tolerated ("VỚI"): tesseract writes the word in one case, as its other letters
+    return len(word) >= 2 and word.isalpha() and word.isupper() \
+        and all(b.lower() in _SAME_SHAPE or b == "I" for b in base) and base[0] != "I"
+
+
+def fix_letter_case(text: str) -> str:
+    """A word of same-shape letters read in capitals inside a sentence is small ("phối hợp,
+    VỚI Các CƠ quan chức năng" → "phối hợp, với Các cơ quan chức năng"): the word before is a
+    small-letter word (or a capitalised same-shape word after one, "Các"), the word after a
+    small-letter word or another such capitals word. Acronyms among capitals stay."""
+    def small(word: str) -> bool:
+        word = word.rstrip(",;")
+        return word[:1].isalpha() and word.islower()
+
+    def open_title(words: list[str], k: int) -> bool:     # "Các" inside a sentence
+        w = words[k].rstrip(",;")
+        return k > 0 and len(w) > 1 and w[0].isupper() and w[1:].islower() \
+            and w[0].lower() in "cćsvxz" \
+            and (small(words[k - 1]) or _same_shape_capitals(words[k - 1].rstrip(",;")))
+
+    out = []
+    for line in text.split("\n"):
+        words = line.split(" ")
+        for k in range(1, len(words) - 1):
+            word, nxt = words[k].rstrip(",;.:"), words[k + 1].rstrip(",;.:")
+            if _same_shape_capitals(word) and (small(words[k - 1]) or open_title(words, k - 1)) \
+                    and (small(nxt) or _same_shape_capitals(nxt)
+                         or (open_title(words, k + 1) and nxt[0] in "CĆ")):    # "VỚI Các"
+                words[k] = words[k].lower()
+        out.append(" ".join(words))
+    return "\n".join(out)
+
+
+def fix_list_markers(text: str) -> str:
+    """List markers misread at paragraph starts: the first item "1." read as "I." (or "l.",
+    "|.") where "2." follows and no "II." does, and "5," for "5." right after an item "4."."""
+    lines = text.split("\n")
+    starts = [re.match(r"(\S{1,3}?)([.,])\s", ln) for ln in lines]
+    markers = [m.group(1) if m else None for m in starts]
+    if "2" in markers and "II" not in markers:
+        for k, m in enumerate(markers):
+            if m in ("I", "l", "|") and starts[k].group(2) == "." and "2" in markers[k + 1:]:
+                lines[k] = "1" + lines[k][len(m):]
+                break
+    last = None
+    for k, m in enumerate(markers):
+        if m and m.isdigit():
+            if starts[k].group(2) == "," and last is not None and int(m) == last + 1 \
+                    and lines[k][len(m) + 2:len(m) + 3].isupper():
+                lines[k] = f"{m}." + lines[k][len(m) + 1:]
+            if starts[k].group(2) == "." or lines[k].startswith(f"{m}."):
+                last = int(m)
+    return "\n".join(lines)
 
 
 def _quarter_re() -> re.Pattern:
