@@ -195,3 +195,25 @@ def test_block_time_span_and_open_period():
     [open_] = tasks_in(base + "3. Thời gian thực hiện: Từ tháng 11/2025 đến khi kết thúc Đề án.\n",
                        dt.date(2025, 9, 1))
     assert (open_.lead, open_.due) == (["Sở Nội vụ"], None)
+
+
+def test_agency_heading_with_two_bodies_and_a_partners_lead_in_over_its_items():
+    """ "3. Sở A/Sở B tỉnh, thành phố trực thuộc Trung ương" names two bodies (the provincial
+    level written in full is one name); the line "Chủ trì, phối hợp với Y tham mưu ...:" under
+    it names no lead of its own: its partners go to the lettered items after it, and it is no
+    task itself."""
+    text = ("IV. TỔ CHỨC THỰC HIỆN\n"
+            "2. Sở Nông nghiệp và Phát triển nông thôn/Sở Nông nghiệp và Môi trường tỉnh, thành "
+            "phố trực thuộc Trung ương\n"
+            "Chủ trì, phối hợp với các cơ quan có liên quan tham mưu cho Ủy ban nhân dân cấp tỉnh:\n"
+            "a) Rà soát mạng lưới trạm khuyến nông cấp xã trên địa bàn.\n"
+            "b) Bố trí cán bộ khuyến nông cho các xã vùng cao.\n")
+    got = summary(tasks_in(text))
+    bodies = ["Sở Nông nghiệp và Phát triển nông thôn",
+              "Sở Nông nghiệp và Môi trường tỉnh, thành phố trực thuộc Trung ương"]
+    assert got == [
+        ("Rà soát mạng lưới trạm khuyến nông cấp xã trên địa bàn", bodies,
+         ["Các cơ quan có liên quan"], None, None),
+        ("Bố trí cán bộ khuyến nông cho các xã vùng cao", bodies,
+         ["Các cơ quan có liên quan"], None, None),
+    ]

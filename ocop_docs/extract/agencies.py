@@ -483,6 +483,9 @@ def _name_body(toks: list[_Tok], j: int, agency: _Agency, kind: str) -> int:
             break
         if tok.t in _DELIMS:
             break
+        if tok.t == "/" and j + 1 < len(toks) and toks[j + 1].cap \
+                and _agency_starts(toks, j + 1, loose=False):
+            break       # "Sở Văn hóa, Thể thao và Du lịch/Sở Văn hóa và Thể thao": two bodies
         if tok.t in _JOINERS:
             if j + 1 < len(toks) and toks[j + 1].word and not _is_action(toks, j + 1) \
                     and not toks[j + 1].nl:
@@ -887,6 +890,10 @@ def _distributed(text: str, toks: list[_Tok], ag: _Agency) -> tuple[list[str], i
         j += 1 + n
     if not levels:
         return None
+    if [t.l for t in toks[j:j + 4]] == ["trực", "thuộc", "trung", "ương"]:
+        # "Sở Văn hóa và Thể thao tỉnh, thành phố trực thuộc Trung ương": the provincial level
+        # named in full, one body
+        return [canonical_name(_surface(text, toks, ag.start, j + 4))], j + 4
     base = _surface(text, toks, ag.start, ag.end - n_admin)
     first = canonical_name(_surface(text, toks, ag.start, ag.end))
     second = canonical_name(base + " các " + ", ".join(levels))
@@ -914,7 +921,8 @@ def _sequence(text: str, start_tok: int, toks: list[_Tok], loose_first: bool = T
         end = j
         # separator followed by another agency?
         k = j
-        if k < len(toks) and toks[k].t in (",", ";") and not (k + 1 < len(toks) and toks[k + 1].nl):
+        if k < len(toks) and toks[k].t in (",", ";", "/") \
+                and not (k + 1 < len(toks) and toks[k + 1].nl):
             k += 1
         if k < len(toks) and toks[k].l == "và" and not toks[k].nl:
             k += 1

@@ -157,6 +157,13 @@ class TaskExtractor:
             return
         carried: Frame | None = None
         for index, block in enumerate(rest_blocks):
+            partners = _partners_lead_in(block, rest_blocks[index + 1:])
+            if partners:
+                # "Chủ trì, phối hợp với các cơ quan có liên quan tham mưu ...:" over the items
+                # after it: their partners, not a task of its own
+                base = carried or local
+                carried = base.child(support=dedupe(base.support + self.resolve(partners)))
+                continue
             base = carried or local
             when = item_deadline.get(id(block))
             self.visit(block, base.child(deadline=when) if when else base)
@@ -390,6 +397,20 @@ def _is_obligation_lead_in(text: str, own: Assignment, frame: Frame, block: Bloc
     tail = ending[-20:]
     return len(text.split()) > 20 and any(
         m.end() == len(tail) for m in cue_sets().detail_lead_in_endings.finditer(tail))
+
+
+def _partners_lead_in(block: Block, after: list[Block]) -> list[str]:
+    """The partners named by a lead-in that names no lead of its own ("Chủ trì, phối hợp với
+    các cơ quan có liên quan tham mưu cho ...:") and is followed by numbered items, which the
+    outline sets beside it rather than under it; [] otherwise."""
+    if block.kind not in ("lead-in", "paragraph") or not block.text.rstrip().endswith(":") \
+            or any(c.kind not in ("table", "row") for c in block.children) \
+            or not after or not after[0].is_numbered:
+        return []
+    own = parse_assignment(block.text, allow_sentence_cues=False)
+    if own.lead or not own.support or not cue_sets().lead_after.match(block.text):
+        return []
+    return own.support
 
 
 def _rhythm_label(text: str) -> str:
