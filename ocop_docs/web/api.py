@@ -205,18 +205,17 @@ class LetterNumberIn(BaseModel):
 @router.post("/letters", summary="Soạn và ghi vào sổ một công văn đôn đốc (như `ocop-docs "
                                  "remind`); lần sau ghi là lần 2")
 def issue_letter(request: Request, body: LetterIssueIn, user=Depends(api_user("letters"))):
-    from datetime import date
-
     from ocop_docs.letters import ledger
 
     found = services.build_letters(_store(request), as_of=services.parse_date(body.as_of)
-                                   or date.today(), agency=body.agency, task_ids=body.task,
+                                   or vntime.today(), agency=body.agency, task_ids=body.task,
                                    issuer=body.issuer, signer=body.signer,
                                    signer_title=body.signer_title, upcoming=body.upcoming)
     if not 0 <= body.i < len(found):
         raise HTTPException(404, "không có công văn nào với lựa chọn này")
     letter = found[body.i]
     letter_id = ledger.record_letter(_store(request).engine, letter, None, by=user["name"])
+    services.record_draft(_store(request), user["name"], letter, letter_id)
     return {"letter_id": letter_id, "recipient": letter.recipient_agency,
             "issuer": letter.issuer, "ordinal": letter.ordinal,
             "letter_date": letter.letter_date.isoformat(),

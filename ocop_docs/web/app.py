@@ -26,7 +26,7 @@ from ocop_docs.messages import has as has_msg
 from ocop_docs.messages import msg
 
 from ocop_docs.model import DOC_TYPES
-from ocop_docs.web import db, services, units
+from ocop_docs.web import audit, db, services, units
 from ocop_docs.web.auth import (SESSION_LIFETIME, LoginRequired, can, csrf_token, page_user,
                                 session_user)
 from ocop_docs.web.jobs import Jobs
@@ -83,6 +83,7 @@ def create_app(db_url: str | None = None, *, storage: str | Path | None = None,
     storage.mkdir(parents=True, exist_ok=True)
     db.ensure_tables(store.engine)
     units.ensure_tables(store.engine)
+    audit.ensure_tables(store.engine)
     ledger.ensure_tables(store.engine)
 
     app = FastAPI(title="ocop-docs", version="1", docs_url=None, redoc_url=None,

@@ -15,7 +15,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from ocop_docs.messages import msg
-from ocop_docs.web import db
+from ocop_docs.web import audit, db
 from ocop_docs.web.security import IMAGE_KINDS, UploadRejected, inside, new_token, safe_name
 
 log = logging.getLogger(__name__)
@@ -64,6 +64,8 @@ class Jobs:
                 db.set_upload(self.store.engine, upload_id, stored_name=stored)
         finally:
             incoming.unlink(missing_ok=True)
+        audit.record(self.store.engine, user, "upload", "upload", upload_id,
+                     (original_name or "")[:300])
         self.submit(upload_id)
         return upload_id
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 
 from ocop_docs import vntime
-from ocop_docs.web import db, services, units
+from ocop_docs.web import audit, db, services, units
 from ocop_docs.web.app import render
 from ocop_docs.web.auth import (TooManyAttempts, can, check_form_csrf, checked_login,
                                 end_session, page_user, session_user, start_session)
@@ -371,6 +371,7 @@ async def letter_download(request: Request, user=Depends(page_user("letters"))):
     letter = letters[int(i)]
     body = render(letter, "docx")
     letter_id = ledger.record_letter(_store(request).engine, letter, None, by=user["name"])
+    services.record_draft(_store(request), user["name"], letter, letter_id)
     return Response(body, headers={
         "Content-Disposition": _disposition(file_name(letter, "docx")),
         "X-Letter-Id": str(letter_id)},
@@ -394,6 +395,34 @@ async def letter_number(request: Request, letter_id: int, user=Depends(page_user
     back = _safe_next(str(form.get("next") or "/letters"))
     sep = "&" if "?" in back else "?"
     return RedirectResponse(f"{back}{sep}numbered={letter_id}", status_code=303)
+
+
+# ----------------------------------------------------------------------------- audit log
+
+def _audit_rows(request: Request) -> tuple[list[dict], dict]:
+    p = request.query_params
+    f = {k: (p.get(k) or "").strip() for k in ("user", "action", "date_from", "date_to")}
+    rows = audit.entries(_store(request).engine, user=f["user"] or None,
+                         action=f["action"] if f["action"] in audit.ACTIONS else None,
+                         day_from=services.parse_date(f["date_from"]),
+                         day_to=services.parse_date(f["date_to"]),
+                         limit=5000 if request.url.path.endswith(".csv") else 500)
+    return rows, f
+
+
+@router.get("/audit")
+def audit_page(request: Request, user=Depends(page_user("users"))):
+    rows, f = _audit_rows(request)
+    return render(request, "audit.html", user, rows=rows, f=f, actions=audit.ACTIONS,
+                  users=db.list_users(_store(request).engine),
+                  query=urlencode([(k, v) for k, v in f.items() if v]))
+
+
+@router.get("/audit.csv")
+def audit_csv(request: Request, user=Depends(page_user("users"))):
+    rows, _ = _audit_rows(request)
+    return Response(audit.to_csv(rows), media_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": _disposition(f"nhat-ky-{vntime.today().isoformat()}.csv")})
 
 
 # ----------------------------------------------------------------------------- users

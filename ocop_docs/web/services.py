@@ -9,9 +9,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ocop_docs.messages import msg
 from ocop_docs.vntime import format_date as vn_date  # noqa: F401 - used by pages
 from ocop_docs.vntime import parse_date
-from ocop_docs.web import db
+from ocop_docs.web import audit, db
 
 STATUS_VI = {"open": "chưa xong", "done": "đã xong"}
 ROLE_VI = {"lead": "chủ trì", "support": "phối hợp"}
@@ -185,10 +186,14 @@ def save_correction(store, document_id: int, record: dict, by: str,
         return {"updated": 0, "added": 0, "removed": 0, "unchanged": True,
                 "first_correction": False, "version": doc["version"]}
     try:
-        return db.apply_correction(store, document_id, record, by, expected_version=version)
+        result = db.apply_correction(store, document_id, record, by, expected_version=version)
     except VersionConflict:
         doc = document(store, document_id)
         raise SaveConflict(doc, differences(record_of(doc), record)) from None
+    audit.record(store.engine, by, "correct", "document", document_id,
+                 msg("audit.correct_detail", updated=result["updated"], added=result["added"],
+                     removed=result["removed"]))
+    return result
 
 
 def highlighted_text(doc: dict) -> str:
@@ -369,8 +374,14 @@ def set_task_status(store, task_id: int, status: str, *, period: str | None, by:
     if (recurrence.is_recurring(task.recurrence) and (task.doc_date or task.due)
             and not period):
         raise StoreError("Nhiệm vụ định kỳ: hãy chọn kỳ cần cập nhật (vd. 2025).")
-    return store.set_status(task_id, status, by=by, period=period, evidence=evidence,
-                            note=note)
+    result = store.set_status(task_id, status, by=by, period=period, evidence=evidence,
+                              note=note)
+    detail = [msg("audit.status_detail", period=period)] if period else []
+    if evidence:
+        detail.append(msg("audit.evidence_detail", evidence=evidence))
+    audit.record(store.engine, by, "status_done" if status == "done" else "status_open",
+                 "task", task_id, "; ".join(detail + ([note] if note else [])))
+    return result
 
 
 TASK_KEYS = ("task_id", "action", "section", "deadline_text", "recurrence", "optional",
@@ -580,6 +591,14 @@ def chain_svg(view: dict, doc: dict) -> str:
 
 
 # ----------------------------------------------------------------------------- letters
+
+def record_draft(store, user: str, letter, letter_id: int | None = None) -> None:
+    """The audit line of a reminder letter drafted (downloaded) on the web or the API."""
+    ids = [t.task_id for t in letter.tasks if t.task_id is not None]
+    audit.record(store.engine, user, "draft_letter", "letter", letter_id, msg(
+        "audit.letter_detail", recipient=letter.recipient_agency, ordinal=letter.ordinal,
+        tasks=len(letter.tasks), task_ids=", ".join(f"#{i}" for i in ids)))
+
 
 def build_letters(store, *, as_of: date, agency: str | None = None,
                   task_ids: list[int] | None = None, issuer: str | None = None,

@@ -105,7 +105,7 @@ def test_every_page_and_error_page_is_vietnamese(server, browser, office, shot):
              "/upload", "/documents", "/documents?q=OCOP", f"/documents/{own['id']}",
              f"/documents/{own['id']}/graph", f"/tasks/{own['task_id']}", "/letters",
              f"/letters?task={own['task_id']}&as_of=01/01/2030", "/users", "/account",
-             "/calendars", "/import-status",
+             "/calendars", "/import-status", "/audit",
              # error pages
              "/khong-co-trang-nay", "/documents/999999", "/tasks/999999", "/documents/abc",
              "/tasks/abc", "/uploads/999999/pages/1.png"]
