@@ -42,3 +42,17 @@ def test_a_weak_second_reading_is_marked_for_review():
 def test_a_poorly_read_page_marks_its_fields():
     doc = extract_ingested(ingested("ocr", 42.0)).documents[0]
     assert doc.field_sources["signer"]["review"] is True
+
+
+def test_every_page_has_a_confidence_in_the_json():
+    """OCR pages carry tesseract's mean (0-100) and a 0-1 confidence; a blank reverse side
+    gets 0 with its note; a weak second reading on the page is marked for review."""
+    reading = FieldReading(value="318/UBND-KT", method="second-pass", confidence=0.55, page=1)
+    pages = [Page(number=1, text=LETTER, method="ocr", confidence=91.4, field_readings={"number": reading}),
+             Page(number=2, text="", method="ocr", confidence=None, notes=["blank"])]
+    data = extract_ingested(IngestedText(path=Path("scan.pdf"), text=LETTER, format="pdf", pages=pages,
+                                         field_readings={"number": reading})).to_json()
+    first, blank = data["pages"]
+    assert (first["confidence"], first["ocr_confidence"], first["method"]) == (0.91, 91.4, "ocr")
+    assert first["field_readings"]["number"]["review"] is True
+    assert blank["confidence"] == 0.0 and blank["notes"] == ["blank"]

@@ -309,6 +309,8 @@ def test_review_page_highlights_task_spans(site):
     # how each header field was read (a text file: its text layer, nothing to re-check)
     assert "Cách đọc các trường" in page and "lớp chữ của tệp" in page
     assert "cần kiểm tra lại" not in page
+    # every page's confidence (a text file: one page, read from its text)
+    assert "Độ tin cậy từng trang" in page and "Trang 1: tệp văn bản, độ tin cậy 100%" in page
 
 
 def test_review_page_highlights_a_file_ingested_from_the_command_line(tmp_path, db_url):
