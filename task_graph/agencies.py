@@ -224,3 +224,14 @@ def query_keys(text: str) -> tuple[str, str]:
     expanded = agency_of_title(" ".join(expand_abbreviations(text).split()))
     base, _unit, _level, _where = split_unit(expanded)
     return name_key(expanded), name_key(base) or name_key(expanded)
+
+
+def query_scope(text: str) -> str | None:
+    """The jurisdiction a typed name states explicitly ("Sở Công Thương tỉnh Lào Cai" ->
+    "tinh:lao cai", "UBND huyện Vĩnh Cửu" -> "huyen:vinh cuu"), else None: an agency found
+    by its name without jurisdiction must then sit there."""
+    expanded = agency_of_title(" ".join(expand_abbreviations(text).split()))
+    _base, unit, _level, where = split_unit(expanded)
+    if not (unit and where):
+        return None
+    return resolve(text, Jurisdiction()).scope_key or None

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from task_graph.errors import database_message
 from task_graph.store import Store
 
 DOCUMENT_SUFFIXES = {".txt", ".pdf", ".docx", ".doc", ".odt", ".rtf", ".edxml", ".png", ".jpg",
@@ -95,6 +96,9 @@ def ingest_file(store: Store, path: Path, *, extraction_dir: Path | None = None,
         from task_graph.store import StoredFile
         return StoredFile(0, 0, 0, already_present=True)
     ingested = read_document(path)
+    if store.file_by_text(ingested.text):      # the same text in other bytes (CRLF, BOM, TCVN3)
+        from task_graph.store import StoredFile
+        return StoredFile(0, 0, 0, already_present=True)
     extraction = reviewed_extraction(extraction_dir, path)
     used = "reviewed"
     if extraction is None:
@@ -128,7 +132,7 @@ def ingest_paths(store: Store, paths: Iterable[str | Path], *,
         try:
             stored = ingest_file(store, path, extraction_dir=ext_dir, extractor=extractor)
         except Exception as exc:  # noqa: BLE001 - report the file, go on with the others
-            message = str(exc) or exc.__class__.__name__
+            message = database_message(exc) or str(exc) or exc.__class__.__name__
             if str(path) not in message:
                 message = f"{path}: {message}"
             report.failures.append((str(path), message))

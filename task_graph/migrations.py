@@ -4,10 +4,16 @@
 `migrate(engine)` applies the missing ones, each in its own transaction. A new schema change is
 a new step appended here (and the matching change in task_graph.schema); steps already
 released are never edited.
+
+Several processes may open a fresh database at once (two ingests, a web server and its
+workers): a store that is up to date is only read; otherwise the steps run under the
+database's write lock (`schema_lock`: SQLite's BEGIN IMMEDIATE, a PostgreSQL advisory lock),
+so one process applies them and the others find them applied.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
@@ -19,6 +25,29 @@ V1_TABLES = ("files", "agencies", "agency_aliases", "agency_merges", "places", "
 
 
 V2_TABLES = ("reminder_letters", "reminder_letter_tasks")
+SCHEMA_LOCK_ID = 0x0C0B_D0C5          # pg_advisory_xact_lock key of schema changes
+
+
+@contextmanager
+def write_transaction(engine: sa.Engine, *, lock_id: int | None = None
+                      ) -> Iterator[sa.Connection]:
+    """A transaction that holds the database's write lock from its first statement, so a
+    check-then-write inside it cannot race another process: SQLite `BEGIN IMMEDIATE` (others
+    wait, up to the busy timeout); on PostgreSQL, with `lock_id`, a transaction-scoped
+    advisory lock on that number (row writes need none: unique violations are retried)."""
+    with engine.begin() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        elif lock_id is not None and conn.dialect.name == "postgresql":
+            conn.execute(sa.select(sa.func.pg_advisory_xact_lock(lock_id)))
+        yield conn
+
+
+@contextmanager
+def schema_lock(engine: sa.Engine) -> Iterator[sa.Connection]:
+    """The transaction schema changes run in (migrations, the web's own tables)."""
+    with write_transaction(engine, lock_id=SCHEMA_LOCK_ID) as conn:
+        yield conn
 
 
 def _v1_initial(conn: sa.Connection) -> None:
@@ -39,10 +68,29 @@ def _v3_versions(conn: sa.Connection) -> None:
                                  "ADD COLUMN version INTEGER NOT NULL DEFAULT 1"))
 
 
+def _v4_text_identity(conn: sa.Connection) -> None:
+    from task_graph.text import text_identity
+
+    files = schema.files
+    if "text_sha256" not in {c["name"] for c in sa.inspect(conn).get_columns("files")}:
+        conn.exec_driver_sql("ALTER TABLE files ADD COLUMN text_sha256 VARCHAR(64)")
+    for index in files.indexes:
+        if index.name == "ix_files_text_sha256":
+            index.create(conn, checkfirst=True)
+    rows = conn.execute(sa.select(files.c.id, files.c.text)
+                        .where(files.c.text_sha256.is_(None))).all()
+    for row in rows:
+        digest = text_identity(row.text)
+        if digest:
+            conn.execute(files.update().where(files.c.id == row.id)
+                         .values(text_sha256=digest))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (1, "initial schema: files, documents, agencies, tasks, citations, statuses", _v1_initial),
     (2, "reminder letters: reminder_letters, reminder_letter_tasks", _v2_reminders),
     (3, "record versions: documents.version, tasks.version", _v3_versions),
+    (4, "identity of a file's text: files.text_sha256", _v4_text_identity),
 ]
 LATEST = MIGRATIONS[-1][0]
 
@@ -54,12 +102,17 @@ def current_version(conn: sa.Connection) -> int:
 
 
 def migrate(engine: sa.Engine) -> list[int]:
-    """Apply every pending step; returns the versions applied."""
-    with engine.begin() as conn:
+    """Apply every pending step; returns the versions applied. An up-to-date store is only
+    read (a read-only copy opens); pending steps run under `schema_lock`, each step in its
+    own transaction."""
+    with engine.connect() as conn:
+        if current_version(conn) >= LATEST:
+            return []
+    with schema_lock(engine) as conn:
         schema.schema_version.create(conn, checkfirst=True)
     applied = []
     for version, description, step in MIGRATIONS:
-        with engine.begin() as conn:
+        with schema_lock(engine) as conn:
             if current_version(conn) >= version:
                 continue
             step(conn)

@@ -64,15 +64,21 @@ def _roles(role: str) -> tuple[str, ...]:
 def find_agencies(conn: sa.Connection, text: str) -> list[sa.Row]:
     """Agencies matching what a user typed, by any alias: accent/case-insensitive,
     abbreviations expanded ("Sở NN-PTNT" finds every Sở Nông nghiệp và PTNT). Exact full
-    names first; then the name without jurisdiction; then names containing the words."""
+    names first; then the name without jurisdiction — in the jurisdiction the text names,
+    if it names one ("Sở Công Thương tỉnh Lào Cai" is not the Sở of another province);
+    then names containing the words. Nothing matching: []."""
     if text.strip().isdigit():
         rows = conn.execute(sa.select(agencies).where(agencies.c.id == int(text))).all()
         return rows
     full, base = ag.query_keys(text)
+    scope = ag.query_scope(text)
+    by_base = agencies.c.base_key == base
+    if scope is not None:
+        by_base = sa.and_(by_base, agencies.c.scope_key == scope)
     live = agencies.c.merged_into.is_(None)
     for cond in (agencies.c.id.in_(sa.select(agency_aliases.c.agency_id)
                                    .where(agency_aliases.c.alias_key == full)),
-                 agencies.c.base_key == base,
+                 by_base,
                  agencies.c.id.in_(sa.select(agency_aliases.c.agency_id)
                                    .where(agency_aliases.c.alias_key.like(f"%{full}%")))):
         rows = conn.execute(sa.select(agencies).where(cond, live)

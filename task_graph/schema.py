@@ -30,6 +30,10 @@ files = sa.Table(
     sa.Column("extraction_json", sa.Text, nullable=False),
     sa.Column("extractor", sa.Text),
     sa.Column("ingested_at", sa.DateTime, nullable=False),
+    # identity of the text as well as of the bytes (step 4): the same letter saved with CRLF
+    # endings, a BOM or in TCVN3 bytes is one file (task_graph.text.text_identity)
+    sa.Column("text_sha256", sa.String(64)),
+    sa.Index("ix_files_text_sha256", "text_sha256"),
 )
 
 agencies = sa.Table(

@@ -3,12 +3,20 @@
 `open_store()` connects to the database (SQLite file by default, any SQLAlchemy URL such as
 postgresql+psycopg://... otherwise), applies pending migrations and returns a `Store`. Every
 write method runs in exactly one transaction: a failure anywhere inside leaves nothing behind.
+
+Several processes may write at once (two ingests, the web and its workers). On SQLite a write
+transaction takes the database's write lock from its start (BEGIN IMMEDIATE: the others wait);
+on PostgreSQL two transactions creating the same agency, place or file meet on a unique key,
+and the one that loses is retried whole (`Store._write`), finding the other's rows.
+Text reaching the database is cleaned of NUL characters (PostgreSQL refuses them).
 """
 from __future__ import annotations
 
 import getpass
 import json
 import os
+import random
+import time
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -20,11 +28,11 @@ from task_graph import agencies as ag
 from task_graph import organs
 from task_graph import recurrence as rec
 from task_graph import relations
-from task_graph.migrations import migrate
+from task_graph.migrations import migrate, write_transaction
 from task_graph.schema import (agencies, agency_aliases, agency_merges, citations, documents,
                                files, places, reminder_letter_tasks, status_history,
                                task_agencies, task_status, tasks)
-from task_graph.text import fold, name_key, number_key
+from task_graph.text import fold, name_key, number_key, text_identity
 
 ENV_DB = "OCOP_DOCS_DB"
 DEFAULT_DB_PATH = Path("var") / "ocop-docs.sqlite3"
@@ -56,6 +64,10 @@ def default_db_url(db: str | None = None) -> str:
     return f"sqlite:///{path}"
 
 
+SQLITE_BUSY_TIMEOUT_S = 60          # a writer waits this long for another's transaction
+WRITE_ATTEMPTS = 8                   # a PostgreSQL write that lost a race is retried
+
+
 def _sqlite_pragmas(dbapi_conn, _record):
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
@@ -65,11 +77,27 @@ def _sqlite_pragmas(dbapi_conn, _record):
 
 
 def open_store(db: str | None = None, *, echo: bool = False) -> "Store":
-    url = default_db_url(db)
-    engine = sa.create_engine(url, echo=echo)
-    if engine.dialect.name == "sqlite":
-        sa.event.listen(engine, "connect", _sqlite_pragmas)
-    migrate(engine)
+    """Connect and migrate. Any failure (bad URL, missing driver, refused connection,
+    read-only or not a database, ...) is a StoreError with one Vietnamese line."""
+    from task_graph.errors import database_message
+
+    url = db or os.environ.get(ENV_DB) or str(DEFAULT_DB_PATH)
+    try:
+        url = default_db_url(db)
+        try:
+            sa.engine.make_url(url)
+        except ValueError as exc:               # a port that is not a number, ...
+            raise sa.exc.ArgumentError(str(exc)) from None
+        connect_args = {"timeout": SQLITE_BUSY_TIMEOUT_S} if url.startswith("sqlite") else {}
+        engine = sa.create_engine(url, echo=echo, connect_args=connect_args)
+        if engine.dialect.name == "sqlite":
+            sa.event.listen(engine, "connect", _sqlite_pragmas)
+        migrate(engine)
+    except (sa.exc.SQLAlchemyError, ImportError, OSError) as exc:
+        message = database_message(exc, url)
+        if message is None:
+            raise
+        raise StoreError(message) from None
     return Store(engine)
 
 
@@ -86,6 +114,40 @@ def _date(value: Any) -> date | None:
         return date.fromisoformat(str(value)[:10])
     except ValueError:
         return None
+
+
+def clean_text(value: Any) -> Any:
+    """`value` with NUL characters replaced by U+FFFD (same length: spans into a text stay
+    right), through dicts and lists; PostgreSQL refuses NUL in text."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd") if "\x00" in value else value
+    if isinstance(value, dict):
+        return {k: clean_text(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clean_text(v) for v in value]
+    return value
+
+
+def _retryable(exc: Exception) -> bool:
+    """A write that lost a race with another process's transaction (PostgreSQL: unique
+    violation, deadlock, serialization failure; SQLite: still locked after the timeout)."""
+    code = getattr(getattr(exc, "orig", None), "sqlstate", None)
+    if code in ("23505", "40P01", "40001"):
+        return True
+    return isinstance(exc, sa.exc.OperationalError) and "database is locked" in str(exc)
+
+
+def _insert_new(conn, table: sa.Table, values: dict, key: list[str]) -> None:
+    """INSERT that leaves an existing row with the same `key` alone (ON CONFLICT DO
+    NOTHING): a row another process created meanwhile is simply there."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif conn.dialect.name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:
+        conn.execute(table.insert().values(**values))
+        return
+    conn.execute(insert(table).values(**values).on_conflict_do_nothing(index_elements=key))
 
 
 def _action_key(action: Any) -> str:
@@ -113,6 +175,19 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
+    def _write(self, work, *, attempts: int = WRITE_ATTEMPTS):
+        """Run `work(conn)` in one write transaction; retried whole when it lost a race
+        with another writer (see the module's notes)."""
+        for attempt in range(1, attempts + 1):
+            try:
+                with write_transaction(self.engine) as conn:
+                    return work(conn)
+            except (sa.exc.IntegrityError, sa.exc.OperationalError) as exc:
+                if attempt == attempts or not _retryable(exc):
+                    raise
+                time.sleep(random.uniform(0.01, 0.05) * attempt)
+        raise AssertionError("unreachable")
+
     # ------------------------------------------------------------------ files
     def file_by_hash(self, sha256: str) -> dict | None:
         with self.engine.connect() as conn:
@@ -120,31 +195,58 @@ class Store:
                                .where(files.c.sha256 == sha256)).first()
         return dict(row._mapping) if row else None
 
+    def file_by_text(self, text: str | None) -> dict | None:
+        """The stored file with the same text (task_graph.text.identity_text), if any."""
+        digest = text_identity(text)
+        if digest is None:
+            return None
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(files.c.id, files.c.source_path)
+                               .where(files.c.text_sha256 == digest)
+                               .order_by(files.c.id)).first()
+        return dict(row._mapping) if row else None
+
     def store_extraction(self, extraction: dict, *, source_path: str, sha256: str,
                          text: str | None, size: int | None = None,
                          extractor: str | None = None) -> StoredFile:
         """Store one file's extraction (the ocop-docs.extraction/1 dict) with its text, in one
-        transaction. A file whose hash is already stored is left as it is."""
-        with self.engine.begin() as conn:
-            row = conn.execute(sa.select(files.c.id).where(files.c.sha256 == sha256)).first()
-            if row:
-                return StoredFile(row.id, 0, 0, already_present=True)
-            file_id = conn.execute(files.insert().values(
-                sha256=sha256, source_path=source_path, size=size, text=text,
-                extraction_json=json.dumps(extraction, ensure_ascii=False),
-                extractor=extractor, ingested_at=_utcnow())).inserted_primary_key[0]
-            docs = list(extraction.get("documents") or [])
-            regions = relations.document_regions(text or "", docs)
-            juris = self._file_jurisdictions(conn, docs)
-            n_tasks = 0
-            for ordinal, (doc, region, ctx) in enumerate(zip(docs, regions, juris)):
-                doc_id = self._insert_document(conn, file_id, ordinal, doc, region, ctx)
-                self._insert_citations(conn, doc_id, doc, (text or "")[region[0]:region[1]],
-                                       docs)
-                for t_ord, task in enumerate(doc.get("tasks") or []):
-                    self._insert_task(conn, doc_id, t_ord, task, doc, ctx)
-                    n_tasks += 1
-            return StoredFile(file_id, len(docs), n_tasks)
+        transaction. A file whose bytes' hash, or whose text (CRLF, BOM, encoding aside), is
+        already stored is left as it is."""
+        extraction, text, source_path = (clean_text(extraction), clean_text(text),
+                                         clean_text(source_path))
+        text_sha = text_identity(text)
+        return self._write(lambda conn: self._store_extraction(
+            conn, extraction, source_path, sha256, text, text_sha, size, extractor))
+
+    def _store_extraction(self, conn, extraction, source_path, sha256, text, text_sha, size,
+                          extractor) -> StoredFile:
+        if conn.dialect.name == "postgresql" and text_sha:
+            # same text in two files ingested at once: one waits for the other's commit
+            conn.execute(sa.select(sa.func.pg_advisory_xact_lock(
+                int(text_sha[:15], 16))))
+        same = files.c.sha256 == sha256
+        if text_sha:
+            same = sa.or_(same, files.c.text_sha256 == text_sha)
+        row = conn.execute(sa.select(files.c.id).where(same).order_by(files.c.id)).first()
+        if row:
+            return StoredFile(row.id, 0, 0, already_present=True)
+        file_id = conn.execute(files.insert().values(
+            sha256=sha256, source_path=source_path, size=size, text=text,
+            extraction_json=json.dumps(extraction, ensure_ascii=False),
+            extractor=extractor, ingested_at=_utcnow(),
+            text_sha256=text_sha)).inserted_primary_key[0]
+        docs = list(extraction.get("documents") or [])
+        regions = relations.document_regions(text or "", docs)
+        juris = self._file_jurisdictions(conn, docs)
+        n_tasks = 0
+        for ordinal, (doc, region, ctx) in enumerate(zip(docs, regions, juris)):
+            doc_id = self._insert_document(conn, file_id, ordinal, doc, region, ctx)
+            self._insert_citations(conn, doc_id, doc, (text or "")[region[0]:region[1]],
+                                   docs)
+            for t_ord, task in enumerate(doc.get("tasks") or []):
+                self._insert_task(conn, doc_id, t_ord, task, doc, ctx)
+                n_tasks += 1
+        return StoredFile(file_id, len(docs), n_tasks)
 
     # ------------------------------------------------------------------ jurisdiction
     def _file_jurisdictions(self, conn, docs: list[dict]) -> list[ag.Jurisdiction]:
@@ -167,8 +269,8 @@ class Store:
                                         .where(places.c.district_key == dkey)).scalar()
             elif conn.execute(sa.select(places.c.district_key)
                               .where(places.c.district_key == dkey)).first() is None:
-                conn.execute(places.insert().values(district_key=dkey, district=j.district,
-                                                    province=province))
+                _insert_new(conn, places, dict(district_key=dkey, district=j.district,
+                                               province=province), ["district_key"])
             if province:
                 out[i] = ag.Jurisdiction(province, j.district, j.district_unit, j.commune,
                                          j.commune_unit)
@@ -189,10 +291,12 @@ class Store:
         row = conn.execute(sa.select(agencies.c.id, agencies.c.merged_into)
                            .where(agencies.c.key == key)).first()
         if row is None:
-            agency_id = conn.execute(agencies.insert().values(
+            _insert_new(conn, agencies, dict(
                 key=ref.key, name=ref.name, kind=ref.kind, level=ref.level,
                 base_key=ref.base_key, scope_key=ref.scope_key, province=ref.province,
-                district=ref.district)).inserted_primary_key[0]
+                district=ref.district), ["key"])
+            agency_id = conn.execute(sa.select(agencies.c.id)
+                                     .where(agencies.c.key == ref.key)).scalar_one()
             self._add_alias(conn, agency_id, ref.name)
         else:
             agency_id = row.id
@@ -208,8 +312,9 @@ class Store:
         exists = conn.execute(sa.select(agency_aliases.c.id).where(
             agency_aliases.c.agency_id == agency_id, agency_aliases.c.alias == alias)).first()
         if not exists:
-            conn.execute(agency_aliases.insert().values(agency_id=agency_id, alias=alias,
-                                                        alias_key=name_key(alias)))
+            _insert_new(conn, agency_aliases, dict(agency_id=agency_id, alias=alias,
+                                                   alias_key=name_key(alias)),
+                        ["agency_id", "alias"])
 
     # ------------------------------------------------------------------ documents
     def _insert_document(self, conn, file_id: int, ordinal: int, doc: dict,
@@ -381,9 +486,10 @@ class Store:
 
         Returns {"updated", "added", "removed", "task_ids", "version"} (task_ids in record
         order, version the document's new version)."""
+        record = clean_text(record)
         if conn is None:
-            with self.engine.begin() as own:
-                return self._update_document(own, document_id, record, expected_version)
+            return self._write(lambda own: self._update_document(own, document_id, record,
+                                                                 expected_version))
         return self._update_document(conn, document_id, record, expected_version)
 
     def _update_document(self, conn, document_id: int, record: dict,
@@ -515,7 +621,7 @@ class Store:
         if status not in STATUSES:
             raise StoreError(f"trạng thái không hợp lệ: {status}")
         by = by or getpass.getuser()
-        with self.engine.begin() as conn:
+        with write_transaction(self.engine) as conn:
             task = conn.execute(sa.select(tasks).where(tasks.c.id == task_id)).first()
             if task is None:
                 raise StoreError(f"không có nhiệm vụ số {task_id}")
@@ -580,7 +686,7 @@ class Store:
         the merge is recorded so later ingests resolve the old identity to the new one."""
         if from_id == into_id:
             raise StoreError("hai cơ quan là một")
-        with self.engine.begin() as conn:
+        with write_transaction(self.engine) as conn:
             a = conn.execute(sa.select(agencies).where(agencies.c.id == from_id)).first()
             b = conn.execute(sa.select(agencies).where(agencies.c.id == into_id)).first()
             if a is None or b is None:

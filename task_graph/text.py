@@ -44,3 +44,31 @@ def number_pattern(number: str) -> re.Pattern:
     tokens = [t for t in re.split(r"[\s/\-–]+", number) if t]
     sep = r"[\s/\-–~*_.]*"
     return re.compile(r"(?<![0-9])" + sep.join(re.escape(t) for t in tokens), re.IGNORECASE)
+
+
+_LINE_END = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
+_TRAILING = re.compile(r"[ \t\u00a0]+\n")
+
+
+def identity_text(text: str) -> str:
+    """The text a file's identity is computed on: Unicode NFC, case-folded (TCVN3 has no
+    capitals with tone marks), no BOM or NUL, \\n line endings, no trailing spaces, no blank
+    lines at either end. Two files whose decoded text differs only in such bytes (CRLF, a
+    BOM, TCVN3 vs Unicode) are the same document."""
+    text = unicodedata.normalize("NFC", text.replace("\ufeff", "").replace("\x00", ""))
+    text = text.casefold()
+    text = _TRAILING.sub("\n", _LINE_END.sub("\n", text) + "\n")
+    return text.strip("\n")
+
+
+def text_identity(text: str | None) -> str | None:
+    """sha256 of `identity_text(text)`, or None for a text too short to stand for a
+    document (an empty OCR result must not make two different scans one file)."""
+    import hashlib
+
+    if not text:
+        return None
+    norm = identity_text(text)
+    if len("".join(norm.split())) < 20:
+        return None
+    return hashlib.sha256(norm.encode("utf-8")).hexdigest()

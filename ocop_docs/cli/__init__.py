@@ -52,6 +52,22 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(msg("cli.interrupted"), file=sys.stderr)
         return 130
+    except Exception as exc:  # noqa: BLE001 - database failures: one line, never SQL
+        message = _store_failure(exc)
+        if message is None:
+            raise
+        print(f"ocop-docs: lỗi: {message}", file=sys.stderr)
+        return EXIT_FAILURE
+
+
+def _store_failure(exc: Exception) -> str | None:
+    """The one line for a store or database failure (None: not one of those)."""
+    from task_graph.errors import database_message
+    from task_graph.store import StoreError
+
+    if isinstance(exc, StoreError):
+        return str(exc)
+    return database_message(exc)
 
 
 if __name__ == "__main__":  # pragma: no cover

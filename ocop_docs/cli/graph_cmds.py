@@ -226,6 +226,9 @@ def print_task_csv(result: dict, out=None) -> None:
 
 
 def _emit(result: dict, fmt: str, out: str | None = None) -> int:
+    if result.get("query") and not result.get("matched_agencies"):
+        _err(f"không tìm thấy cơ quan nào khớp «{result['query']}»")
+        return EXIT_FAILURE
     if fmt == "xlsx":
         from ocop_docs.office.followup import write_followup
         if not out:

@@ -15,8 +15,10 @@ from ocop_docs.letters.model import AssignedTask, OutstandingTask, PreviousRemin
 def store_tasks(store, as_of: date, agency: str | None = None,
                 upcoming_days: int | None = None, page: int = 500) -> list[AssignedTask]:
     """Every open task overdue at `as_of` (or due within `upcoming_days`), one per lead agency,
-    with the name of the agency as the store knows it."""
+    with the name of the agency as the store knows it. A named agency that matches none in
+    the store is a StoreError (never another jurisdiction's agency)."""
     from task_graph import queries
+    from task_graph.store import StoreError
 
     out: list[AssignedTask] = []
     offset = 0
@@ -27,6 +29,9 @@ def store_tasks(store, as_of: date, agency: str | None = None,
         else:
             result = queries.upcoming(store, upcoming_days, as_of=as_of, agency=agency,
                                       limit=page, offset=offset)
+        if agency and not result.get("matched_agencies"):
+            raise StoreError(f"không tìm thấy cơ quan nào khớp «{agency}» trong cơ sở dữ "
+                             f"liệu; không soạn công văn nào")
         for group in result["agencies"]:
             name = group["agency"]["name"]
             for row in group["tasks"]:

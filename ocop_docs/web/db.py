@@ -91,7 +91,16 @@ _ADDED_COLUMNS = (("web_users", "disabled_at", "TIMESTAMP"),)
 
 
 def ensure_tables(engine: sa.Engine) -> None:
-    metadata.create_all(engine, checkfirst=True)
+    """Create the web's tables once, under the store's schema lock (several processes may
+    start on a fresh database at once)."""
+    from task_graph.migrations import schema_lock
+
+    with engine.connect() as conn:
+        present = set(sa.inspect(conn).get_table_names())
+    if set(metadata.tables) <= present:
+        return
+    with schema_lock(engine) as conn:
+        metadata.create_all(conn, checkfirst=True)
     inspector = sa.inspect(engine)
     for table, column, sql_type in _ADDED_COLUMNS:
         if column not in {c["name"] for c in inspector.get_columns(table)}:
