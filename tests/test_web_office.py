@@ -169,3 +169,22 @@ def test_letter_as_edxml_package(site):
     assert r.status_code == 200 and ".edxml" in r.headers["content-disposition"]
     assert validate_package(r.content) == []
     assert parse_package(r.content).header["issuer_organ_id"] == "000.00.00.H17"
+
+
+def test_summary_report_download(site):
+    from docx import Document
+
+    viewer = login(site["app"], "xem")
+    assert "/report?" in viewer.get("/").text
+    assert "Chỉ tài khoản điều phối" in viewer.get("/report").text
+    query = ("period_from=2019-01-01&period_to=2019-12-31&issuer=Ủy ban nhân dân tỉnh Hòa Bình"
+             "&signer=Nguyễn Văn A&signer_title=KT. CHỦ TỊCH|PHÓ CHỦ TỊCH")
+    assert viewer.get(f"/report.docx?{query}").status_code == 403
+    coord = login(site["app"], "dieuphoi")
+    assert 'action="/report.docx"' in coord.get("/report").text
+    r = coord.get(f"/report.docx?{query}")
+    assert r.status_code == 200 and "bao-cao" in r.headers["content-disposition"]
+    doc = Document(io.BytesIO(r.content))
+    assert any(p.text == "BÁO CÁO" for p in doc.paragraphs) and doc.inline_shapes
+    assert coord.get("/report.docx?period_from=2019-12-31&period_to=2019-01-01&issuer=X"
+                     ).status_code == 400

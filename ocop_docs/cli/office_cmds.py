@@ -55,6 +55,37 @@ def register(sub) -> None:
     _db_arg(p)
     p.set_defaults(func=run_calendar)
 
+    p = sub.add_parser(
+        "report", help="báo cáo tình hình thực hiện các nhiệm vụ được giao (.docx)",
+        description="Soạn báo cáo (thể thức Nghị định 30/2020/NĐ-CP) về các nhiệm vụ đến hạn "
+                    "trong một kỳ: số nhiệm vụ của từng cơ quan (hoàn thành đúng hạn, trễ hạn, "
+                    "quá hạn, chưa đến hạn), biểu đồ, danh sách nhiệm vụ quá hạn; sẵn sàng để "
+                    "lãnh đạo ký.")
+    p.add_argument("--from", dest="period_from", required=True, metavar="DATE",
+                   help="đầu kỳ báo cáo (YYYY-MM-DD)")
+    p.add_argument("--to", dest="period_to", required=True, metavar="DATE",
+                   help="cuối kỳ báo cáo (YYYY-MM-DD)")
+    p.add_argument("--as-of", metavar="DATE",
+                   help="tính quá hạn đến ngày (mặc định: cuối kỳ, hoặc hôm nay nếu sớm hơn)")
+    p.add_argument("--issuer", required=True, metavar="NAME",
+                   help='cơ quan báo cáo, vd. "Ủy ban nhân dân tỉnh Hòa Bình"')
+    p.add_argument("--parent-issuer", metavar="NAME", help="cơ quan chủ quản (dòng trên)")
+    p.add_argument("--place", help="địa danh (mặc định lấy từ tên cơ quan)")
+    p.add_argument("--symbol", help='ký hiệu sau số, vd. "BC-UBND"')
+    p.add_argument("--date", dest="report_date", metavar="DATE", help="ngày của báo cáo")
+    p.add_argument("--signer", metavar="NAME", help="họ tên người ký")
+    p.add_argument("--signer-title", metavar="TITLE",
+                   help='thẩm quyền và chức vụ, vd. "KT. CHỦ TỊCH|PHÓ CHỦ TỊCH" hoặc "CHỦ TỊCH"')
+    p.add_argument("--cc", action="append", default=[], metavar="NAME", help="nơi nhận")
+    p.add_argument("--drafting-unit", default="KT", metavar="UNIT")
+    p.add_argument("--role", choices=("lead", "support", "any"), default="lead")
+    p.add_argument("--template", type=Path, metavar="PATH",
+                   help="mẫu của cơ quan: thư mục như templates/ hoặc một tệp *.xml.j2")
+    p.add_argument("--out", type=Path, metavar="FILE",
+                   help="tệp .docx (mặc định out/bao-cao/<kỳ>.docx)")
+    _db_arg(p)
+    p.set_defaults(func=run_report)
+
 
 def run_import_status(args) -> int:
     from ocop_docs.office import OfficeFileError
@@ -130,3 +161,50 @@ def _as_date(text: str | None):
         return date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"ngày không hợp lệ: {text!r} (dạng YYYY-MM-DD)") from None
+
+
+def _signer_title(text: str | None) -> tuple[str | None, str | None]:
+    if not text:
+        return None, None
+    if "|" in text:
+        authority, title = text.split("|", 1)
+        return authority.strip() or None, title.strip() or None
+    return None, text.strip()
+
+
+def run_report(args) -> int:
+    from ocop_docs.letters.render import LetterTemplateError
+    from ocop_docs.office.report import ReportSettings, file_name, render_report, summarize
+    from task_graph.store import StoreError
+
+    try:
+        start, end = _as_date(args.period_from), _as_date(args.period_to)
+        as_of, report_date = _as_date(args.as_of), _as_date(args.report_date)
+    except ValueError as exc:
+        _err(str(exc))
+        return EXIT_USAGE
+    if end < start:
+        _err("--to phải sau --from")
+        return EXIT_USAGE
+    authority, title = _signer_title(args.signer_title)
+    settings = ReportSettings(issuer=args.issuer, parent_issuer=args.parent_issuer,
+                              place=args.place, symbol=args.symbol, report_date=report_date,
+                              signer_name=args.signer, signer_authority=authority,
+                              signer_title=title, copies_to=list(args.cc),
+                              drafting_unit=args.drafting_unit)
+    try:
+        report = summarize(_store(args), start, end, as_of=as_of, role=args.role,
+                           settings=settings)
+        data = render_report(report, args.template)
+    except (StoreError, LetterTemplateError) as exc:
+        _err(str(exc))
+        return EXIT_FAILURE
+    out = args.out or Path("out") / "bao-cao" / file_name(report)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(out)
+    t = report.totals
+    print(f"{out}\t{len(report.agencies)} cơ quan, {t.total} nhiệm vụ: {t.on_time} đúng hạn, "
+          f"{t.late} trễ hạn, {t.overdue} quá hạn, {t.pending} chưa đến hạn")
+    return EXIT_OK

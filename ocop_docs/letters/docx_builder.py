@@ -11,6 +11,7 @@ Vocabulary (see templates/reminder/letter.docx.xml.j2):
   <table borders="none|grid" widths="a b ..." header-rows= size= keep-together=> <row> <cell> ...
   <rule width=>                  a centred horizontal line under the previous paragraph
   <space height=>                empty vertical space
+  <image ref= width= align=>     a picture passed to build_docx(images={ref: PNG bytes})
 Lengths take units: mm, cm, pt. Newlines and the indentation around them collapse to one space;
 runs of spaces inside a line are kept ("Số:      /UBND-KT").
 """
@@ -114,6 +115,7 @@ class _Builder:
         self.font = "Times New Roman"
         self.font_size = 14.0
         self.text_width: Length = Mm(165)
+        self.images: dict[str, bytes] = {}
 
     # -- page -------------------------------------------------------------------------------
     def page(self, el: ET.Element) -> None:
@@ -181,6 +183,8 @@ class _Builder:
                 p.paragraph_format.line_spacing = length(el.get("height", "1cm"))
             elif el.tag == "table":
                 self.table(el, container, width)
+            elif el.tag == "image":
+                self.image(el, container, width, reuse=first)
             else:
                 raise LayoutError(f"unknown element <{el.tag}>")
             first = False
@@ -237,6 +241,15 @@ class _Builder:
             run.bold, run.italic = b, i
             _set_run_font(run, self.font, size)
 
+    def image(self, el: ET.Element, container, width: Length, reuse: bool) -> None:
+        ref = el.get("ref")
+        if ref not in self.images:
+            raise LayoutError(f"<image ref={ref!r}>: no such picture")
+        p = self._new_paragraph(container, reuse)
+        p.alignment = ALIGN[el.get("align", "center")]
+        shown = min(length(el.get("width")), width) if el.get("width") else width
+        p.add_run().add_picture(BytesIO(self.images[ref]), width=shown)
+
     def rule(self, el: ET.Element, container, width: Length, reuse: bool) -> None:
         p = self._new_paragraph(container, reuse)
         rule_width = length(el.get("width", "3cm"))
@@ -283,12 +296,13 @@ class _Builder:
             tblw.set(qn("w:w"), str(int(sum(widths) / 635)))   # EMU -> twentieths of a point
 
 
-def build_docx(xml_text: str) -> bytes:
-    """The .docx bytes for an intermediate XML document."""
+def build_docx(xml_text: str, images: dict[str, bytes] | None = None) -> bytes:
+    """The .docx bytes for an intermediate XML document (`images`: pictures by ref)."""
     root = ET.fromstring(xml_text.strip().encode("utf-8"))
     if root.tag != "letter":
         raise LayoutError(f"the root element is <{root.tag}>, expected <letter>")
     builder = _Builder()
+    builder.images = dict(images or {})
     page = root.find("page")
     if page is not None:
         builder.page(page)

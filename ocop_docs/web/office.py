@@ -221,3 +221,42 @@ def letter_edxml(request: Request, i: int = 0, organ_id: str = "", to_organ_id: 
         raise HTTPException(400, str(exc)) from None
     return Response(data, media_type="application/xml",
                     headers={"Content-Disposition": _disposition(file_name(letter, "edxml"))})
+
+
+# ----------------------------------------------------------------------------- report
+
+@router.get("/report")
+def report_page(request: Request, as_of: str = "", user=Depends(page_user("read"))):
+    day = services.parse_date(as_of) or date.today()
+    return render(request, "office_report.html", user,
+                  f={"from": date(day.year, 1, 1).isoformat(), "to": day.isoformat()})
+
+
+@router.get("/report.docx")
+def report_download(request: Request, period_from: str = "", period_to: str = "",
+                    as_of: str = "", issuer: str = "", signer: str = "",
+                    signer_title: str = "", user=Depends(page_user("letters"))):
+    """The summary report for a period, as the NĐ 30 .docx ready to sign."""
+    from ocop_docs.letters.render import LetterTemplateError
+    from ocop_docs.office.report import ReportSettings, file_name, render_report, summarize
+
+    start, end = services.parse_date(period_from), services.parse_date(period_to)
+    if start is None or end is None or end < start:
+        raise HTTPException(400, "Kỳ báo cáo không hợp lệ: cần ngày đầu và ngày cuối kỳ "
+                                 "(ngày cuối không trước ngày đầu).")
+    if not issuer.strip():
+        raise HTTPException(400, "Cần tên cơ quan báo cáo.")
+    authority, _, title = signer_title.partition("|") if "|" in signer_title \
+        else ("", "", signer_title)
+    settings = ReportSettings(issuer=" ".join(issuer.split()),
+                              signer_name=signer.strip() or None,
+                              signer_authority=authority.strip() or None,
+                              signer_title=title.strip() or None)
+    try:
+        report = summarize(_store(request), start, end, as_of=services.parse_date(as_of),
+                           settings=settings)
+        data = render_report(report)
+    except LetterTemplateError as exc:
+        raise HTTPException(500, str(exc)) from None
+    return Response(data, media_type=DOCX,
+                    headers={"Content-Disposition": _disposition(file_name(report))})
