@@ -280,3 +280,19 @@ def test_agency_data_files_are_consistent():
 ])
 def test_central_bodies_written_as_a_group_or_by_their_leaders(text, expected):
     assert parse_agency_sequence(text)[0] == expected
+
+
+@pytest.mark.parametrize("line, expected", [
+    # tax and statistics offices named by their level ("Thuế tỉnh", "Thống kê tỉnh X")
+    ("Thuế tỉnh", ["Thuế tỉnh"]),
+    ("Thuế tỉnh Quảng Trị:", ["Thuế tỉnh Quảng Trị"]),
+    ("Thống kê thành phố Cần Thơ", ["Thống kê thành phố Cần Thơ"]),
+])
+def test_tax_and_statistics_offices_are_agencies(line, expected):
+    assert heading_agencies(line) == expected
+
+
+def test_tax_and_statistics_words_alone_are_not_agencies():
+    assert parse_agency_sequence("Thống kê, đánh giá tình hình thu ngân sách")[0] == []
+    assert parse_agency_sequence("Thuế suất thuế tài nguyên được điều chỉnh")[0] == []
+    assert split_agency_list("Thuế tỉnh, Sở Tài chính") == ["Thuế tỉnh", "Sở Tài chính"]
