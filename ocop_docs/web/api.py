@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from ocop_docs import vntime
-from ocop_docs.web import db, services, units
+from ocop_docs.web import db, register, services, units
 from ocop_docs.web.auth import api_user
 from ocop_docs.web.security import UploadRejected
 
@@ -78,7 +78,9 @@ def document(request: Request, document_id: int, user=Depends(api_user())):
         raise HTTPException(404, "không có văn bản này")
     out = services.record_of(doc)
     out.update(id=doc["id"], file_id=doc["file_id"], source=doc["source_path"],
-               corrected=doc["corrected"] is not None, version=doc["version"])
+               corrected=doc["corrected"] is not None, version=doc["version"],
+               register=register.as_json(register.entry_for_file(_store(request).engine,
+                                                                 doc["file_id"])))
     return JSONResponse(out, headers={"ETag": f'"{doc["version"]}"'})
 
 
@@ -237,13 +239,23 @@ def letter_number(request: Request, letter_id: int, body: LetterNumberIn,
 
 
 @router.post("/uploads", summary="Tải lên tệp văn bản để trích xuất")
-async def upload(request: Request, file: UploadFile, user=Depends(api_user("upload"))):
+async def upload(request: Request, file: UploadFile,
+                 incoming_number: str | None = Form(None, description="số đến"),
+                 received_on: str | None = Form(None, description="ngày đến (dd/mm/yyyy)"),
+                 sender: str | None = Form(None, description="nơi gửi"),
+                 user=Depends(api_user("upload"))):
+    try:
+        entry = register.parse({"incoming_number": incoming_number,
+                                "received_on": received_on, "sender": sender})
+    except ValueError as exc:
+        raise HTTPException(400, str(exc)) from None
     data = await file.read()
     try:
         upload_id = request.app.state.jobs.accept(file.filename or "", data, user["name"])
     except UploadRejected as exc:
         raise HTTPException(exc.status, str(exc)) from None
-    return {"id": upload_id, "status": "queued"}
+    register.record_upload(_store(request).engine, upload_id, entry, user["name"])
+    return {"id": upload_id, "status": "queued", "register": register.as_json(entry)}
 
 
 @router.get("/uploads/{upload_id}", summary="Trạng thái trích xuất một tệp")
@@ -255,5 +267,7 @@ def upload_status(request: Request, upload_id: int, user=Depends(api_user())):
     return {"id": row["id"], "name": row["original_name"], "status": row["status"],
             "status_vi": services.UPLOAD_STATUS_VI.get(row["status"], row["status"]),
             "error": row["error"], "file_id": row["file_id"],
+            "register": register.as_json(register.for_upload(_store(request).engine,
+                                                             upload_id)),
             "documents": [{"id": d["id"], "number": d["number"], "doc_type": d["doc_type"]}
                           for d in docs]}

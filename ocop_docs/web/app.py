@@ -26,7 +26,7 @@ from ocop_docs.messages import has as has_msg
 from ocop_docs.messages import msg
 
 from ocop_docs.model import DOC_TYPES
-from ocop_docs.web import audit, db, services, units
+from ocop_docs.web import audit, db, register, services, units
 from ocop_docs.web.auth import (SESSION_LIFETIME, LoginRequired, can, csrf_token, page_user,
                                 session_user)
 from ocop_docs.web.jobs import Jobs
@@ -84,6 +84,7 @@ def create_app(db_url: str | None = None, *, storage: str | Path | None = None,
     db.ensure_tables(store.engine)
     units.ensure_tables(store.engine)
     audit.ensure_tables(store.engine)
+    register.ensure_tables(store.engine)
     ledger.ensure_tables(store.engine)
 
     app = FastAPI(title="ocop-docs", version="1", docs_url=None, redoc_url=None,
@@ -100,7 +101,7 @@ def create_app(db_url: str | None = None, *, storage: str | Path | None = None,
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.filters["vn_date"] = vntime.format_date
     templates.env.filters["vn_datetime"] = vntime.format_datetime
-    templates.env.globals.update(msg=msg, max_upload_bytes=max_upload_bytes)
+    templates.env.globals.update(msg=msg, max_upload_bytes=max_upload_bytes, today=vntime.today)
     templates.env.globals.update(STATUS_VI=services.STATUS_VI, ROLE_VI=services.ROLE_VI,
                                  RECURRENCE_VI=services.RECURRENCE_VI,
                                  UPLOAD_STATUS_VI=services.UPLOAD_STATUS_VI,

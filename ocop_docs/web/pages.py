@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 
 from ocop_docs import vntime
-from ocop_docs.web import audit, db, services, units
+from ocop_docs.web import audit, db, register, services, units
 from ocop_docs.web.app import render
 from ocop_docs.web.auth import (TooManyAttempts, can, check_form_csrf, checked_login,
                                 end_session, page_user, session_user, start_session)
@@ -117,6 +117,15 @@ def _docs_by_file(request: Request) -> dict[int, list[dict]]:
 @router.post("/upload")
 async def upload(request: Request, user=Depends(page_user("upload"))):
     form = await request.form()
+    wants_json = "application/json" in request.headers.get("accept", "")
+    try:
+        entry = register.parse(form)              # số đến, ngày đến, nơi gửi
+    except ValueError as exc:
+        if wants_json:
+            return JSONResponse({"detail": str(exc), "results": []}, status_code=400)
+        return render(request, "upload.html", user, status_code=400, uploads=_uploads(request),
+                      documents_by_file=_docs_by_file(request),
+                      rejected=[{"name": "", "error": str(exc)}])
     results = []
     for item in form.getlist("files"):
         if not hasattr(item, "read"):
@@ -124,6 +133,7 @@ async def upload(request: Request, user=Depends(page_user("upload"))):
         data = await item.read()
         try:
             upload_id = request.app.state.jobs.accept(item.filename or "", data, user["name"])
+            register.record_upload(_store(request).engine, upload_id, entry, user["name"])
             results.append({"name": item.filename, "id": upload_id, "status": "queued"})
         except UploadRejected as exc:
             results.append({"name": item.filename, "id": None, "status": "rejected",
@@ -131,7 +141,6 @@ async def upload(request: Request, user=Depends(page_user("upload"))):
     codes = [r["code"] for r in results if r["status"] == "rejected"]
     code = 200 if any(r["id"] for r in results) or not codes else (
         413 if 413 in codes else 415)
-    wants_json = "application/json" in request.headers.get("accept", "")
     if wants_json:
         return JSONResponse({"results": results}, status_code=code)
     rejected = [r for r in results if r["status"] == "rejected"]
@@ -200,7 +209,8 @@ def review(request: Request, document_id: int, saved: str = "",
     siblings = services.documents_of_file(_store(request), doc["file_id"])
     return render(request, "review.html", user, doc=doc, upload=upload, siblings=siblings,
                   text_html=services.highlighted_text(doc), saved=saved, error=None,
-                  editable=can(user, "review"))
+                  editable=can(user, "review"),
+                  incoming=register.entry_for_file(_store(request).engine, doc["file_id"]))
 
 
 @router.post("/documents/{document_id}")
@@ -233,6 +243,19 @@ async def save_review(request: Request, document_id: int, user=Depends(page_user
         return RedirectResponse(f"/documents/{document_id}?saved=none", status_code=303)
     note = f"{result['updated']}-{result['added']}-{result['removed']}"
     return RedirectResponse(f"/documents/{document_id}?saved={note}", status_code=303)
+
+
+@router.post("/documents/{document_id}/register")
+async def save_register(request: Request, document_id: int, user=Depends(page_user("upload"))):
+    """Số đến, ngày đến, nơi gửi of the document's file, entered or corrected by the văn thư."""
+    doc = _document(request, document_id)
+    form = await request.form()
+    try:
+        entry = register.parse(form)
+    except ValueError as exc:
+        raise HTTPException(400, str(exc)) from None
+    register.record_file(_store(request).engine, doc["file_id"], entry, user["name"])
+    return RedirectResponse(f"/documents/{document_id}?saved=register", status_code=303)
 
 
 @router.get("/files/{file_id}/gold.json")

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from ocop_docs.messages import msg
 from ocop_docs.vntime import format_date as vn_date  # noqa: F401 - used by pages
 from ocop_docs.vntime import parse_date
-from ocop_docs.web import audit, db
+from ocop_docs.web import audit, db, register
 
 STATUS_VI = {"open": "chưa xong", "done": "đã xong"}
 ROLE_VI = {"lead": "chủ trì", "support": "phối hợp"}
@@ -71,9 +71,11 @@ def search_documents(store, *, q: str | None = None, number: str | None = None,
             db.ensure_tables(store.engine)
             corrected = set(conn.execute(sa.select(db.web_corrections.c.document_id).where(
                 db.web_corrections.c.document_id.in_([r["id"] for r in rows]))).scalars())
+    entries = register.entries_for_files(store.engine, [r["file_id"] for r in rows])
     for r in rows:
         r["issued_date"] = r["issued_date"].isoformat() if r["issued_date"] else None
         r["corrected"] = r["id"] in corrected
+        r["register"] = register.as_json(entries.get(r["file_id"]))
     return rows
 
 

@@ -56,6 +56,10 @@
     var ui = item(file.name);
     var data = new FormData();
     data.append("files", file, file.name);
+    ["incoming_number", "received_on", "sender"].forEach(function (name) {   // sổ văn bản đến
+      var field = document.querySelector('#upload-form [name="' + name + '"]');
+      if (field && field.value) data.append(name, field.value);
+    });
     var xhr = new XMLHttpRequest();
     xhr.open("POST", "/upload");
     xhr.setRequestHeader("X-CSRF-Token", csrf);
