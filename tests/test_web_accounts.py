@@ -291,3 +291,28 @@ def test_allowed_hosts_from_the_environment(monkeypatch):
     assert allowed_hosts() == {"vanban.example.vn", "10.0.0.5"}
     monkeypatch.delenv("OCOP_DOCS_ALLOWED_HOSTS")
     assert "127.0.0.1" in allowed_hosts() and "vanban.example.vn" not in allowed_hosts()
+
+
+def test_accounts_of_an_older_database_keep_working(tmp_path):
+    """A web_users table made before accounts could be disabled gets the column on start."""
+    import sqlalchemy as sa
+
+    from task_graph import open_store
+
+    store = open_store(str(tmp_path / "old.sqlite3"))
+    with store.engine.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE web_users (id INTEGER PRIMARY KEY, name VARCHAR(100) "
+                             "NOT NULL UNIQUE, role VARCHAR(20) NOT NULL, password_hash "
+                             "VARCHAR(300) NOT NULL, created_at DATETIME NOT NULL)"))
+        conn.execute(sa.text("INSERT INTO web_users (name, role, password_hash, created_at) "
+                             "VALUES ('cu', 'viewer', :h, '2024-01-01 00:00:00')"),
+                     {"h": security.hash_password(PASSWORD)})
+    app = create_app(str(tmp_path / "old.sqlite3"), storage=tmp_path / "storage",
+                     secret="o" * 40, workers=1, store=store)
+    try:
+        assert login(app, "cu").get("/", follow_redirects=False).status_code == 200
+        db.set_disabled(store.engine, "cu")
+        assert post_login(TestClient(app), "cu", PASSWORD).status_code == 401
+    finally:
+        app.state.jobs.shutdown()
+        store.close()

@@ -70,12 +70,13 @@ def _unescape(text: str) -> str:
 
 
 @pytest.fixture()
-def site(tmp_path):
-    store = open_store(str(tmp_path / "c.sqlite3"))
+def site(db_url, tmp_path):
+    """On SQLite and on PostgreSQL (tests/backends.py)."""
+    store = open_store(db_url)
     report = ingest_paths(store, [SEED], extraction_dir=GOLD, progress=False)
     assert report.stored == 1
-    app = create_app(str(tmp_path / "c.sqlite3"), storage=tmp_path / "storage",
-                     secret="c" * 40, workers=1, store=store)
+    app = create_app(db_url, storage=tmp_path / "storage", secret="c" * 40, workers=1,
+                     store=store)
     for name, role in (("lan", "clerk"), ("hoa", "clerk")):
         db.add_user(store.engine, name, role, PASSWORD)
     with store.connect() as conn:
@@ -142,8 +143,8 @@ def test_task_versions_go_up_with_each_change(site):
     assert after == before + 1
 
 
-def test_old_database_gets_the_version_columns(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+def test_old_database_gets_the_version_columns(db_url, monkeypatch):
+    url = db_url if "://" in db_url else f"sqlite:///{db_url}"
     engine = sa.create_engine(url)
     monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:2])
     migrations.migrate(engine)
