@@ -17,6 +17,7 @@ import json
 import os
 import random
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -616,12 +617,15 @@ class Store:
     # ------------------------------------------------------------------ statuses
     def set_status(self, task_id: int, status: str, *, period: str | None = None,
                    by: str | None = None, evidence: str | None = None,
-                   note: str | None = None, as_of: date | None = None) -> dict:
-        """Mark one occurrence of a task done or open again; history keeps who and when."""
+                   note: str | None = None, as_of: date | None = None,
+                   conn: sa.Connection | None = None) -> dict:
+        """Mark one occurrence of a task done or open again; history keeps who and when.
+        With `conn` (a write transaction), it is part of that transaction (several statuses
+        applied together, e.g. a follow-up sheet's)."""
         if status not in STATUSES:
             raise StoreError(f"trạng thái không hợp lệ: {status}")
         by = by or getpass.getuser()
-        with write_transaction(self.engine) as conn:
+        with (nullcontext(conn) if conn is not None else write_transaction(self.engine)) as conn:
             task = conn.execute(sa.select(tasks).where(tasks.c.id == task_id)).first()
             if task is None:
                 raise StoreError(f"không có nhiệm vụ số {task_id}")

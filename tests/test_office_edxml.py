@@ -26,12 +26,16 @@ GOLD = ROOT / "corpus" / "gold" / "001_a2896014b23254db.txt.gold.json"
 FIELDS = ("doc_type", "number", "issued_date", "place", "issuer", "subject", "signer")
 
 
-def seed_docx(tmp_path: Path) -> Path:
-    """The seed's text as a Word file, one paragraph per line (as an office would have it)."""
+def seed_docx(tmp_path: Path, copy: str = "") -> Path:
+    """The seed's text as a Word file, one paragraph per line (as an office would have it).
+    `copy` adds a last line, so that two copies have different texts (the store keeps one
+    file per text)."""
     doc = Document()
     for line in SEED.read_text(encoding="utf-8").splitlines():
         doc.add_paragraph(line)
-    path = tmp_path / "57-KH-UBND.docx"
+    if copy:
+        doc.add_paragraph(copy)
+    path = tmp_path / f"57-KH-UBND{'-' if copy else ''}{len(copy) or ''}.docx"
     doc.save(path)
     return path
 
@@ -99,7 +103,8 @@ def test_organ_ids_match_across_packages(tmp_path):
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.edxml").write_bytes(package_of(meta, docx))
     other = dict(meta, number="60/KH-UBND", issuer="UBND huyện Chư Pưh (Gia Lai)")
-    (tmp_path / "in" / "b.edxml").write_bytes(package_of(other, docx))
+    (tmp_path / "in" / "b.edxml").write_bytes(package_of(
+        other, seed_docx(tmp_path, "Bản gửi lại qua hệ thống liên thông văn bản.")))
     store = open_store(str(tmp_path / "o.sqlite3"))
     report = ingest_paths(store, [tmp_path / "in"], progress=False)
     assert report.stored == 2 and not report.failures
@@ -240,3 +245,30 @@ def test_remind_cli_writes_edxml(tmp_path, capsys):
                  "Ủy ban nhân dân tỉnh Hòa Bình", "--format", "edxml", "--out", str(out / "x")])
     err = capsys.readouterr().err.strip()
     assert code == 1 and err.count("\n") == 0 and "OrganId" in err
+
+
+def test_reminder_takes_organ_ids_learned_from_received_packages(tmp_path):
+    from datetime import date
+
+    from ocop_docs.letters import LetterSettings, draft_letters
+    from ocop_docs.letters.from_store import store_tasks
+    from ocop_docs.office.letter_package import letter_package
+
+    store = open_store(str(tmp_path / "l.sqlite3"))
+    assert not ingest_paths(store, [ROOT / "corpus" / "seeds"],
+                            extraction_dir=ROOT / "corpus" / "gold", progress=False).failures
+    meta = dict(gold_meta(), issuer="Ủy ban nhân dân tỉnh Hòa Bình", number="9/KH-UBND")
+    pkg = tmp_path / "nhan.edxml"
+    pkg.write_bytes(package_of(meta, seed_docx(tmp_path, "Bản liên thông."),
+                               organ_id="000.00.00.H17",
+                               to=[{"organ_id": "000.07.00.H17", "name": "Sở Nông nghiệp và "
+                                    "Phát triển nông thôn tỉnh Hòa Bình"}]))
+    assert ingest_paths(store, [pkg], progress=False).stored == 1
+    settings = LetterSettings(issuer="Ủy ban nhân dân tỉnh Hòa Bình", signer_name="Nguyễn Văn A")
+    letters = draft_letters(store_tasks(store, date(2019, 7, 1),
+                                        "Sở Nông nghiệp và Phát triển nông thôn tỉnh Hòa Bình"),
+                            settings, date(2019, 7, 1))
+    assert letters
+    header = parse_package(letter_package(letters[0], store=store, with_pdf=False)).header
+    assert header["issuer_organ_id"] == "000.00.00.H17"
+    assert header["to"][0]["organ_id"] == "000.07.00.H17"

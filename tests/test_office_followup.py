@@ -181,3 +181,17 @@ def test_unknown_task_and_bad_files(store, tmp_path, capsys):
     assert main(["import-status", str(other), "--db", str(tmp_path / "f.sqlite3")]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Mã nhiệm vụ" in err
+
+
+def test_apply_is_all_or_nothing(store):
+    from ocop_docs.office.followup import Change, Plan
+    from task_graph.store import StoreError
+
+    task = next(t for g in _result(store, overdue=True)["agencies"] for t in g["tasks"]
+                if not t["period"])
+    plan = Plan(changes=[Change(2, task["task_id"], "", "done", "1/BC", None, "x", None),
+                         Change(3, 999999, "", "done", None, None, "y", None)])
+    with pytest.raises(StoreError):
+        apply_changes(store, plan, by="lan")
+    detail = q.task_detail(store, task["task_id"])
+    assert detail["status"] == "open" and not detail["history"]

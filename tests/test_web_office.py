@@ -129,7 +129,7 @@ def test_edxml_upload_takes_the_header(site, tmp_path):
 
     coord = login(site["app"], "dieuphoi")
     meta = dict(gold_meta(), number="59/KH-UBND")          # the header says otherwise
-    data = package_of(meta, seed_docx(tmp_path))
+    data = package_of(meta, seed_docx(tmp_path, "Bản gửi qua hệ thống liên thông văn bản."))
     token = csrf_of(coord.get("/upload").text)
     r = coord.post("/upload", files={"files": ("goi.edxml", data, "application/xml")},
                    headers={"X-CSRF-Token": token, "Accept": "application/json"})

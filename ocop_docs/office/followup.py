@@ -336,13 +336,17 @@ def plan_changes(store, rows: list[SheetRow]) -> Plan:
 
 
 def apply_changes(store, plan: Plan, *, by: str | None = None, source: str = "") -> list[dict]:
-    """Record every change of the plan (history keeps who, when and the evidence)."""
+    """Record every change of the plan in one transaction: all of them or, when one fails,
+    none (history keeps who, when and the evidence)."""
+    from task_graph.store import write_transaction
+
     note_from = f"nhập từ bảng theo dõi {source}".strip()
     done = []
-    for c in plan.changes:
-        note = "; ".join(x for x in (c.note, note_from) if x) or None
-        done.append(store.set_status(c.task_id, "done" if c.action == "done" else "open",
-                                     period=c.period or None, by=by,
-                                     evidence=c.evidence if c.action == "done" else None,
-                                     note=note))
+    with write_transaction(store.engine) as conn:
+        for c in plan.changes:
+            note = "; ".join(x for x in (c.note, note_from) if x) or None
+            done.append(store.set_status(c.task_id, "done" if c.action == "done" else "open",
+                                         period=c.period or None, by=by,
+                                         evidence=c.evidence if c.action == "done" else None,
+                                         note=note, conn=conn))
     return done
