@@ -188,3 +188,19 @@ def test_summary_report_download(site):
     assert any(p.text == "BÁO CÁO" for p in doc.paragraphs) and doc.inline_shapes
     assert coord.get("/report.docx?period_from=2019-12-31&period_to=2019-01-01&issuer=X"
                      ).status_code == 400
+
+
+def test_my_units_calendar(site):
+    viewer = login(site["app"], "xem")
+    token = csrf_of(viewer.get("/calendars").text)
+    assert 'id="unit-feed"' not in viewer.get("/calendars").text
+    r = viewer.post("/calendars/unit", data={"csrf_token": token,
+                                             "agency": "Sở Y tế tỉnh Hòa Bình"},
+                    follow_redirects=False)
+    assert r.status_code == 303
+    page = viewer.get("/calendars").text
+    assert 'id="unit-feed"' in page and "Sở Y tế tỉnh Hòa Bình" in page
+    ics = viewer.get("/calendar.ics?agency=Sở Y tế tỉnh Hòa Bình")
+    assert ics.status_code == 200 and b"BEGIN:VEVENT" in ics.content
+    bad = viewer.post("/calendars/unit", data={"csrf_token": token, "agency": "Không Có"})
+    assert bad.status_code == 400

@@ -24,6 +24,33 @@ calendar_feeds = sa.Table(
 )
 
 
+# the unit (agency) a web user works for: "my unit's calendar" is a feed of that agency
+calendar_user_units = sa.Table(
+    "calendar_user_units", metadata,
+    sa.Column("user_name", sa.String(100), primary_key=True),
+    sa.Column("agency", sa.Text, nullable=False),
+    sa.Column("set_at", sa.DateTime, nullable=False),
+)
+
+
+def set_unit(engine: sa.Engine, user: str, agency: str) -> None:
+    ensure_table(engine)
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    with engine.begin() as conn:
+        done = conn.execute(calendar_user_units.update().where(
+            calendar_user_units.c.user_name == user).values(agency=agency, set_at=now))
+        if done.rowcount == 0:
+            conn.execute(calendar_user_units.insert().values(user_name=user, agency=agency,
+                                                             set_at=now))
+
+
+def unit_of(engine: sa.Engine, user: str) -> str | None:
+    ensure_table(engine)
+    with engine.connect() as conn:
+        return conn.execute(sa.select(calendar_user_units.c.agency).where(
+            calendar_user_units.c.user_name == user)).scalar()
+
+
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 

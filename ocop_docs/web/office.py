@@ -131,9 +131,12 @@ def _feed_page(request: Request, user: dict, **extra):
     from ocop_docs.office.feeds import list_feeds
     from task_graph import queries
 
+    from ocop_docs.office.feeds import unit_of
+
     mine = None if user["role"] == "coordinator" else user["name"]
     context = {"feeds": list_feeds(_store(request).engine, by=mine), "new_url": None,
-               "error": None, "agencies": queries.list_agencies(_store(request), limit=2000)}
+               "error": None, "agencies": queries.list_agencies(_store(request), limit=2000),
+               "unit": unit_of(_store(request).engine, user["name"])}
     context.update(extra)
     return render(request, "office_calendars.html", user,
                   status_code=400 if context["error"] else 200, **context)
@@ -160,6 +163,21 @@ async def calendars_create(request: Request, user=Depends(page_user("read"))):
     _id, token = create_feed(_store(request).engine, agency, role=role, by=user["name"])
     url = str(request.base_url).rstrip("/") + f"/calendar/{token}.ics"
     return _feed_page(request, user, new_url=url)
+
+
+@router.post("/calendars/unit")
+async def calendars_unit(request: Request, user=Depends(page_user("read"))):
+    """Set the unit (agency) the user works for; its calendar is then one click away."""
+    from ocop_docs.office.calendar import task_events
+    from ocop_docs.office.feeds import set_unit
+
+    form = await request.form()
+    agency = " ".join(str(form.get("agency") or "").split())[:300]
+    if not agency or not task_events(_store(request), agency)["agencies"]:
+        return _feed_page(request, user, error=f"Không tìm thấy cơ quan hoặc nhiệm vụ nào: "
+                                               f"{agency or '(trống)'}")
+    set_unit(_store(request).engine, user["name"], agency)
+    return RedirectResponse("/calendars", status_code=303)
 
 
 @router.post("/calendars/{feed_id}/revoke")
