@@ -145,3 +145,20 @@ def test_api_records_letters_and_their_numbers(site):
                       headers=headers).status_code == 404
     again = coord.get("/api/letters", params={"agency": AGENCY, "as_of": "2020-07-31"}).json()
     assert again[0]["ordinal"] == 2 and "215/" in again[0]["text"]
+
+
+def test_an_account_kept_to_a_unit_sees_only_its_letters_in_the_ledger(site):
+    from ocop_docs.web import units
+
+    store = site["store"]
+    other_seed = ROOT / "corpus" / "seeds" / "002_884e5c9489c26ebd.txt"
+    assert ingest_paths(store, [other_seed], extraction_dir=GOLD, progress=False).stored == 1
+    coord = login(site["app"], "dieuphoi")
+    assert download(coord, "2020-06-30").status_code == 200
+    letter_id = ledger.recent_letters(store.engine)[0]["letter_id"]
+    for name, unit in (("xem-ptnt", AGENCY),
+                       ("xem-hb", "Sở Nông nghiệp và Phát triển nông thôn tỉnh Hòa Bình")):
+        db.add_user(store.engine, name, "viewer", PASSWORD)
+        units.set_unit(store, name, unit)
+    assert f'id="cv-{letter_id}"' in login(site["app"], "xem-ptnt").get("/letters").text
+    assert f'id="cv-{letter_id}"' not in login(site["app"], "xem-hb").get("/letters").text

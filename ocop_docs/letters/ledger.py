@@ -117,7 +117,7 @@ def reminders_for_task(engine: sa.Engine, task_id: int) -> list[dict[str, Any]]:
 def recent_letters(engine: sa.Engine, limit: int = 50) -> list[dict[str, Any]]:
     """The latest letters recorded (by the CLI or the web), newest first: id, ordinal
     (lần thứ mấy), number ("215/UBND-KT" once registered, else None), date, issuer,
-    recipient, who drafted it and how many tasks it chases."""
+    recipient, who drafted it, how many tasks it chases and their ids."""
     ensure_tables(engine)
     n_tasks = (sa.select(sa.func.count()).where(
         reminder_letter_tasks.c.letter_id == reminder_letters.c.id).scalar_subquery())
@@ -125,9 +125,16 @@ def recent_letters(engine: sa.Engine, limit: int = 50) -> list[dict[str, Any]]:
              .order_by(reminder_letters.c.letter_date.desc(), reminder_letters.c.id.desc())
              .limit(max(1, int(limit))))
     with engine.connect() as conn:
-        return [{"letter_id": r.id, "ordinal": r.ordinal,
-                 "number": f"{r.number}/{r.symbol}" if r.number else None,
-                 "symbol": r.symbol, "letter_date": r.letter_date.isoformat(),
-                 "issuer": r.issuer, "recipient": r.recipient, "kind": r.kind,
-                 "created_by": r.created_by, "tasks": r.tasks}
-                for r in conn.execute(query)]
+        out = [{"letter_id": r.id, "ordinal": r.ordinal,
+                "number": f"{r.number}/{r.symbol}" if r.number else None,
+                "symbol": r.symbol, "letter_date": r.letter_date.isoformat(),
+                "issuer": r.issuer, "recipient": r.recipient, "kind": r.kind,
+                "created_by": r.created_by, "tasks": r.tasks, "task_ids": []}
+               for r in conn.execute(query)]
+        by_id = {x["letter_id"]: x for x in out}
+        if by_id:
+            for link in conn.execute(sa.select(reminder_letter_tasks.c.letter_id,
+                                               reminder_letter_tasks.c.task_id)
+                                     .where(reminder_letter_tasks.c.letter_id.in_(by_id))):
+                by_id[link.letter_id]["task_ids"].append(link.task_id)
+    return out

@@ -374,8 +374,19 @@ def letters_page(request: Request, user=Depends(page_user("read"))):
     return render(request, "letters.html", user, previews=previews, error=error,
                   asked=asked, args=args, query=urlencode(query), fields=query,
                   agencies=queries.list_agencies(_store(request), limit=2000),
-                  ledger=ledger.recent_letters(_store(request).engine),
+                  ledger=_visible_letters(request,
+                                          ledger.recent_letters(_store(request).engine)),
                   numbered=request.query_params.get("numbered"))
+
+
+def _visible_letters(request: Request, letters: list[dict]) -> list[dict]:
+    """The ledger rows an account kept to a unit may see: letters chasing its tasks."""
+    scope = getattr(request.state, "unit_scope", None)
+    if scope is None or scope.everything:
+        return letters
+    store = _store(request)
+    return [x for x in letters if any(units.can_see_task(store, scope, t)
+                                      for t in x["task_ids"])]
 
 
 @router.post("/letters/download")

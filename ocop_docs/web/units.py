@@ -203,7 +203,8 @@ def filter_dashboard(data: dict, scope: Scope) -> dict:
     if scope.everything:
         return data
     groups = [g for g in data["agencies"] if g["agency"]["id"] in scope.agency_ids]
-    return dict(data, agencies=groups, rows=sum(len(g["tasks"]) for g in groups))
+    return dict(data, agencies=groups, rows=sum(len(g["tasks"]) for g in groups),
+                task_count=len({i["task_id"] for g in groups for i in g.get("by_task", [])}))
 
 
 _CHECKS = {"document_id": can_see_document, "task_id": can_see_task, "file_id": can_see_file,
