@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "ocop_docs.cli.office_cmds",
     "ocop_docs.cli.serve_cmd",
     "ocop_docs.cli.db_cmd",
+    "ocop_docs.cli.jobs_cmd",
 ]
 
 EXIT_OK = 0

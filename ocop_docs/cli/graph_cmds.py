@@ -45,6 +45,12 @@ def register(sub) -> None:
                    help="thư mục chứa bản trích xuất đã duyệt (<tên tệp>.gold.json hoặc "
                         "<tên tệp>.json), dùng thay cho bộ trích xuất khi có")
     p.add_argument("--json", action="store_true", help="in tóm tắt dạng JSON")
+    p.add_argument("--queue", metavar="URL",
+                   help="gửi tệp vào hàng đợi (vd. redis://127.0.0.1:6379/0; mặc định "
+                        "$OCOP_DOCS_QUEUE) cho các tiến trình `ocop-docs worker` xử lý, thay vì "
+                        "xử lý ngay tại đây")
+    p.add_argument("--wait", action="store_true",
+                   help="với --queue: chờ mọi tệp xử lý xong rồi in tóm tắt")
     _db_arg(p)
     p.set_defaults(func=run_ingest)
 
@@ -249,7 +255,14 @@ def _emit(result: dict, fmt: str, out: str | None = None) -> int:
 # ----------------------------------------------------------------------------- commands
 
 def run_ingest(args) -> int:
+    from ocop_docs.jobs.queue import queue_url
     from task_graph.ingest import ingest_paths
+
+    url = queue_url(getattr(args, "queue", None))
+    if url and not getattr(args, "extractions", None):
+        from ocop_docs.cli.jobs_cmd import ingest_via_queue
+
+        return ingest_via_queue(args, url)
 
     store = _store(args)
     report = ingest_paths(store, args.paths, extraction_dir=args.extractions,

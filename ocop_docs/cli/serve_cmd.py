@@ -30,6 +30,10 @@ def register(sub) -> None:
     p.add_argument("--storage", metavar="DIR",
                    help="thư mục lưu tệp tải lên (mặc định $OCOP_DOCS_STORAGE hoặc var/uploads)")
     p.add_argument("--workers", type=int, default=2, help="số luồng trích xuất nền (mặc định 2)")
+    p.add_argument("--queue", metavar="URL",
+                   help="hàng đợi việc (vd. redis://127.0.0.1:6379/0; mặc định $OCOP_DOCS_QUEUE): "
+                        "tệp tải lên do các tiến trình `ocop-docs worker` xử lý; không có thì "
+                        "xử lý ngay trong tiến trình này")
     p.add_argument("--allowed-host", action="append", default=[], metavar="NAME",
                    help="tên máy chủ được phép trong tiêu đề Host (lặp lại được; mặc định "
                         "$OCOP_DOCS_ALLOWED_HOSTS, hoặc 127.0.0.1, localhost và địa chỉ --host)")
@@ -156,7 +160,8 @@ def run_serve(args) -> int:
         hosts = args.allowed_host
     elif not os.environ.get("OCOP_DOCS_ALLOWED_HOSTS") and args.host not in ("0.0.0.0", "::"):
         hosts = sorted(allowed_hosts() | {args.host})
-    app = create_app(args.db, storage=args.storage, workers=args.workers, hosts=hosts)
+    app = create_app(args.db, storage=args.storage, workers=args.workers, hosts=hosts,
+                     queue_url=args.queue)
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(f"ocop-docs: cảnh báo: ứng dụng mở trên {args.host}, mọi máy trong mạng đều "
               "truy cập được; hãy đặt sau HTTPS và ghi tên máy chủ bằng --allowed-host.",

@@ -588,7 +588,11 @@ def ocr_jobs(jobs: list[PageJob], source: str | Path, workers: int | None = None
         check_tesseract()
     except RuntimeError as exc:
         raise IngestError(source, msg("ingest.ocr_unavailable", reason=exc)) from None
-    workers = workers or min(os.cpu_count() or 1, len(jobs))
+    # a queue worker's pool process reads its pages in order ($OCOP_DOCS_OCR_WORKERS=1): the
+    # worker runs one such process per core
+    wanted = os.environ.get("OCOP_DOCS_OCR_WORKERS", "")
+    workers = workers or (int(wanted) if wanted.isdigit() and int(wanted) > 0 else 0) \
+        or min(os.cpu_count() or 1, len(jobs))
     if workers <= 1 or len(jobs) == 1:
         _init_worker()
         return [ocr_page(job) for job in jobs]

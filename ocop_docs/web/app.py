@@ -74,7 +74,7 @@ def _secret(storage: Path) -> str:
 
 def create_app(db_url: str | None = None, *, storage: str | Path | None = None,
                secret: str | None = None, workers: int = 2, store=None,
-               hosts: list[str] | None = None) -> FastAPI:
+               hosts: list[str] | None = None, queue_url: str | None = None) -> FastAPI:
     from ocop_docs.letters import ledger
     from task_graph import open_store
 
@@ -92,7 +92,7 @@ def create_app(db_url: str | None = None, *, storage: str | Path | None = None,
                   description="Văn bản, nhiệm vụ, cơ quan và công văn đôn đốc. Xác thực: "
                               "phiên đăng nhập (cookie) hoặc HTTP Basic với cùng tài khoản.")
     app.state.store = store
-    app.state.jobs = Jobs(store, storage, workers=workers)
+    app.state.jobs = Jobs(store, storage, workers=workers, queue_url=queue_url)
     app.add_middleware(SessionMiddleware, secret_key=secret or _secret(storage),
                        session_cookie="ocop_session", same_site="lax", https_only=False,
                        max_age=int(SESSION_LIFETIME.total_seconds()))

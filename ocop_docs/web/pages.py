@@ -155,8 +155,8 @@ async def retry(request: Request, upload_id: int, user=Depends(page_user("upload
     row = db.upload_row(_store(request).engine, upload_id)
     if row is None:
         raise HTTPException(404, "Không tìm thấy tệp tải lên.")
-    if row["status"] != "failed":
-        raise HTTPException(409, "Chỉ thử lại được tệp bị lỗi.")
+    if not request.app.state.jobs.retryable(row):
+        raise HTTPException(409, "Chỉ thử lại được tệp bị lỗi hoặc tệp đã dừng xử lý.")
     request.app.state.jobs.submit(upload_id)
     if "application/json" in request.headers.get("accept", ""):
         return {"id": upload_id, "status": "queued"}
