@@ -12,7 +12,7 @@ for p in tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd libgl1 libglib2.0-0 p
   have_pkg "$p" || packages+=("$p")
 done
 if [ "$profile" = test ]; then
-  for p in libreoffice-writer-nogui libreoffice-calc-nogui fonts-liberation2 chromium postgresql; do have_pkg "$p" || packages+=("$p"); done
+  for p in libreoffice-writer-nogui libreoffice-calc-nogui fonts-liberation2 chromium postgresql redis-server; do have_pkg "$p" || packages+=("$p"); done
 fi
 if [ "${#packages[@]}" -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1; then

@@ -7,7 +7,8 @@
 #
 # Started here: PostgreSQL (Debian's `postgresql` package: initdb into build/services/pg,
 # unix socket in that folder too, trust authentication for the current user only on
-# 127.0.0.1) -> OCOP_DOCS_TEST_PG_URL.
+# 127.0.0.1) -> OCOP_DOCS_TEST_PG_URL; Redis (Debian's `redis-server`: data and append-only
+# file in build/services/redis) for the job queue tests -> OCOP_DOCS_TEST_REDIS.
 # To add another server (Redis for the job queue, ...): write a start_NAME function that
 # starts it under "$root/NAME" on a free port, records its pid for stop_NAME and echoes its
 # `export ...` line, and call both from `start` / `stop` below.
@@ -76,8 +77,33 @@ stop_pg() {
   if [ -L "$dir" ]; then rm -rf "$(readlink "$dir")" "$dir"; fi
 }
 
+start_redis() {
+  local dir="$root/redis" port i
+  command -v redis-server >/dev/null || { echo "services: redis-server not installed (apt-get install redis-server)" >&2; return 1; }
+  stop_redis
+  rm -rf "$dir"; mkdir -p "$dir"
+  port="$(free_port)"
+  redis-server --bind 127.0.0.1 --port "$port" --dir "$dir" --appendonly yes --save "" \
+    --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" >/dev/null
+  for i in $(seq 100); do
+    redis-cli -h 127.0.0.1 -p "$port" ping >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  redis-cli -h 127.0.0.1 -p "$port" ping >/dev/null || { cat "$dir/redis.log" >&2; return 1; }
+  echo "export OCOP_DOCS_TEST_REDIS=redis://127.0.0.1:$port/0"
+}
+
+stop_redis() {
+  local pidfile="$root/redis/redis.pid" pid i
+  [ -f "$pidfile" ] || return 0
+  pid="$(cat "$pidfile")"
+  kill "$pid" 2>/dev/null || true
+  for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  rm -f "$pidfile"
+}
+
 case "${1:-}" in
-  start) mkdir -p "$root"; start_pg ;;
-  stop) stop_pg ;;
+  start) mkdir -p "$root"; start_pg; start_redis ;;
+  stop) stop_pg; stop_redis ;;
   *) echo "usage: scripts/services.sh start|stop" >&2; exit 2 ;;
 esac

@@ -66,20 +66,13 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-_ENSURED: set[str] = set()
-
-
 def ensure_tables(engine: sa.Engine) -> None:
-    key = str(engine.url)
-    if key in _ENSURED:
-        return
     try:
         metadata.create_all(engine, checkfirst=True)
     except sa.exc.DatabaseError:
         # another process created it between the check and the creation
         if not sa.inspect(engine).has_table("jobs"):
             raise
-    _ENSURED.add(key)
 
 
 def row(engine: sa.Engine, job_id: int) -> dict | None:
