@@ -271,6 +271,58 @@ def test_failed_extraction_shows_reason_and_can_be_retried(site):
                       data={"csrf_token": token}).status_code == 409
 
 
+def _cut_off(engine, upload_id: int, minutes_ago: float) -> None:
+    """As if the process working on the upload had died: the upload and its job left
+    'running', the job's last heartbeat `minutes_ago`, the upload not linked."""
+    from datetime import timedelta
+
+    import sqlalchemy as sa
+
+    from ocop_docs.jobs import state
+
+    db.set_upload(engine, upload_id, status="running", file_id=None, finished_at=None)
+    with engine.begin() as conn:
+        conn.execute(state.jobs.update().where(state.jobs.c.upload_id == upload_id).values(
+            status="running", worker="other-host:1", finished_at=None,
+            heartbeat_at=state.utcnow() - timedelta(minutes=minutes_ago)))
+
+
+def test_stalled_upload_can_be_retried_and_is_linked(site):
+    clerk, engine = site["clerk"], site["app"].state.store.engine
+    text = SEED.read_bytes() + "\nBản sao để thử việc bị dừng.\n".encode()
+    upload_id = upload(clerk, "dung.txt", text).json()["results"][0]["id"]
+    first = wait_upload(clerk, upload_id)
+    assert first["status"] == "done"
+    token = csrf_of(clerk.get("/upload").text)
+    _cut_off(engine, upload_id, minutes_ago=0)          # its worker still beats: not yet
+    assert clerk.post(f"/uploads/{upload_id}/retry",
+                      data={"csrf_token": token}).status_code == 409
+    _cut_off(engine, upload_id, minutes_ago=10)         # its worker is gone
+    r = clerk.post(f"/uploads/{upload_id}/retry", data={"csrf_token": token},
+                   follow_redirects=False)
+    assert r.status_code == 303
+    again = wait_upload(clerk, upload_id)
+    # the document stored before the cut is this upload's own, linked to it (no duplicate)
+    assert again["status"] == "done" and again["file_id"] == first["file_id"]
+
+
+def test_restarted_app_takes_up_cut_off_uploads(tmp_path):
+    store_url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    app = create_app(store_url, storage=tmp_path / "storage", secret="s" * 40)
+    db.add_user(app.state.store.engine, "vanthu", "clerk", PASSWORD)
+    clerk = login(app, "vanthu")
+    upload_id = upload(clerk, SEED.name, SEED.read_bytes()).json()["results"][0]["id"]
+    first = wait_upload(clerk, upload_id)
+    _cut_off(app.state.store.engine, upload_id, minutes_ago=0)
+    app.state.jobs.shutdown()
+    again = create_app(store_url, storage=tmp_path / "storage", secret="s" * 40)
+    try:
+        status = wait_upload(login(again, "vanthu"), upload_id)
+        assert status["status"] == "done" and status["file_id"] == first["file_id"]
+    finally:
+        again.state.jobs.shutdown()
+
+
 def test_same_file_twice_is_a_duplicate(site):
     r = upload(site["clerk"], "lan-hai.txt", SEED.read_bytes())
     status = wait_upload(site["clerk"], r.json()["results"][0]["id"])
