@@ -168,8 +168,11 @@ def _join_soft_wraps(lines: list[str], indents: list[int]) -> tuple[list[str], l
     soft = sum(1 for a, b in zip(lines, lines[1:]) if a.strip() and b.strip()
                and not a.rstrip().endswith(_END_PUNCT) and not _STRICT_MARKER.match(b.strip()))
     indented = sum(1 for i in nonblank if indents[i] >= 2)
-    if blank < 0.15 * len(nonblank) or soft < 0.45 * len(nonblank) \
-            or indented > 0.2 * len(nonblank):
+    text_lines = sum(1 for i in nonblank if not _protected(lines[i]))
+    # (without blank lines between paragraphs, most lines must run on: one paragraph a line
+    # ends most lines with punctuation)
+    if (blank < 0.15 * len(nonblank) and soft < 0.6 * text_lines) \
+            or soft < 0.45 * len(nonblank) or indented > 0.2 * len(nonblank):
         return lines, indents   # (layout text indents its lines; converted text does not)
     out: list[str] = []
     out_indents: list[int] = []

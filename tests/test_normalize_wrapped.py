@@ -170,3 +170,23 @@ def test_report_schedule_line_label_gives_the_rhythm():
     assert [(t.lead, t.due, t.recurrence) for t in tasks] == [
         (["Các phòng chuyên môn"], None, "annual"),
     ]
+
+
+def test_converted_text_without_blank_lines_joins_lines_broken_before_a_capital():
+    """A web page converted line by line (no blank lines, most lines running on): a paragraph
+    broken before a capital ("... thành phố Đà" / "Lạt ...") is one line again; list items
+    and table bars keep their lines."""
+    body = [
+        "Điều 1. Thành lập Ban Quản lý",
+        "Khu công nghệ cao thành phố Đà",
+        "Lạt trên cơ sở tổ chức lại Ban Quản lý các khu công nghiệp",
+        "1. Ban Quản lý Khu công nghệ cao thành phố Đà",
+        "Lạt là cơ quan hành chính thuộc Ủy ban nhân dân tỉnh Lâm",
+        "Đồng, thực hiện chức năng quản lý nhà nước đối với khu công nghệ cao.",
+        "|",
+    ]
+    out = normalize_text("\n".join(body * 4) + "\n").splitlines()
+    assert "1. Ban Quản lý Khu công nghệ cao thành phố Đà Lạt là cơ quan hành chính thuộc Ủy ban " \
+        "nhân dân tỉnh Lâm Đồng, thực hiện chức năng quản lý nhà nước đối với khu công nghệ " \
+        "cao." in out
+    assert out.count("|") == 4

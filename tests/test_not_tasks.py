@@ -177,3 +177,32 @@ def test_assigning_the_setup_of_a_group_is_a_task_but_its_members_are_not():
     tasks = tasks_in(text)
     assert [t.lead for t in tasks] == [["Sở Công Thương"]]
     assert tasks[0].action.startswith("Giao Sở Công Thương thành lập Tổ công tác")
+
+
+# ------------------------------------------------------------------ regulation-style articles
+
+ESTABLISHING = (
+    "Điều 1. Thành lập Trung tâm Xúc tiến đầu tư tỉnh Bình Phước\n"
+    "1. Trung tâm Xúc tiến đầu tư, thương mại và du lịch tỉnh Bình Phước (sau đây gọi tắt là "
+    "Trung tâm) là đơn vị sự nghiệp công lập thuộc Ủy ban nhân dân tỉnh.\n"
+    "2. Trung tâm có tư cách pháp nhân, có con dấu và tài khoản riêng; kinh phí hoạt động do "
+    "ngân sách tỉnh cấp hằng năm.\n"
+    "Điều 2. Trách nhiệm thi hành\n"
+    "1. Sở Nội vụ chủ trì, phối hợp với Sở Tài chính hướng dẫn Trung tâm kiện toàn bộ máy "
+    "trong tháng 9/2025.\n"
+    "2. Sở Tài chính chịu trách nhiệm cập nhật dữ liệu vào hệ thống thông tin về đầu tư đối "
+    "với:\n"
+    "a) Danh mục dự án kêu gọi đầu tư của tỉnh được Ủy ban nhân dân tỉnh phê duyệt hằng năm;\n"
+    "b) Chi phí hỗ trợ nhà đầu tư do Ủy ban nhân dân tỉnh quyết định theo quy định.\n"
+)
+
+
+def test_articles_that_describe_a_body_are_not_tasks():
+    """A body's definition ("X (sau đây gọi tắt là Y) là đơn vị ...") and status ("có tư cách
+    pháp nhân") describe, they do not assign; the items after a duty that ends "đối với:" are
+    its objects, not tasks, and their words ("hằng năm") are not the duty's rhythm."""
+    tasks = tasks_in(ESTABLISHING)
+    assert [(t.action.split(" ")[0:3], t.lead, t.due, t.recurrence) for t in tasks] == [
+        (["Sở", "Nội", "vụ"], ["Sở Nội vụ"], "2025-09-30", None),
+        (["Sở", "Tài", "chính"], ["Sở Tài chính"], None, None),
+    ]

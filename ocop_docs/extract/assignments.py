@@ -45,6 +45,8 @@ class _Cues:
     courtesy_words: CueSet
     member_list_openers: CueSet
     detail_lead_in_endings: CueSet
+    alias_openers: CueSet
+    object_lead_in_endings: CueSet
 
 
 @lru_cache(maxsize=1)
@@ -71,6 +73,8 @@ def cue_sets() -> _Cues:
         courtesy_words=cue_pattern(data["courtesy_words"]),
         member_list_openers=cue_pattern(data["member_list_openers"]),
         detail_lead_in_endings=cue_pattern(data["detail_lead_in_endings"]),
+        alias_openers=cue_pattern(data["alias_openers"]),
+        object_lead_in_endings=cue_pattern(data["object_lead_in_endings"]),
     )
 
 
@@ -156,6 +160,12 @@ def _parse_assignment_cached(text: str, allow_sentence_cues: bool):
 
 def _parse_assignment(text: str, allow_sentence_cues: bool = True) -> Assignment:
     cues = cue_sets()
+    alias = re.search(r"\(([^()]{0,120})\)", text[:250])
+    if alias and cues.alias_openers.match(alias.group(1).strip()):
+        # "X (sau đây gọi tắt là Y) là cơ quan ...": a definition, read past the parenthesis
+        after = text[alias.end():].lstrip(" ,")
+        if cues.non_assignment.match(after):
+            return Assignment()
     # "Về công tác thông tin, tuyên truyền: Báo ..., Đài ... tăng cường ...": read past the label
     colon = text.find(":")
     if 0 < colon < 80 and cues.topic_labels.match(text) and not agencies.parse_agency_sequence(

@@ -266,14 +266,17 @@ class TaskExtractor:
             return  # a member of a body and a role
         own = parse_assignment(
             text, allow_sentence_cues=not frame.lead and not frame.in_non_task_section)
-        if own.how == "subject" and text.rstrip().endswith(":"):
+        if own.how == "subject" and text.rstrip().endswith(":") and not block.children:
             return  # "X có ý kiến như sau:" introduces what follows
         if text.rstrip().endswith(":") and cues.topic_labels.match(text) and not own.lead:
             return  # "Về nội dung trao đổi tín chỉ các-bon ra nước ngoài:" names a topic
         action = text
         if own.how == "sentence" and block.kind == "paragraph":
             action = own.rest
-        details = " ".join(c.full_text() for c in block.children)
+        # the items under it say more about the task (their times count), unless they are
+        # only the objects of its duty
+        details = "" if _is_object_lead_in(text) else \
+            " ".join(c.full_text() for c in block.children)
         # a second obligation for other agencies in the same item ("...; giao Sở Y tế ...") is
         # a task of its own
         cuts: list[tuple[int, Assignment]] = [(0, own)]
@@ -399,6 +402,13 @@ def _is_obligation_lead_in(text: str, own: Assignment, frame: Frame, block: Bloc
         m.end() == len(tail) for m in cue_sets().detail_lead_in_endings.finditer(tail))
 
 
+def _is_object_lead_in(text: str) -> bool:
+    """A duty whose items are its objects ("Sở X chịu trách nhiệm cập nhật ... đối với:")."""
+    ending = text.rstrip().rstrip(":").rstrip()
+    return text.rstrip().endswith(":") and any(
+        m.end() == len(ending) for m in cue_sets().object_lead_in_endings.finditer(ending))
+
+
 def _partners_lead_in(block: Block, after: list[Block]) -> list[str]:
     """The partners named by a lead-in that names no lead of its own ("Chủ trì, phối hợp với
     các cơ quan có liên quan tham mưu cho ...:") and is followed by numbered items, which the
@@ -446,6 +456,8 @@ def _details_only(block: Block) -> bool:
         return False
     cues = cue_sets()
     children = [c for c in block.children if c.kind not in ("table", "row")]
+    if children and _is_object_lead_in(block.text):
+        return True     # "... cập nhật các thông tin vào Cơ sở dữ liệu đối với:" + its objects
     if not children or any(c.children for c in children):
         return False    # a sub-heading with items under it is structure, not a detail
     return all(cues.detail_labels.match(c.text) or _is_noun_phrase_item(c.text)
