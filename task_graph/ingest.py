@@ -86,7 +86,9 @@ def ingest_file(store: Store, path: Path, *, extraction_dir: Path | None = None,
                 extractor: Callable[[str, str], dict] | None = None):
     """Store one file; returns task_graph.store.StoredFile. Raises on any failure."""
     from ocop_docs.ingest import IngestError, read_document
+    from ocop_docs.ingest.gate import regular_file
 
+    regular_file(path)          # a FIFO or a device is never opened, a huge file never read
     try:
         raw = path.read_bytes()
     except OSError as exc:

@@ -10,6 +10,7 @@ one new `Reader` subclass in its own module.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ocop_docs.messages import msg
@@ -41,6 +42,17 @@ def check_file(path: str | Path, limits: Limits | None = None) -> str:
     return open_source(path, READERS, limits)[1].name
 
 
+# control characters no document means (NUL: PostgreSQL refuses it; the others are not allowed
+# in the XML of a drafted .docx); tab, line feed, carriage return and form feed are kept
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def strip_controls(text: str) -> str:
+    """The text without NUL and the other C0 control characters; a vertical tab (Word's line
+    break in some exports) becomes a line break."""
+    return _CONTROLS.sub("", text.replace("\x0b", "\n"))
+
+
 def read_document(path: str | Path, limits: Limits | None = None) -> IngestedText:
     """Read a document of any supported format into normalised Unicode text."""
     from ocop_docs.normalize import normalize_text
@@ -48,6 +60,8 @@ def read_document(path: str | Path, limits: Limits | None = None) -> IngestedTex
     path = Path(path)
     source, reader = open_source(path, READERS, limits)
     result = reader.read(source)
+    for p in result.pages:
+        p.text = strip_controls(p.text)
 
     pages = [Page(p.number, normalize_text(p.text), p.method, p.confidence,
                   field_readings=dict(p.field_readings), signatures=list(p.signatures),

@@ -1,6 +1,8 @@
 """Word 2007+ (.docx) through python-docx: paragraphs, tables (`| cell | cell |` rows) and text
 boxes in document order, walking the body XML. Runs in the legacy .VnTime (TCVN3) or VNI-Times
-fonts are converted to Unicode."""
+fonts are converted to Unicode. Before python-docx parses anything, `DocxReader.check` bounds
+the XML parts' size and refuses any DTD or entity declaration in them (after the gate's checks
+of the whole zip container)."""
 from __future__ import annotations
 
 import zipfile
@@ -120,6 +122,24 @@ def docx_text(document) -> str:
     return "\n".join(walker.block(document.element.body))
 
 
+_DTD_MARKS = tuple(m for word in ("<!DOCTYPE", "<!ENTITY")
+                   for m in (word.encode(), word.encode("utf-16-le"), word.encode("utf-16-be")))
+
+
+def declares_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Does the XML part hold a document type or entity declaration (UTF-8 or UTF-16)? Read
+    streamed, 64 KB at a time; a declaration cut between two chunks is found in the overlap."""
+    keep = max(len(m) for m in _DTD_MARKS) - 1
+    tail = b""
+    with zf.open(info) as fh:
+        while chunk := fh.read(1 << 16):
+            window = tail + chunk
+            if any(m in window for m in _DTD_MARKS):
+                return True
+            tail = window[-keep:]
+    return False
+
+
 class DocxReader(Reader):
     name = "docx"
 
@@ -132,6 +152,29 @@ class DocxReader(Reader):
         except zipfile.BadZipFile:
             return source.suffix == ".docx"
 
+    def check(self, source: Source) -> None:
+        """The XML parts, before python-docx parses them: none larger than
+        OCOP_DOCS_MAX_XML_BYTES unpacked (a tree in memory is ~7 times its XML), none with a
+        document type declaration (Office XML never has one; it is how entity expansion and
+        external entities get in; python-docx's parser resolves no entities either). The whole
+        container was checked by the gate (gate.check_zip)."""
+        limits = source.limits
+        try:
+            with zipfile.ZipFile(source.path) as zf:
+                parts = [i for i in zf.infolist() if i.filename.endswith((".xml", ".rels"))]
+                for info in parts:
+                    if info.file_size > limits.max_xml_bytes:
+                        raise IngestError(source.path, msg(
+                            "ingest.xml_too_large", member=info.filename,
+                            size_mb=info.file_size / 1e6, limit_mb=limits.max_xml_bytes / 1e6))
+                for info in parts:
+                    if declares_dtd(zf, info):
+                        raise IngestError(source.path, msg("ingest.xml_dtd", member=info.filename))
+        except IngestError:
+            raise
+        except Exception as exc:     # zipfile raises many kinds on a broken archive
+            raise IngestError(source.path, msg("ingest.docx_corrupt", cause=type(exc).__name__)) from None
+
     def read(self, source: Source) -> ReadResult:
         import docx
 
@@ -139,7 +182,10 @@ class DocxReader(Reader):
             document = docx.Document(str(source.path))
         except Exception as exc:
             raise IngestError(source.path, msg("ingest.docx_corrupt", cause=type(exc).__name__)) from None
-        text = docx_text(document)
+        try:
+            text = docx_text(document)
+        except RecursionError:
+            raise IngestError(source.path, msg("ingest.docx_too_deep")) from None
         if not text.strip():
             raise IngestError(source.path, msg("ingest.word_no_text"))
         return ReadResult([Page(number=1, text=text, method="docx")])

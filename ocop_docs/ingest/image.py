@@ -1,6 +1,8 @@
 """Scanned images (.png, .jpg, .tif including multi-page TIFF, .bmp, .gif, .webp) through OCR."""
 from __future__ import annotations
 
+import struct
+
 from PIL import Image, UnidentifiedImageError
 
 from .ocr import MIN_SIDE, PageJob, ocr_jobs
@@ -19,13 +21,40 @@ class ImageReader(Reader):
         head = source.head
         return head.startswith(_MAGIC) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
 
+    def check(self, source: Source) -> None:
+        """Frames and the pixels of every frame, from the image's headers, before any pixel is
+        decoded (OCOP_DOCS_MAX_PAGES, OCOP_DOCS_MAX_PIXELS)."""
+        limits = source.limits
+        try:
+            with Image.open(source.path) as img:
+                frames = getattr(img, "n_frames", 1)
+                if frames > limits.max_pages:
+                    raise IngestError(source.path, msg("ingest.too_many_pages", pages=frames,
+                                                       limit=limits.max_pages))
+                for i in range(frames):
+                    if i:
+                        img.seek(i)
+                    width, height = img.size
+                    if width * height > limits.max_pixels:
+                        where = msg("ingest.where_frame", page=i + 1) if frames > 1 else \
+                            msg("ingest.where_image")
+                        raise IngestError(source.path, msg(
+                            "ingest.image_too_many_pixels", where=where, width=width, height=height,
+                            mpx=width * height / 1e6, limit=limits.max_pixels / 1e6))
+        except IngestError:
+            raise
+        except Exception as exc:     # PIL raises many kinds on a broken header
+            raise IngestError(source.path, msg("ingest.image_corrupt",
+                                               cause=f"{type(exc).__name__}: {exc}")) from None
+
     def read(self, source: Source) -> ReadResult:
         try:
             with Image.open(source.path) as img:
                 img.load()
                 frames = getattr(img, "n_frames", 1)
                 width, height = img.size
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, struct.error,
+                Image.DecompressionBombError) as exc:
             raise IngestError(source.path, msg("ingest.image_corrupt", cause=exc)) from None
         if min(width, height) < MIN_SIDE:
             raise IngestError(source.path, msg("ingest.image_too_small", width=width, height=height))

@@ -23,7 +23,7 @@ from statistics import median
 from ocop_docs.messages import msg
 
 from .fields import text_layer_readings
-from .ocr import PageJob, ocr_jobs
+from .ocr import OCR_DPI, PageJob, ocr_jobs
 from .signature import Signature, is_signature_box, parse_box, pdf_date
 from .types import IngestError, Page, ReadResult, Reader, Source
 
@@ -254,11 +254,40 @@ def needs_ocr(page, text: str) -> bool:
     return biggest / area >= SCAN_IMAGE_SHARE and chars < SCAN_MAX_TEXT
 
 
+def check_render_size(source: Source, page, number: int) -> None:
+    """A page to OCR is rendered at OCR_DPI: refuse one whose image would exceed
+    OCOP_DOCS_MAX_PIXELS before it is drawn."""
+    scale = OCR_DPI / 72
+    width, height = float(page.width), float(page.height)
+    if width * height * scale * scale > source.limits.max_pixels:
+        raise IngestError(source.path, msg("ingest.page_too_big_to_render", page=number,
+                                           width=width, height=height, pw=width * scale,
+                                           ph=height * scale, dpi=OCR_DPI,
+                                           limit=source.limits.max_pixels / 1e6))
+
+
 class PdfReader(Reader):
     name = "pdf"
 
     def applies(self, source: Source) -> bool:
         return b"%PDF-" in source.head[:1024]
+
+    def check(self, source: Source) -> None:
+        """The page count from the page tree (pdfium opens a PDF without reading its pages)
+        against OCOP_DOCS_MAX_PDF_PAGES: every page read costs time and memory, text or not."""
+        import pypdfium2 as pdfium
+
+        try:
+            pdf = pdfium.PdfDocument(str(source.path))
+        except Exception:            # pdfminer may still read it, or says what is wrong
+            return
+        try:
+            count = len(pdf)
+        finally:
+            pdf.close()
+        if count > source.limits.max_pdf_pages:
+            raise IngestError(source.path, msg("ingest.pdf_too_many_pages", pages=count,
+                                               limit=source.limits.max_pdf_pages))
 
     def read(self, source: Source) -> ReadResult:
         import pdfplumber
@@ -302,13 +331,20 @@ class PdfReader(Reader):
                                                               cause=type(exc).__name__)) from None
                     text, own_boxes = split_text_box(text, i + 1)
                     boxes_of[i + 1] = boxes + own_boxes
+                    if i >= source.limits.max_pdf_pages:      # a page tree pdfium did not count
+                        raise IngestError(source.path, msg("ingest.pdf_too_many_pages", pages=f"{i + 1}+",
+                                                           limit=source.limits.max_pdf_pages))
                     if needs_ocr(page, text):
+                        check_render_size(source, page, i + 1)
                         jobs.append(PageJob("pdf", str(source.path), i, i + 1))
                         pages.append(None)
                     else:
                         readings = text_layer_readings(text, i + 1, stamped_text(view, stamped))
                         pages.append(Page(number=i + 1, text=text, method="pdf-text",
                                           field_readings=readings))
+                    page.close()             # its parsed objects: memory stays flat over pages
+                    if view is not page:
+                        view.close()
         except IngestError:
             raise
         except Exception as exc:

@@ -25,24 +25,51 @@ def looks_like_text(head: bytes) -> bool:
     return controls / len(head) < 0.01
 
 
+UTF8_MIN_SHARE = 10   # valid multi-byte UTF-8 characters for each invalid byte sequence
+
+
+def utf8_damage(raw: bytes) -> tuple[str, int, int]:
+    """Decode as UTF-8 with replacement: (text, valid non-ASCII characters, invalid byte
+    sequences replaced by U+FFFD)."""
+    text = raw.decode("utf-8", errors="replace")
+    invalid = text.count("\ufffd") - raw.count(b"\xef\xbf\xbd")   # less U+FFFD in the file itself
+    valid = sum(1 for c in text if c > "\x7f") - invalid
+    return text, valid, invalid
+
+
 def decode_text(raw: bytes) -> tuple[str, str]:
     """Decode bytes to text; return (text, encoding name)."""
+    text, encoding, _ = decode_text_counted(raw)
+    return text, encoding
+
+
+def decode_text_counted(raw: bytes) -> tuple[str, str, int]:
+    """Decode bytes to text; return (text, encoding name, invalid UTF-8 sequences replaced).
+
+    Valid UTF-8 is UTF-8. Text that is overwhelmingly UTF-8 (at least UTF8_MIN_SHARE valid
+    multi-byte characters for each invalid sequence: a stray byte, a character cut in two) is
+    decoded as UTF-8 with the damage replaced: legacy single-byte Vietnamese text is practically
+    never valid UTF-8 beyond ASCII (the seeds written in TCVN3, VNI and Windows-1258 have about
+    one valid sequence for a thousand invalid ones). Otherwise the legacy encodings are scored
+    on a sample and the one that reads most like Vietnamese wins."""
     for bom, name in _BOMS:
         if raw.startswith(bom):
-            return raw.decode(name, errors="replace").lstrip("\ufeff"), name
+            return raw.decode(name, errors="replace").lstrip("\ufeff"), name, 0
+    try:
+        text = raw.decode("utf-8")
+        return text, ("ascii" if text.isascii() else "utf-8"), 0
+    except UnicodeDecodeError:
+        pass
+    text, valid, invalid = utf8_damage(raw)
+    if valid >= UTF8_MIN_SHARE * invalid:
+        return text, "utf-8", invalid
     # the encodings are scored on a sample: a few pages tell them apart as well as a book
     sample = raw[:_SAMPLE_BYTES]
     candidates: list[tuple[float, int, str]] = []
-    try:
-        text = raw.decode("utf-8")
-        # legacy single-byte text is practically never valid UTF-8 beyond ASCII
-        return text, ("ascii" if text.isascii() else "utf-8")
-    except UnicodeDecodeError:
-        text = None
     for rank, name in enumerate(LEGACY_ENCODINGS):
         candidates.append((score_text(decode_legacy(sample, name)).value, -rank, name))
     _, _, name = max(candidates)
-    return decode_legacy(raw, name), name
+    return decode_legacy(raw, name), name, 0
 
 
 _SAMPLE_BYTES = 6_000
@@ -55,9 +82,11 @@ class TextReader(Reader):
         return looks_like_text(source.head)
 
     def read(self, source: Source) -> ReadResult:
-        text, encoding = decode_text(source.read_bytes())
+        text, encoding, invalid = decode_text_counted(source.read_bytes())
         if not text.strip():
             raise IngestError(source.path, msg("ingest.only_whitespace"))
         warnings = [] if encoding in ("utf-8", "utf-8-sig", "ascii", "utf-16", "utf-32") \
             else [msg("ingest.legacy_encoding", encoding=msg(f"encodings.{encoding}"))]
+        if invalid:
+            warnings.append(msg("ingest.utf8_damaged", count=invalid))
         return ReadResult([Page(number=1, text=text, method="text")], warnings, encoding)

@@ -6,9 +6,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
-DEFAULT_MAX_PAGES = 200
+DEFAULT_MAX_PAGES = 200                           # pages to OCR
 DEFAULT_MAX_EXPANDED_BYTES = 100 * 1024 * 1024    # a .docx (zip) once unpacked
 DEFAULT_MAX_ZIP_ENTRIES = 5000
+DEFAULT_MAX_ZIP_RATIO = 100        # unpacked / packed size of one zip member of 10 MB or more
+DEFAULT_MAX_XML_BYTES = 32 * 1024 * 1024          # one XML part of a .docx, unpacked
+DEFAULT_MAX_PDF_PAGES = 1000                      # pages of a PDF, text layer or not
+DEFAULT_MAX_PIXELS = 50_000_000    # an image, or a PDF page rendered for OCR (A4 at 600 dpi: 35 M)
 
 
 class IngestError(Exception):
@@ -77,25 +81,37 @@ class IngestedText:
 
 @dataclass(frozen=True)
 class Limits:
-    """Resource limits: file size (env OCOP_DOCS_MAX_BYTES, the one upload limit of the CLI and
-    the web), OCR pages (OCOP_DOCS_MAX_PAGES), and what a zip container (.docx) may unpack to
-    (OCOP_DOCS_MAX_EXPANDED_BYTES, in at most DEFAULT_MAX_ZIP_ENTRIES members)."""
+    """Resource limits, each checked before the work it bounds and each set by an environment
+    variable (`ENV`): file size (OCOP_DOCS_MAX_BYTES, the one upload limit of the CLI and the
+    web), pages to OCR (OCOP_DOCS_MAX_PAGES), pages of a PDF (OCOP_DOCS_MAX_PDF_PAGES), pixels
+    of an image or of a page rendered for OCR (OCOP_DOCS_MAX_PIXELS), and what a zip container
+    (.docx) may unpack to: in all (OCOP_DOCS_MAX_EXPANDED_BYTES), in one XML part
+    (OCOP_DOCS_MAX_XML_BYTES), at what ratio for a large member (OCOP_DOCS_MAX_ZIP_RATIO), in
+    how many members (OCOP_DOCS_MAX_ZIP_ENTRIES)."""
     max_bytes: int = DEFAULT_MAX_BYTES
     max_pages: int = DEFAULT_MAX_PAGES
     max_expanded_bytes: int = DEFAULT_MAX_EXPANDED_BYTES
     max_zip_entries: int = DEFAULT_MAX_ZIP_ENTRIES
+    max_zip_ratio: int = DEFAULT_MAX_ZIP_RATIO
+    max_xml_bytes: int = DEFAULT_MAX_XML_BYTES
+    max_pdf_pages: int = DEFAULT_MAX_PDF_PAGES
+    max_pixels: int = DEFAULT_MAX_PIXELS
+
+    ENV = {"max_bytes": "OCOP_DOCS_MAX_BYTES", "max_pages": "OCOP_DOCS_MAX_PAGES",
+           "max_expanded_bytes": "OCOP_DOCS_MAX_EXPANDED_BYTES",
+           "max_zip_entries": "OCOP_DOCS_MAX_ZIP_ENTRIES", "max_zip_ratio": "OCOP_DOCS_MAX_ZIP_RATIO",
+           "max_xml_bytes": "OCOP_DOCS_MAX_XML_BYTES", "max_pdf_pages": "OCOP_DOCS_MAX_PDF_PAGES",
+           "max_pixels": "OCOP_DOCS_MAX_PIXELS"}
 
     @classmethod
     def from_env(cls) -> "Limits":
-        def env_int(name: str, default: int) -> int:
-            value = os.environ.get(name, "").strip()
-            try:
-                return int(value) if value else default
-            except ValueError:
-                return default
-        return cls(env_int("OCOP_DOCS_MAX_BYTES", DEFAULT_MAX_BYTES),
-                   env_int("OCOP_DOCS_MAX_PAGES", DEFAULT_MAX_PAGES),
-                   env_int("OCOP_DOCS_MAX_EXPANDED_BYTES", DEFAULT_MAX_EXPANDED_BYTES))
+        """The limits, each from its variable when that holds a positive whole number."""
+        values = {}
+        for name, var in cls.ENV.items():
+            value = os.environ.get(var, "").strip().replace("_", "")
+            if value.isdigit() and int(value) > 0:
+                values[name] = int(value)
+        return cls(**values)
 
 
 @dataclass
@@ -120,6 +136,11 @@ class Reader:
 
     def applies(self, source: Source) -> bool:  # pragma: no cover - interface
         raise NotImplementedError
+
+    def check(self, source: Source) -> None:
+        """Cheap checks before reading, run by the gate (counts and sizes from headers and
+        directories): raise IngestError for a file whose reading would exceed
+        `source.limits`. Nothing by default."""
 
     def read(self, source: Source) -> "ReadResult":  # pragma: no cover - interface
         """Pages (raw text, not yet normalised); raise IngestError on failure."""
