@@ -217,3 +217,20 @@ def test_agency_heading_with_two_bodies_and_a_partners_lead_in_over_its_items():
         ("Bố trí cán bộ khuyến nông cho các xã vùng cao", bodies,
          ["Các cơ quan có liên quan"], None, None),
     ]
+
+
+def test_duty_heading_names_a_body_of_no_known_type():
+    """ "Trách nhiệm của <whoever>:" gives its bullets that lead even when it is no agency type
+    ("đơn vị được kiểm toán"); each bullet's time line gives its own deadline."""
+    text = ("2.3. Trách nhiệm của đơn vị được kiểm toán:\n"
+            "- Chuẩn bị hồ sơ, chứng từ kế toán phục vụ đoàn kiểm toán.\n"
+            "Thời hạn hoàn thành: Trước ngày 15/8/2024.\n"
+            "- Báo cáo kết quả khắc phục sau kiểm toán cho cơ quan chủ quản.\n"
+            "Thời hạn hoàn thành: Trước ngày 30/11/2024.\n")
+    got = summary(tasks_in(text))
+    assert [(a, lead, due) for a, lead, _, due, _ in got] == [
+        ("Chuẩn bị hồ sơ, chứng từ kế toán phục vụ đoàn kiểm toán", ["Đơn vị được kiểm toán"],
+         "2024-08-15"),
+        ("Báo cáo kết quả khắc phục sau kiểm toán cho cơ quan chủ quản",
+         ["Đơn vị được kiểm toán"], "2024-11-30"),
+    ]

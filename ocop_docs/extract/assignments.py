@@ -403,6 +403,12 @@ def _heading_agencies(text: str) -> tuple[str, ...] | None:
             and not text[text.rfind(")") + 1:].strip(" :;.,"):
         return tuple(members)   # "Các cơ quan đăng ký đầu tư (Sở Tài chính, Ban Quản lý ...):"
     if not names:
+        if prefix and prefix.group().rstrip().endswith(" cua") and clean \
+                and len(clean.rstrip(" :").split()) <= 10 and not re.search(r"[.;,]", clean):
+            # "1.5. Trách nhiệm của đối tượng thực hiện kiểm kê:": whoever the duties belong
+            # to leads them, even a body of no known type
+            name = clean.rstrip(" :")
+            return (name[:1].upper() + name[1:],)
         return None
     parsed, end = agencies.parse_agency_sequence(clean)
     rest = clean[end:].strip(" :;.,") if parsed else clean
