@@ -254,7 +254,7 @@ def _sort_key(row: dict):
 def owes(store: Store, agency: str | None = None, *, as_of: Any = None,
          due_before: Any = None, overdue: bool = False, role: str = "lead",
          include_groups: bool = True, include_done: bool = False,
-         limit: int = DEFAULT_LIMIT, offset: int = 0) -> dict:
+         limit: int = DEFAULT_LIMIT, offset: int = 0, after: str | None = None) -> dict:
     """Who owes what by when, grouped by agency.
 
     agency: any alias (None: every agency, page by page); as_of: the reference day (default
@@ -264,8 +264,11 @@ def owes(store: Store, agency: str | None = None, *, as_of: Any = None,
     include_groups: for one agency, also tasks given to group phrases that cover it
     ("Các sở, ban, ngành"). `limit`/`offset` page over tasks (a recurring task counts once);
     for every agency without a date filter, over (agency, task) pairs in agency order.
+    `after`: for every agency, the `next` of the previous page instead of an offset (keyset
+    paging: a deep page costs what the first one does).
     """
     as_of = _as_date(as_of, date.today())
+    cursor = _parse_cursor(after)
     due_before = _as_date(due_before)
     roles = _roles(role)
     limit = max(1, int(limit))
@@ -284,14 +287,21 @@ def owes(store: Store, agency: str | None = None, *, as_of: Any = None,
             pairs = _owed_pairs(conn, ids + list(via), roles, as_of, due_before, overdue,
                                 include_done, limit + 1, offset)
         elif overdue or due_before is not None:
-            pairs = _owed_pairs_by_due(conn, roles, as_of,
-                                       as_of if overdue else due_before, overdue,
-                                       limit + 1, offset)
+            page_ids, pairs = _owed_pairs_by_due(conn, roles, as_of,
+                                                 as_of if overdue else due_before, overdue,
+                                                 limit + 1, offset, cursor)
         else:
-            pairs = _owed_pairs_all(conn, roles, as_of, include_done, limit + 1, offset)
+            pairs = _owed_pairs_all(conn, roles, as_of, include_done, limit + 1, offset,
+                                    cursor)
         if agency is None and not (overdue or due_before is not None):
             truncated = len(pairs) > limit          # pages of (agency, task) pairs
             pairs = pairs[:limit]
+            task_ids = list(dict.fromkeys(p[0] for p in pairs))
+        elif agency is None:                        # pages of tasks by due date
+            truncated = len(page_ids) > limit       # (a task with no agency in the role
+            page_ids = page_ids[:limit]             # takes its place on the page too)
+            keep_ids = set(page_ids)
+            pairs = [p for p in pairs if p[0] in keep_ids]
             task_ids = list(dict.fromkeys(p[0] for p in pairs))
         else:                                       # pages of tasks
             truncated = len({p[0] for p in pairs}) > limit
@@ -315,8 +325,17 @@ def owes(store: Store, agency: str | None = None, *, as_of: Any = None,
                          include_done=include_done):
                     grouped[agency_id].append(_row(t, occ, r, via_group, cache))
         groups_out, cut = _group_rows(grouped, names, limit)
-        return _result(as_of, groups_out, matched, limit, offset, truncated or cut,
-                       query=agency)
+        out = _result(as_of, groups_out, matched, limit, offset, truncated or cut,
+                      query=agency)
+        if truncated and agency is None:
+            if overdue or due_before is not None:
+                last_due = conn.execute(sa.select(tasks.c.next_due)
+                                        .where(tasks.c.id == page_ids[-1])).scalar()
+                out["next"] = f"d:{last_due.isoformat()}:{page_ids[-1]}"
+            else:
+                task_id, agency_id, r = pairs[-1]
+                out["next"] = f"a:{r}:{agency_id}:{task_id}"
+        return out
 
 
 def _group_rows(grouped: dict[int, list[dict]], names: dict[int, str], limit: int):
@@ -385,32 +404,59 @@ def _pairs_for(conn, task_ids, roles, only_agencies=None):
     return out
 
 
-def _owed_pairs_all(conn, roles, as_of, include_done, limit, offset):
+def _parse_cursor(after: str | None):
+    """`a:ROLE:AGENCY:TASK` (the agency walk) or `d:YYYY-MM-DD:TASK` (the due-date walk)."""
+    if not after:
+        return None
+    parts = str(after).split(":")
+    try:
+        if parts[0] == "a" and len(parts) == 4 and parts[1] in ROLES:
+            return ("a", parts[1], int(parts[2]), int(parts[3]))
+        if parts[0] == "d" and len(parts) == 3:
+            return ("d", date.fromisoformat(parts[1]), int(parts[2]))
+    except ValueError:
+        pass
+    raise StoreError(f"con trỏ trang không hợp lệ: {after!r} (dùng giá trị 'next' của trang "
+                     f"trước)")
+
+
+def _owed_pairs_all(conn, roles, as_of, include_done, limit, offset, cursor=None):
     """Every agency's tasks, walking the (role, agency, task) index: pages stay cheap."""
+    conds = [task_agencies.c.role.in_(roles), *_open_filters(as_of, include_done)]
+    if cursor is not None and cursor[0] == "a":
+        conds.append(sa.tuple_(task_agencies.c.role, task_agencies.c.agency_id,
+                               task_agencies.c.task_id) > sa.tuple_(*map(sa.literal,
+                                                                         cursor[1:])))
+        offset = 0
     stmt = (sa.select(task_agencies.c.task_id, task_agencies.c.agency_id, task_agencies.c.role)
             .select_from(task_agencies.join(tasks, tasks.c.id == task_agencies.c.task_id))
-            .where(task_agencies.c.role.in_(roles), *_open_filters(as_of, include_done))
+            .where(*conds)
             .order_by(task_agencies.c.role, task_agencies.c.agency_id, task_agencies.c.task_id)
             .limit(limit).offset(offset))
     return [(r.task_id, r.agency_id, r.role) for r in conn.execute(stmt)]
 
 
-def _owed_pairs_by_due(conn, roles, as_of, bound, strict, limit, offset):
+def _owed_pairs_by_due(conn, roles, as_of, bound, strict, limit, offset, cursor=None):
     """Tasks whose first open occurrence is due before `bound`, earliest first."""
     cond = tasks.c.next_due < bound if strict else tasks.c.next_due <= bound
-    stmt = (sa.select(tasks.c.id).where(tasks.c.status == "open", cond,
-                                        sa.or_(tasks.c.doc_date.is_(None),
-                                               tasks.c.doc_date <= as_of))
+    conds = [tasks.c.status == "open", cond,
+             sa.or_(tasks.c.doc_date.is_(None), tasks.c.doc_date <= as_of)]
+    if cursor is not None and cursor[0] == "d":
+        conds.append(sa.tuple_(tasks.c.next_due, tasks.c.id)
+                     > sa.tuple_(sa.literal(cursor[1], sa.Date), sa.literal(cursor[2])))
+        offset = 0
+    stmt = (sa.select(tasks.c.id).where(*conds)
             .order_by(tasks.c.status, tasks.c.next_due, tasks.c.id).limit(limit).offset(offset))
     task_ids = list(conn.execute(stmt).scalars())
-    return _pairs_for(conn, task_ids, roles)
+    return task_ids, _pairs_for(conn, task_ids, roles)
 
 
 def overdue(store: Store, as_of: Any = None, agency: str | None = None, *,
-            role: str = "lead", limit: int = DEFAULT_LIMIT, offset: int = 0) -> dict:
+            role: str = "lead", limit: int = DEFAULT_LIMIT, offset: int = 0,
+            after: str | None = None) -> dict:
     """Occurrences past due and not done as of `as_of`, grouped by agency."""
     return owes(store, agency, as_of=as_of, overdue=True, role=role, limit=limit,
-                offset=offset)
+                offset=offset, after=after)
 
 
 def upcoming(store: Store, days: int, as_of: Any = None, agency: str | None = None, *,

@@ -182,3 +182,28 @@ def test_recurring_task_has_one_occurrence_per_period(store):
         ("2018", "open"), ("2019", "done"), ("2020", "open")]
     with pytest.raises(StoreError):
         store.set_status(task_id, "done", period="2019-Q1")
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"overdue": True}, {"due_before": "2020-06-30"}])
+def test_keyset_pages_walk_the_same_rows_as_offsets(loaded, kwargs):
+    """`after` = the previous page's `next`: the pages of every agency's tasks are the
+    same as with offsets, without one row twice or missing."""
+    def walk(step):
+        seen, offset, after = [], 0, None
+        while True:
+            page = q.owes(loaded, as_of="2020-12-31", limit=3, **kwargs, **step(offset, after))
+            seen.extend((g["agency"]["id"], t["task_id"], t["period"])
+                        for g in page["agencies"] for t in g["tasks"])
+            if not page["truncated"]:
+                return seen
+            assert page.get("next")
+            offset, after = offset + 3, page["next"]
+
+    by_offset = walk(lambda offset, after: {"offset": offset})
+    by_cursor = walk(lambda offset, after: {"after": after})
+    assert len(by_offset) > 6 and by_cursor == by_offset
+
+
+def test_a_bad_cursor_is_a_store_error(loaded):
+    with pytest.raises(StoreError, match="con trỏ trang"):
+        q.owes(loaded, as_of="2020-12-31", after="x:1")

@@ -28,6 +28,9 @@ def _page_args(p, default_limit: int) -> None:
     p.add_argument("--limit", type=int, default=default_limit, metavar="N",
                    help=f"số nhiệm vụ tối đa mỗi trang (mặc định {default_limit})")
     p.add_argument("--offset", type=int, default=0, metavar="N", help="bỏ qua N nhiệm vụ đầu")
+    p.add_argument("--after", metavar="NEXT",
+                   help="trang tiếp theo của danh sách mọi cơ quan: giá trị 'next' của trang "
+                        "trước (nhanh như trang đầu, kể cả trang rất xa)")
     p.add_argument("--format", choices=("table", "json", "csv", "xlsx"), default="table",
                    help="dạng kết quả (mặc định table; xlsx: bảng theo dõi Excel, cần --out)")
     p.add_argument("--out", metavar="FILE", help="với --format xlsx: tệp .xlsx cần ghi")
@@ -203,6 +206,8 @@ def print_task_table(result: dict, out=None) -> None:
                   file=out)
             print(f"      ← {src}", file=out)
     more = " — còn nữa, dùng --offset để xem tiếp" if result["truncated"] else ""
+    if result.get("next"):
+        more = f" — còn nữa, xem tiếp: --after {result['next']}"
     print(f"\nTính đến {_vn_date(result['as_of'])}: {result['rows']} dòng, "
           f"{len(result['agencies'])} cơ quan{more}.", file=out)
 
@@ -342,7 +347,8 @@ def run_owes(args) -> int:
 
     result = owes(_store(args), args.agency, as_of=args.as_of, due_before=args.due_before,
                   overdue=args.overdue, role=args.role, include_groups=not args.no_groups,
-                  include_done=args.include_done, limit=args.limit, offset=args.offset)
+                  include_done=args.include_done, limit=args.limit, offset=args.offset,
+                  after=getattr(args, "after", None))
     return _emit(result, args.format, args.out)
 
 
@@ -351,7 +357,7 @@ def run_overdue(args) -> int:
     from task_graph.queries import overdue
 
     result = overdue(_store(args), args.as_of, args.agency, role=args.role, limit=args.limit,
-                     offset=args.offset)
+                     offset=args.offset, after=getattr(args, "after", None))
     return _emit(result, args.format, args.out)
 
 
@@ -359,6 +365,9 @@ def run_overdue(args) -> int:
 def run_upcoming(args) -> int:
     from task_graph.queries import upcoming
 
+    if getattr(args, "after", None):
+        _err("--after dùng cho owes và overdue; upcoming dùng --offset")
+        return EXIT_USAGE
     result = upcoming(_store(args), args.days, args.as_of, args.agency, role=args.role,
                       limit=args.limit, offset=args.offset)
     return _emit(result, args.format, args.out)
