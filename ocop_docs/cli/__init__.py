@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "ocop_docs.cli.serve_cmd",
     "ocop_docs.cli.db_cmd",
     "ocop_docs.cli.jobs_cmd",
+    "ocop_docs.cli.notify_cmd",
 ]
 
 EXIT_OK = 0

@@ -26,7 +26,7 @@ from ocop_docs.messages import has as has_msg
 from ocop_docs.messages import msg
 
 from ocop_docs.model import DOC_TYPES
-from ocop_docs.web import audit, db, register, services, units
+from ocop_docs.web import audit, db, notify, register, services, units
 from ocop_docs.web.auth import (SESSION_LIFETIME, LoginRequired, can, csrf_token, page_user,
                                 session_user)
 from ocop_docs.web.jobs import Jobs
@@ -85,6 +85,7 @@ def create_app(db_url: str | None = None, *, storage: str | Path | None = None,
     units.ensure_tables(store.engine)
     audit.ensure_tables(store.engine)
     register.ensure_tables(store.engine)
+    notify.ensure_tables(store.engine)
     ledger.ensure_tables(store.engine)
 
     app = FastAPI(title="ocop-docs", version="1", docs_url=None, redoc_url=None,

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 
 from ocop_docs import vntime
-from ocop_docs.web import audit, db, register, services, units
+from ocop_docs.web import audit, db, notify, register, services, units
 from ocop_docs.web.app import render
 from ocop_docs.web.auth import (TooManyAttempts, can, check_form_csrf, checked_login,
                                 end_session, page_user, session_user, start_session)
@@ -428,6 +428,31 @@ async def letter_number(request: Request, letter_id: int, user=Depends(page_user
     back = _safe_next(str(form.get("next") or "/letters"))
     sep = "&" if "?" in back else "?"
     return RedirectResponse(f"{back}{sep}numbered={letter_id}", status_code=303)
+
+
+# ----------------------------------------------------------------------------- notifications
+
+@router.get("/notifications")
+def notifications_page(request: Request, as_of: str = "", user=Depends(page_user("read"))):
+    """The tasks of the account's unit overdue or due within OCOP_DOCS_NOTIFY_DAYS, and the
+    address that gets them by email."""
+    day = services.parse_date(as_of) or vntime.today()
+    scope = units.request_scope(request, user)
+    tasks = notify.due_tasks(_store(request), scope, day) if not scope.everything else []
+    return render(request, "notifications.html", user, tasks=tasks, scope=scope, as_of=day,
+                  days=notify.notify_days(), error=None,
+                  email=notify.email_of(_store(request).engine, user["name"]),
+                  saved=request.query_params.get("saved"))
+
+
+@router.post("/notifications/email")
+async def notifications_email(request: Request, user=Depends(page_user("read"))):
+    form = await request.form()
+    try:
+        notify.set_email(_store(request).engine, user["name"], str(form.get("email") or ""))
+    except ValueError as exc:
+        raise HTTPException(400, str(exc)) from None
+    return RedirectResponse("/notifications?saved=1", status_code=303)
 
 
 # ----------------------------------------------------------------------------- audit log
