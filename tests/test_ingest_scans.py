@@ -181,6 +181,27 @@ def test_number_marks_count_the_written_digits(number):
     assert number_marks(np.asarray(img)) == len(number)
 
 
+def test_the_day_alone_is_cut_from_the_date_line():
+    """The day between "ngày" and "tháng" is cut out of a rendered date line, counted (two
+    marks for "17") and read alone."""
+    if not _has_second_reader():
+        pytest.skip("needs rapidocr-onnxruntime (the second reader)")
+    import numpy as np
+
+    from ocop_docs.ingest.fields import _day_bounds, number_token, read_token, to_digits
+
+    img = Image.new("RGB", (1300, 150), "white")
+    d = ImageDraw.Draw(img)
+    serif, hand = _font("LiberationSerif-Regular.ttf", 50), _font("LiberationSans-BoldItalic.ttf", 64)
+    d.text((30, 45), "Quảng Ngãi, ngày", font=serif, fill="black")
+    d.text((440, 35), "1", font=hand, fill=(20, 30, 160))
+    d.text((505, 35), "7", font=hand, fill=(20, 30, 160))
+    d.text((600, 45), "tháng 06 năm 2022", font=serif, fill="black")
+    token, marks = number_token(np.asarray(img), bounds=_day_bounds)
+    assert marks == 2
+    assert any(to_digits(text)[0] == "17" for text, _ in read_token(token))
+
+
 @pytest.mark.ocr
 @pytest.mark.usefixtures("require_ocr")
 @pytest.mark.parametrize("angle", [90, 180])

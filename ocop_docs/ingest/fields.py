@@ -60,7 +60,10 @@ def review_threshold() -> float:
 def to_digits(token: str, allow_map: bool = True) -> tuple[str | None, bool]:
     """A number token → (its digits, whether confusable characters had to be mapped), or
     (None, False) when it is no number."""
-    token = re.sub(r"[\s_.,:;'\"`~^*+-]", "", token or "")
+    import unicodedata
+
+    token = unicodedata.normalize("NFKC", token or "")     # full-width digits "７" are digits
+    token = re.sub(r"[\s_.,:;'\"`~^*-]", "", token)
     if not token:
         return None, False
     if token.isdigit() and token.isascii():
@@ -230,13 +233,38 @@ def _main_line(result: list, height: int) -> tuple[int, int, int, int] | None:
             int(max(p[0] for p in points)), int(max(p[1] for p in points)))
 
 
-def number_marks(rgb: np.ndarray, height: int = STRIP_HEIGHTS[0]) -> int | None:
-    """How many separate marks the number of a number-line crop is written with: the printed
-    "Số:" and "/" are found by the second reader (their columns from its CTC alignment), and
-    the ink blobs between them as tall as the tallest one's `mark_min_height` are counted.
-    Handwritten digits are mostly written apart, so where readings disagree ("11" read as "AM"
-    and as "A1"), the one with as many digits as marks is the likely one. None when the label
-    or the slash cannot be placed."""
+def _number_bounds(steps: list[str]) -> tuple[float, float] | None:
+    """Where to cut a number line's number out, in recogniser steps: from just after the
+    colon of "Số:" to the slash."""
+    colon = next((t for t in range(len(steps)) if steps[t] in ":;："), None)
+    slash = next((t for t in range(colon + 1, len(steps)) if steps[t] == "/"), None) \
+        if colon is not None else None
+    return (colon + 1, slash) if slash is not None and slash - colon >= 2 else None
+
+
+def _day_bounds(steps: list[str]) -> tuple[float, float] | None:
+    """Where to cut a date line's day out, in recogniser steps: between the "y" of "ngày" and
+    the "t" of "tháng", halfway between them and the day's first and last characters (the
+    steps mark characters' middles, and these letters are wide)."""
+    chars = [(t, fold(c)) for t, c in enumerate(steps) if c not in ("blank", " ")]
+    text = "".join(c for _, c in chars)
+    m = re.search(r"ng[a-z]?y(.{1,4}?)th", text)
+    if not m:
+        return None
+    y, t = chars[m.start(1) - 1][0], chars[m.end(1)][0]
+    first, last = chars[m.start(1)][0], chars[m.end(1) - 1][0]
+    return (y + first) / 2 + 0.5, (last + t) / 2
+
+
+def number_token(rgb: np.ndarray, height: int = STRIP_HEIGHTS[0], bounds=_number_bounds
+                 ) -> tuple[np.ndarray, int] | None:
+    """The number of a number-line crop cut out alone, and how many separate marks it is
+    written with: the printed "Số:" and "/" are found by the second reader (their columns from
+    its CTC alignment), and the ink blobs between them as tall as the tallest one's
+    `mark_min_height` are counted. Handwritten digits are mostly written apart, so where
+    readings disagree ("11" read as "AM" and as "A1"), the one with as many digits as marks is
+    the likely one. None when the label or the slash cannot be placed. With `bounds`
+    `_day_bounds`, the day of a date line (between "ngày" and "tháng")."""
     engine = second_reader()
     if engine is None or rgb.size == 0:
         return None
@@ -260,13 +288,12 @@ def number_marks(rgb: np.ndarray, height: int = STRIP_HEIGHTS[0]) -> int | None:
         return None
     best = preds.argmax(axis=1)
     steps = [chars[k] for k in best]
-    colon = next((t for t in range(len(steps)) if steps[t] in ":;："), None)
-    slash = next((t for t in range(colon + 1, len(steps)) if steps[t] == "/"), None) \
-        if colon is not None else None
-    if colon is None or slash is None or slash - colon < 2:
+    found = bounds(steps)
+    if found is None:
         return None
+    start, end = found
     step = rec.rec_image_shape[1] * ratio / len(steps) * h / rec.rec_image_shape[1]   # pixels per step
-    token = line[:, int((colon + 1) * step):int(slash * step)]
+    token = line[:, int(start * step):int(end * step)]
     if token.size == 0:
         return None
     gray = cv2.cvtColor(token, cv2.COLOR_RGB2GRAY)
@@ -276,7 +303,40 @@ def number_marks(rgb: np.ndarray, height: int = STRIP_HEIGHTS[0]) -> int | None:
     if not tall:
         return None
     least = max(tall) * _config()["mark_min_height"]
-    return sum(1 for t in tall if t >= least)
+    return token, sum(1 for t in tall if t >= least)
+
+
+def number_marks(rgb: np.ndarray) -> int | None:
+    found = number_token(rgb)
+    return found[1] if found else None
+
+
+TOKEN_HEIGHTS = (48, 64, 96)   # the number alone is read at these heights (pixels, padding included)
+
+
+def read_token(token: np.ndarray, heights: tuple[int, ...] = TOKEN_HEIGHTS) -> list[tuple[str, float]]:
+    """Readings of the number cut out alone (no "Số:" or suffix beside it, so the reader's
+    sense of the line does not pull a handwritten digit towards the printed text), by the
+    second reader's recogniser, one per height."""
+    engine = second_reader()
+    if engine is None or token.size == 0:
+        return []
+    import cv2
+
+    padded = cv2.copyMakeBorder(token, 10, 10, 10, 10, cv2.BORDER_CONSTANT, value=(255, 255, 255))
+    out = []
+    for height in heights:
+        f = height / padded.shape[0]
+        img = cv2.resize(padded, None, fx=f, fy=f, interpolation=cv2.INTER_AREA if f < 1 else cv2.INTER_CUBIC)
+        try:
+            (text, conf), = engine.text_rec([img])[0]
+        except Exception:
+            continue
+        if text:
+            out.append((text, float(conf)))
+    if os.environ.get("OCOP_DOCS_DEBUG_FIELDS"):
+        print("number alone:", out, file=sys.stderr)
+    return out
 
 
 def vote(readings: list[tuple[str, float, str]]) -> tuple[str, float, str] | None:
@@ -379,7 +439,7 @@ def check_header_lines(lines, rgb: np.ndarray | None, page: int, page_height: in
         if crop is not None and not (t_digits and not t_mapped and t_conf >= 0.9 and ink < 0.05):
             accepted = []
             for heights in (NUMBER_HEIGHTS[:1], NUMBER_HEIGHTS[1:]):
-                if accepted and (not t_digits or accepted[0][0] == t_digits):
+                if accepted and t_digits and accepted[0][0] == t_digits:
                     break                # the first reading parses and agrees: enough
                 for text, conf in read_strip(crop, heights):
                     parsed = parse_number_line(text) or parse_number_line("Số: " + text)
@@ -391,9 +451,15 @@ def check_header_lines(lines, rgb: np.ndarray | None, page: int, page_height: in
                             accepted.append((r_digits, conf * cfg["second_factor"] * (cfg["penalty"] if r_mapped else 1.0), text))
             t_misfit = False             # tesseract's reading has a digit too many or too few
             values = {a[0] for a in accepted} | ({t_digits} if t_digits else set())
-            if len(values) > 1:
-                # the readings disagree: those with as many digits as the handwritten marks
-                marks = number_marks(crop)
+            if len(values) > 1 or not t_digits:
+                # the readings disagree, or tesseract saw no number: the number read alone
+                # too, and the readings with as many digits as the handwritten marks kept
+                found = number_token(crop)
+                marks = found[1] if found else None
+                for text, conf in read_token(found[0]) if found else []:
+                    r_digits, r_mapped = to_digits(text)
+                    if r_digits and len(r_digits) <= 6:
+                        accepted.append((r_digits, conf * cfg["second_factor"] * (cfg["penalty"] if r_mapped else 1.0), text))
                 fitting = [a for a in accepted if len(a[0]) == marks]
                 if fitting:
                     accepted = fitting
@@ -452,6 +518,21 @@ def check_header_lines(lines, rgb: np.ndarray | None, page: int, page_height: in
                         elif r_day:
                             alternatives.append({"value": text, "method": "second-pass", "rejected":
                                                  "month/year disagree with the first reading"})
+            values = {a[0] for a in accepted} | ({t_key} if t_key else set())
+            if len(values) > 1 or not t_key:
+                # the readings disagree, or tesseract read no day: the day read alone too, and
+                # the readings with as many digits as the handwritten marks kept
+                found = number_token(crop, bounds=_day_bounds)
+                marks = found[1] if found else None
+                for text, conf in read_token(found[0]) if found else []:
+                    r_day, r_mapped = to_digits(text)
+                    if r_day and make_date(r_day, month, year):
+                        accepted.append((str(int(r_day)), conf * cfg["second_factor"] * (cfg["penalty"] if r_mapped else 1.0), text))
+                fitting = [a for a in accepted if len(a[0]) == marks]
+                if fitting:
+                    accepted = fitting
+                    if t_key and len(t_key) != marks:
+                        t_mapped = True      # tesseract's day has a digit too many or too few
             second_r = vote(accepted)
         tday = str(int(tess[0])) if tess[0] else None
         choice = None
