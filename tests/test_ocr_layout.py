@@ -239,6 +239,8 @@ def test_letter_case_and_list_marker_confusions():
     # "1." read as "I." before "2.", "5," for "5." after "4."; a real Roman part stays
     text = "I. Công ty rà soát.\n\n2. Giao Sở Tài chính.\n\n4. Sở Y tế.\n\n5, Đối với các dự án:"
     assert fix_confusions(text) == text.replace("I. Công", "1. Công").replace("5, Đối", "5. Đối")
+    items = "d) Chuẩn bị;\n\ne) Tổ chức thanh tra;\n\nø) Chủ trì, phối hợp với UBND các huyện"
+    assert fix_confusions(items) == items.replace("ø)", "g)")
     parts = "I. MỤC ĐÍCH\n\n1. Mục đích\n\n2. Yêu cầu\n\nII. NỘI DUNG"
     assert fix_confusions(parts) == parts
     assert fix_confusions("triển khai Chương trình OCOP năm 2019") == "triển khai Chương trình OCOP năm 2019"

@@ -309,9 +309,14 @@ def fix_letter_case(text: str) -> str:
     return "\n".join(out)
 
 
+# the letters of lettered items, in order (the Vietnamese alphabet has no f, j, w, z)
+_ITEM_LETTERS = "abcdđeghiklmnopqrstuvxy"
+
+
 def fix_list_markers(text: str) -> str:
     """List markers misread at paragraph starts: the first item "1." read as "I." (or "l.",
-    "|.") where "2." follows and no "II." does, and "5," for "5." right after an item "4."."""
+    "|.") where "2." follows and no "II." does, "5," for "5." right after an item "4.", and a
+    lettered item whose letter is no item letter ("ø)" after "e)" is "g)")."""
     lines = text.split("\n")
     starts = [re.match(r"(\S{1,3}?)([.,])\s", ln) for ln in lines]
     markers = [m.group(1) if m else None for m in starts]
@@ -320,6 +325,18 @@ def fix_list_markers(text: str) -> str:
             if m in ("I", "l", "|") and starts[k].group(2) == "." and "2" in markers[k + 1:]:
                 lines[k] = "1" + lines[k][len(m):]
                 break
+    # "ø)" after "e)": a letter item whose letter is none of the list's letters is the next one
+    previous = None
+    for k, line in enumerate(lines):
+        m = re.match(r"(\S)\)\s", line)
+        if not m:
+            continue
+        letter = m.group(1)
+        if letter in _ITEM_LETTERS:
+            previous = letter
+        elif previous and previous != _ITEM_LETTERS[-1] and not letter.isdigit():
+            previous = _ITEM_LETTERS[_ITEM_LETTERS.index(previous) + 1]
+            lines[k] = previous + line[1:]
     last = None
     for k, m in enumerate(markers):
         if m and m.isdigit():
