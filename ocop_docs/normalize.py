@@ -32,6 +32,9 @@ _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
 # list markers that must stay at line starts and are never debris
 _LIST_MARKER = re.compile(
     r"^(?:[-+•*–]|[a-zđ][.)]|\d+(?:\.\d+)*[.)]?|[IVXLC]+[.)]?|\(\d+\)|\([a-zđ]\))(?:\s|$)")
+# scan marks before a bullet ("__ - Trình Chính phủ ..."): underscores or tildes OCR read from a
+# stroke in the margin
+_SCAN_MARKS = re.compile(r"^[_~`]{1,4}\s+(?=[-+•]\s)")
 _END_PUNCT = tuple(".;:!?…)]”\"'»/")
 _KEEP_SHORT = {"./.", "...", "…", "-", "+", "*", "•"}
 
@@ -237,6 +240,7 @@ def normalize_text(text: str) -> str:
         else:
             line = line.strip(" \t")
         line = re.sub(r"(?<=\S) {2,}(?=\S)", " ", line) if not _protected(line) else line
+        line = _SCAN_MARKS.sub("", line)
         lines.append(_fix_tones(line))
 
     rebuilt = rebuild_cell_tables(lines)

@@ -296,3 +296,14 @@ def test_tax_and_statistics_words_alone_are_not_agencies():
     assert parse_agency_sequence("Thống kê, đánh giá tình hình thu ngân sách")[0] == []
     assert parse_agency_sequence("Thuế suất thuế tài nguyên được điều chỉnh")[0] == []
     assert split_agency_list("Thuế tỉnh, Sở Tài chính") == ["Thuế tỉnh", "Sở Tài chính"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # Party bodies as agencies; the name ends before the verb
+    ("Đảng đoàn Hội đồng nhân dân tỉnh xác định các nhiệm vụ trọng tâm sau:",
+     ["Đảng đoàn Hội đồng nhân dân tỉnh"]),
+    ("Ban cán sự đảng Ủy ban nhân dân tỉnh góp ý dự thảo quy chế",
+     ["Ban cán sự đảng Ủy ban nhân dân tỉnh"]),
+])
+def test_party_bodies(text, expected):
+    assert parse_agency_sequence(text)[0] == expected

@@ -109,3 +109,11 @@ def test_table_rows_split_by_a_page_break_are_one_table():
     assert normalize_text(text).splitlines() == [
         "| TT | Nội dung | Cơ quan chủ trì |", "| 1 | Xây dựng kế hoạch | Sở Công Thương |",
         "| 2 | Rà soát sản phẩm | Sở Y tế |", "", "Nơi nhận:", "", "| a | b |"]
+
+
+def test_scan_marks_before_a_bullet_are_dropped():
+    """OCR reads a pen stroke in the margin as "__" or "~" before a bullet: the bullet keeps
+    its marker at the line start."""
+    text = "b) Sở Tài chính\n__ - Tham mưu bố trí kinh phí thực hiện trong tháng 5/2021.\n"
+    assert normalize_text(text).splitlines()[1] == \
+        "- Tham mưu bố trí kinh phí thực hiện trong tháng 5/2021."
