@@ -14,7 +14,7 @@ import pytest
 
 import input_bombs
 from ocop_docs.ingest import IngestError, Limits, check_file, read_document
-from ocop_docs.ingest.text import decode_text_counted
+from ocop_docs.ingest.text import decode_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "corpus" / "seeds"
@@ -232,7 +232,7 @@ def test_legacy_text_is_still_legacy():
     from ocop_docs.ingest.legacy import encode_legacy
     text = SEED_002.read_text(encoding="utf-8")
     for encoding in ("tcvn3", "vni", "cp1258"):
-        assert decode_text_counted(encode_legacy(text, encoding))[1] == encoding
+        assert decode_text(encode_legacy(text, encoding))[1] == encoding
 
 
 # --------------------------------------------------------------------------------- NUL
