@@ -26,7 +26,8 @@ from task_graph import recurrence as rec  # noqa: E402
 from task_graph.schema import (agencies, agency_aliases, citations, documents,  # noqa: E402
                                files, task_agencies, tasks)
 from task_graph.store import open_store  # noqa: E402
-from task_graph.text import fold, name_key, number_key  # noqa: E402
+from task_graph.text import (document_search_key, fold, name_key, number_key,  # noqa: E402
+                             search_key)
 
 DEPARTMENTS = ["Sở Nông nghiệp và Phát triển nông thôn", "Sở Công Thương", "Sở Tài chính",
                "Sở Kế hoạch và Đầu tư", "Sở Khoa học và Công nghệ", "Sở Y tế",
@@ -132,7 +133,9 @@ def build(db: str, n_docs: int, per_doc: int, seed: int) -> dict:
                              number_key=number_key(number), issued_date=issued,
                              issuer=None, issuer_agency_id=issuer,
                              province=None if kind == "central" else p, subject=f"Văn bản {i}",
-                             extraction_json="{}"))
+                             extraction_json="{}",
+                             search_key=document_search_key(dtype, number, f"Văn bản {i}",
+                                                            None)))
         # what it implements: one parent a level up, plus a couple of plain citations
         parent = None
         if kind == "province" and central:
@@ -196,9 +199,10 @@ def build(db: str, n_docs: int, per_doc: int, seed: int) -> dict:
                 if recurrence is None and rnd.random() < 0.7:
                     due = issued + timedelta(days=rnd.randrange(30, 720))
                 next_due = rec.first_open_due(recurrence, issued, due, set())
+                action = (f"Nhiệm vụ {k + 1} của văn bản {doc_id}: triển khai, "
+                          f"báo cáo kết quả thực hiện Chương trình OCOP.")
                 t_rows.append(dict(id=task_id, document_id=doc_id, ordinal=k,
-                                   action=f"Nhiệm vụ {k + 1} của văn bản {doc_id}: triển khai, "
-                                          f"báo cáo kết quả thực hiện Chương trình OCOP.",
+                                   action=action, search_key=search_key(action),
                                    section=f"V.{k + 1}", due=due, deadline_text=None,
                                    recurrence=recurrence, optional=False, implied_lead=False,
                                    doc_date=issued, status="open", next_due=next_due))

@@ -28,7 +28,8 @@ PROGRESS_TABLE = "store_copy_progress"
 SKIPPED = {"schema_version", PROGRESS_TABLE}     # the target's own migrations make the first
 # modules whose tables are part of a store (imported when present)
 TABLE_MODULES = ("task_graph.schema", "ocop_docs.web.db", "ocop_docs.web.units",
-                 "ocop_docs.web.audit", "ocop_docs.office.feeds")
+                 "ocop_docs.web.audit", "ocop_docs.web.register", "ocop_docs.office.feeds",
+                 "ocop_docs.jobs.state")
 DEFAULT_BATCH = 2000
 
 progress_table = sa.Table(

@@ -86,11 +86,47 @@ def _v4_text_identity(conn: sa.Connection) -> None:
                          .values(text_sha256=digest))
 
 
+SEARCH_INDEXES = {"documents": "ix_documents_search", "tasks": "ix_tasks_search"}
+
+
+def _v5_search(conn: sa.Connection) -> None:
+    """Folded text to search in; on PostgreSQL a GIN index over its words
+    (to_tsvector('simple', search_key): no stemming, no accents)."""
+    from task_graph.text import document_search_key, search_key
+
+    for name in ("documents", "tasks"):
+        if "search_key" not in {c["name"] for c in sa.inspect(conn).get_columns(name)}:
+            conn.exec_driver_sql(f"ALTER TABLE {name} ADD COLUMN search_key TEXT")
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {SEARCH_INDEXES[name]} ON {name} "
+                                 f"USING gin (to_tsvector('simple', coalesce(search_key, '')))")
+    docs, tasks = schema.documents, schema.tasks
+    _backfill(conn, docs, [docs.c.doc_type, docs.c.number, docs.c.subject, docs.c.issuer],
+              lambda r: document_search_key(r.doc_type, r.number, r.subject, r.issuer))
+    _backfill(conn, tasks, [tasks.c.action], lambda r: search_key(r.action))
+
+
+def _backfill(conn, table: sa.Table, columns, compute, batch: int = 20_000) -> None:
+    """Fill table.search_key where it is NULL, by id ranges, one executemany per batch."""
+    last = 0
+    update = (table.update().where(table.c.id == sa.bindparam("row_id"))
+              .values(search_key=sa.bindparam("key")))
+    while True:
+        rows = conn.execute(sa.select(table.c.id, *columns)
+                            .where(table.c.id > last, table.c.search_key.is_(None))
+                            .order_by(table.c.id).limit(batch)).all()
+        if not rows:
+            return
+        conn.execute(update, [{"row_id": r.id, "key": compute(r)} for r in rows])
+        last = rows[-1].id
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (1, "initial schema: files, documents, agencies, tasks, citations, statuses", _v1_initial),
     (2, "reminder letters: reminder_letters, reminder_letter_tasks", _v2_reminders),
     (3, "record versions: documents.version, tasks.version", _v3_versions),
     (4, "identity of a file's text: files.text_sha256", _v4_text_identity),
+    (5, "full-text search: documents.search_key, tasks.search_key", _v5_search),
 ]
 LATEST = MIGRATIONS[-1][0]
 

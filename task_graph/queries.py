@@ -687,3 +687,48 @@ def _walk(conn, roots: list[int], direction: str, depth: int, fanout: int,
             out.append(node)
         return out
     return {root: build(root) for root in roots}
+
+
+# ----------------------------------------------------------------------------- search
+
+def _words_match(conn, column, words: list[str]):
+    """Every word of `words` in `column` (a folded search_key): PostgreSQL's GIN word index
+    (to_tsvector('simple')); elsewhere a scan for each word on word boundaries."""
+    if conn.dialect.name == "postgresql":
+        vector = sa.func.to_tsvector("simple", sa.func.coalesce(column, ""))
+        query = sa.func.to_tsquery("simple", " & ".join(words))
+        return vector.op("@@")(query)
+    padded = " " + sa.func.coalesce(column, "") + " "
+    return sa.and_(*[padded.like(f"% {w} %") for w in words])
+
+
+def search(store: Store, text: str, *, limit: int = 50) -> dict:
+    """Documents and tasks whose words include every word of `text`, accents and case aside
+    ("ke hoach trien khai" finds "Kế hoạch triển khai"): documents by type, number, subject
+    and issuer; tasks by their action. Newest first, `limit` of each."""
+    from task_graph.text import search_key
+
+    words = [w for w in search_key(text).split() if w]
+    if not words:
+        raise StoreError("cần ít nhất một từ để tìm")
+    limit = max(1, int(limit))
+    with store.connect() as conn:
+        docs = conn.execute(
+            sa.select(documents.c.id).where(_words_match(conn, documents.c.search_key, words))
+            .order_by(documents.c.issued_date.desc(), documents.c.id.desc())
+            .limit(limit + 1)).scalars().all()
+        task_ids = conn.execute(
+            sa.select(tasks.c.id).where(_words_match(conn, tasks.c.search_key, words))
+            .order_by(tasks.c.doc_date.desc(), tasks.c.id.desc())
+            .limit(limit + 1)).scalars().all()
+        summaries = _doc_summary(conn, docs[:limit])
+        trows = _task_rows(conn, task_ids[:limit])
+        found_tasks = [{"task_id": t, "action": trows[t].action, "section": trows[t].section,
+                        "due": _iso(trows[t].due), "status": trows[t].status,
+                        "document": {"id": trows[t].document_id, "number": trows[t].number,
+                                     "issued_date": _iso(trows[t].issued_date)}}
+                       for t in task_ids[:limit]]
+    return {"query": text, "words": words,
+            "documents": [summaries[d] for d in docs[:limit]],
+            "tasks": found_tasks,
+            "truncated": len(docs) > limit or len(task_ids) > limit}

@@ -100,6 +100,9 @@ documents = sa.Table(
     sa.Column("text_start", sa.Integer),                       # span in files.text
     sa.Column("text_end", sa.Integer),
     sa.Column("extraction_json", sa.Text, nullable=False),     # this document's record
+    # folded type, number, subject and issuer for full-text search (step 5; on PostgreSQL a
+    # GIN index over its words, task_graph.migrations)
+    sa.Column("search_key", sa.Text),
     # +1 on every change (Store.update_document): a save made on an older version is refused
     sa.Column("version", sa.Integer, nullable=False, default=1, server_default="1"),
     sa.Index("ix_documents_number_key", "number_key"),
@@ -141,6 +144,7 @@ tasks = sa.Table(
     # keeps per-period statuses in task_status); next_due = due of the first open occurrence.
     sa.Column("status", sa.String(10), nullable=False, default="open"),
     sa.Column("next_due", sa.Date),
+    sa.Column("search_key", sa.Text),                          # folded action (step 5)
     # +1 on every change of the task's text, agencies or statuses
     sa.Column("version", sa.Integer, nullable=False, default=1, server_default="1"),
     sa.Index("ix_tasks_document", "document_id", "ordinal"),

@@ -33,7 +33,8 @@ from task_graph.migrations import migrate, write_transaction
 from task_graph.schema import (agencies, agency_aliases, agency_merges, citations, documents,
                                files, places, reminder_letter_tasks, status_history,
                                task_agencies, task_status, tasks)
-from task_graph.text import fold, name_key, number_key, text_identity
+from task_graph.text import (document_search_key, fold, name_key, number_key, search_key,
+                             text_identity)
 
 ENV_DB = "OCOP_DOCS_DB"
 DEFAULT_DB_PATH = Path("var") / "ocop-docs.sqlite3"
@@ -338,6 +339,8 @@ class Store:
             place=doc.get("place"), issuer=doc.get("issuer"), issuer_agency_id=issuer_id,
             province=ctx.province, district=ctx.district, subject=doc.get("subject"),
             signer=doc.get("signer"), text_start=region[0], text_end=region[1],
+            search_key=document_search_key(doc.get("doc_type"), doc.get("number"),
+                                           doc.get("subject"), doc.get("issuer")),
             extraction_json=json.dumps(doc, ensure_ascii=False))).inserted_primary_key[0]
         self._link_pending_citations(conn, doc_id, key, issued)
         return doc_id
@@ -423,7 +426,8 @@ class Store:
             section=task.get("section"), due=due, deadline_text=task.get("deadline_text"),
             recurrence=recurrence, optional=bool(task.get("optional")),
             implied_lead=bool(task.get("implied_lead")), doc_date=doc_date, status="open",
-            next_due=next_due)).inserted_primary_key[0]
+            next_due=next_due, search_key=search_key(task.get("action")))
+        ).inserted_primary_key[0]
         rows = self._task_agency_rows(conn, task_id, task, doc, ctx)
         if rows:
             conn.execute(task_agencies.insert(), rows)
@@ -527,6 +531,8 @@ class Store:
             issued_date=issued, place=merged.get("place"), issuer=merged.get("issuer"),
             issuer_agency_id=issuer_id, province=ctx.province, district=ctx.district,
             subject=merged.get("subject"), signer=merged.get("signer"),
+            search_key=document_search_key(merged.get("doc_type"), merged.get("number"),
+                                           merged.get("subject"), merged.get("issuer")),
             extraction_json=json.dumps(merged, ensure_ascii=False)))
 
         # citations of other documents that pointed here by the old number
@@ -600,6 +606,7 @@ class Store:
                 next_due = due if status == "open" else None
             conn.execute(tasks.update().where(tasks.c.id == tid).values(
                 ordinal=ordinal, action=body.get("action") or "", section=body.get("section"),
+                search_key=search_key(body.get("action")),
                 due=due, deadline_text=body.get("deadline_text"), recurrence=recurrence,
                 optional=bool(body.get("optional", by_id[tid].optional)),
                 implied_lead=bool(body.get("implied_lead", by_id[tid].implied_lead)),

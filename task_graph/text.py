@@ -33,6 +33,16 @@ def fold(text: str) -> str:
     return text.strip()
 
 
+def search_key(*parts: str | None) -> str:
+    """What full-text search looks in: the parts folded (no diacritics, đ -> d, lower case),
+    so "ke hoach trien khai" finds "Kế hoạch triển khai" on every back end."""
+    return fold(" ".join(p for p in parts if p))
+
+
+def document_search_key(doc_type, number, subject, issuer) -> str:
+    return search_key(doc_type, number, subject, issuer)
+
+
 def name_key(name: str) -> str:
     """Identity key of an agency name as written: expanded, folded, without và/với/của."""
     words = fold(expand_abbreviations(name)).split()

@@ -207,3 +207,27 @@ def test_keyset_pages_walk_the_same_rows_as_offsets(loaded, kwargs):
 def test_a_bad_cursor_is_a_store_error(loaded):
     with pytest.raises(StoreError, match="con trỏ trang"):
         q.owes(loaded, as_of="2020-12-31", after="x:1")
+
+
+def test_search_finds_words_without_accents(loaded):
+    """Full-text search: accents and case aside, every word must be there (PostgreSQL: the
+    GIN word index; SQLite: a scan)."""
+    found = q.search(loaded, "ke hoach trien khai")
+    assert found["documents"] and all(
+        {"ke", "hoach", "trien", "khai"} <= set(fold_words(
+            d["doc_type"], d["number"], d["subject"], d["issuer"]).split())
+        for d in found["documents"])
+    tasks = q.search(loaded, "BÁO CÁO kết quả")["tasks"]
+    assert tasks and all({"bao", "cao", "ket", "qua"} <= set(fold_words(t["action"]).split())
+                         for t in tasks)
+    assert q.search(loaded, "từ không có trong kho xyzzy") == {
+        "query": "từ không có trong kho xyzzy",
+        "words": ["tu", "khong", "co", "trong", "kho", "xyzzy"],
+        "documents": [], "tasks": [], "truncated": False}
+    with pytest.raises(StoreError):
+        q.search(loaded, " ,; ")
+
+
+def fold_words(*parts):
+    from task_graph.text import search_key
+    return search_key(*parts)

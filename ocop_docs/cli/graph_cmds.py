@@ -127,6 +127,17 @@ def register(sub) -> None:
     _db_arg(p)
     p.set_defaults(func=run_chain)
 
+    p = sub.add_parser("search", help="tìm văn bản và nhiệm vụ theo từ (không phân biệt dấu)",
+                       description="Tìm văn bản (loại, số, trích yếu, cơ quan ban hành) và nhiệm "
+                                   "vụ (nội dung) chứa mọi từ đã gõ, có dấu hay không dấu: "
+                                   "'ke hoach trien khai' tìm được 'Kế hoạch triển khai'.")
+    p.add_argument("words", nargs="+", metavar="WORD")
+    p.add_argument("--limit", type=int, default=50, metavar="N",
+                   help="số văn bản và số nhiệm vụ tối đa (mặc định 50)")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    _db_arg(p)
+    p.set_defaults(func=run_search)
+
     for name, status, helptext in (("done", "done", "đánh dấu nhiệm vụ đã hoàn thành"),
                                    ("reopen", "open", "mở lại nhiệm vụ")):
         p = sub.add_parser(name, help=helptext,
@@ -419,6 +430,25 @@ def _print_chain(nodes, key: str, depth: int, arrow: str) -> None:
 
 
 @_guard
+@_guard
+def run_search(args) -> int:
+    from task_graph.queries import search
+
+    res = search(_store(args), " ".join(args.words), limit=args.limit)
+    if args.format == "json":
+        print(json.dumps(res, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(f"Văn bản ({len(res['documents'])}):")
+    for d in res["documents"]:
+        print(f"  {d['doc_type'] or ''} {_doc_label(d)} — {_short(d['subject'] or '', 80)}")
+    print(f"Nhiệm vụ ({len(res['tasks'])}):")
+    for t in res["tasks"]:
+        print(f"  #{t['task_id']:<8} {_short(t['action'], 90)}  ← {_doc_label(t['document'])}")
+    if res["truncated"]:
+        print("(còn nữa: tăng --limit hoặc thêm từ)")
+    return EXIT_OK
+
+
 def run_chain(args) -> int:
     from task_graph.queries import chain
 
