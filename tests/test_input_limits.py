@@ -7,10 +7,12 @@ import os
 import subprocess
 import sys
 import textwrap
+import warnings
 import zipfile
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 import input_bombs
 from ocop_docs.ingest import IngestError, Limits, check_file, read_document
@@ -151,10 +153,14 @@ def test_deeply_nested_xml_is_one_line(tmp_path):
 
 
 def test_huge_image_is_refused_before_decoding(tmp_path, monkeypatch):
-    path = input_bombs.blank_image(tmp_path / "huge.png", 9000)
-    message = refusal(path)
-    assert "9000x9000" in message and "OCOP_DOCS_MAX_PIXELS" in message
-    monkeypatch.setenv("OCOP_DOCS_MAX_PIXELS", str(9000 * 9000))
+    path = input_bombs.blank_image(tmp_path / "huge.png", 9500)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)   # nor PIL's warning
+        message = refusal(path)
+        assert "9500x9500" in message and "OCOP_DOCS_MAX_PIXELS" in message
+        bigger = input_bombs.blank_image(tmp_path / "bigger.png", 14000)   # PIL refuses to open
+        assert "196 triệu" in refusal(bigger)
+    monkeypatch.setenv("OCOP_DOCS_MAX_PIXELS", str(9500 * 9500))
     assert check_file(path) == "image"
 
 

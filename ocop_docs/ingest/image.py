@@ -1,7 +1,9 @@
 """Scanned images (.png, .jpg, .tif including multi-page TIFF, .bmp, .gif, .webp) through OCR."""
 from __future__ import annotations
 
+import re
 import struct
+import warnings
 
 from PIL import Image, UnidentifiedImageError
 
@@ -26,7 +28,10 @@ class ImageReader(Reader):
         decoded (OCOP_DOCS_MAX_PAGES, OCOP_DOCS_MAX_PIXELS)."""
         limits = source.limits
         try:
-            with Image.open(source.path) as img:
+            with warnings.catch_warnings():         # PIL's own bomb warning: ours is the message
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                img = Image.open(source.path)
+            with img:
                 frames = getattr(img, "n_frames", 1)
                 if frames > limits.max_pages:
                     raise IngestError(source.path, msg("ingest.too_many_pages", pages=frames,
@@ -43,6 +48,11 @@ class ImageReader(Reader):
                             mpx=width * height / 1e6, limit=limits.max_pixels / 1e6))
         except IngestError:
             raise
+        except Image.DecompressionBombError as exc:  # over twice PIL's limit: refused at open
+            pixels = re.search(r"\((\d+) pixels\)", str(exc))
+            raise IngestError(source.path, msg(
+                "ingest.image_pixels", mpx=int(pixels.group(1)) / 1e6 if pixels else float("nan"),
+                limit=limits.max_pixels / 1e6)) from None
         except Exception as exc:     # PIL raises many kinds on a broken header
             raise IngestError(source.path, msg("ingest.image_corrupt",
                                                cause=f"{type(exc).__name__}: {exc}")) from None
