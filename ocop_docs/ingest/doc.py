@@ -49,7 +49,23 @@ def soffice_text(path: Path) -> str | None:
         out = Path(tmp, path.stem + ".docx")
         if not out.exists():
             return None
-        return docx_text(docx.Document(str(out)))
+        # the converted file passes the .docx limits too (a 50 MB .doc can unpack far larger)
+        from .docx import DocxReader
+        from .gate import check_zip
+        from .types import Limits, Source
+
+        limits = Limits.from_env()
+        try:
+            check_zip(out, limits)
+            with out.open("rb") as fh:
+                DocxReader().check(Source(path=out, head=fh.read(8), size=out.stat().st_size,
+                                          limits=limits))
+        except IngestError as exc:
+            raise IngestError(path, exc.problem) from None
+        try:
+            return docx_text(docx.Document(str(out)))
+        except Exception:            # LibreOffice wrote something python-docx cannot read
+            return None
 
 
 def antiword_tables(text: str) -> str:
