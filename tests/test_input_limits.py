@@ -259,3 +259,14 @@ def test_nul_and_control_characters_are_stripped(tmp_path):
     with sqlite3.connect(db) as con:
         texts = [row[0] for row in con.execute("select text from files")]
     assert texts and not any("\x00" in t for t in texts)
+
+
+def test_fifo_given_to_the_queue_is_refused_not_read(tmp_path):
+    """`ingest --queue` hashes each file before sending it: a FIFO must not be opened there."""
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    proc = run_cli("ingest", "--queue", "redis://127.0.0.1:1/0", "--db", tmp_path / "s.sqlite3",
+                   fifo, "/dev/zero", timeout=120)
+    assert proc.returncode == 1
+    errors = [line for line in proc.stderr.splitlines() if "lỗi" in line]
+    assert len(errors) == 2 and "FIFO" in errors[0] and "thiết bị" in errors[1], proc.stderr

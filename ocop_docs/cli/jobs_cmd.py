@@ -136,6 +136,8 @@ def ingest_via_queue(args, url: str) -> int:
     from ocop_docs.jobs import state
     from ocop_docs.jobs.queue import QueueError, send
     from task_graph import open_store
+    from ocop_docs.ingest import IngestError
+    from ocop_docs.ingest.gate import regular_file
     from task_graph.ingest import collect_files
 
     store = open_store(args.db)
@@ -146,6 +148,12 @@ def ingest_via_queue(args, url: str) -> int:
     already = sent = 0
     try:
         for path in collect_files(args.paths):
+            try:
+                regular_file(path)        # a FIFO or a device is never opened
+            except IngestError as exc:
+                failures.append((str(path), str(exc)))
+                _err(str(exc))
+                continue
             try:
                 data = path.read_bytes()
             except OSError as exc:
