@@ -198,7 +198,14 @@ def _wrap_width(lines: list[str]) -> int | None:
         return None
     width = lengths[int(len(lengths) * 0.9)]
     near = sum(1 for n in lengths if n >= 0.75 * width)
-    return width if 50 <= width <= 110 and near >= 0.4 * len(lengths) else None
+    # lines that run on (no end punctuation): in hard-wrapped text most of them fill the width,
+    # whatever the share of short header and closing lines in a short letter
+    open_lengths = [len(line) for line in lines if len(line) >= 20 and not _protected(line)
+                    and not line.endswith(_END_PUNCT)]
+    open_near = sum(1 for n in open_lengths if n >= 0.75 * width)
+    wrapped = near >= 0.4 * len(lengths) or (len(open_lengths) >= 10
+                                             and open_near >= 0.5 * len(open_lengths))
+    return width if 50 <= width <= 110 and wrapped else None
 
 
 _LABEL_LINE = re.compile(r"(?i)(?:kính gửi|nơi nhận|v/v|số\s*:|căn cứ|điều\s+\d)")

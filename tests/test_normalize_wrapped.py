@@ -190,3 +190,34 @@ def test_converted_text_without_blank_lines_joins_lines_broken_before_a_capital(
         "nhân dân tỉnh Lâm Đồng, thực hiện chức năng quản lý nhà nước đối với khu công nghệ " \
         "cao." in out
     assert out.count("|") == 4
+
+
+def test_short_wrapped_letter_with_many_header_lines_is_still_rejoined():
+    """A one-page letter: its header and closing lines are short, but the lines that run on
+    fill the width, so wrapped items are one line again ("... phối hợp với Sở" / "Tài chính
+    ...")."""
+    header = ["ỦY BAN NHÂN DÂN TỈNH ĐIỆN BIÊN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+              "Độc lập - Tự do - Hạnh phúc", "Số: 512/UBND-KT",
+              "V/v triển khai Nghị định về quản lý rừng", "Kính gửi:",
+              "- Các sở, ban, ngành tỉnh;", "- Ủy ban nhân dân các xã, phường.",
+              "Điện Biên, ngày 12 tháng 6 năm 2026",
+              "Nơi nhận:", "- Như trên;", "- Chủ tịch, các Phó Chủ tịch UBND tỉnh;",
+              "- Lãnh đạo Văn phòng UBND tỉnh;", "- Cổng thông tin điện tử tỉnh;",
+              "- Sở Tài chính tỉnh Điện Biên;", "- Báo Điện Biên Phủ, Đài PT-TH tỉnh;",
+              "- Các Chi cục Kiểm lâm vùng;",
+              "- Lưu: VT, KT.", "KT. CHỦ TỊCH ỦY BAN NHÂN DÂN", "PHÓ CHỦ TỊCH THƯỜNG TRỰC",
+              "Lò Văn Mừng"]
+    body = textwrap.wrap(
+        "1. Sở Nông nghiệp và Môi trường chủ trì tổ chức phổ biến Nghị định đến các chủ rừng "
+        "trên địa bàn tỉnh; hướng dẫn các chủ rừng lập phương án quản lý rừng bền vững, "
+        "tham mưu Ủy ban nhân dân tỉnh các nội dung thuộc thẩm quyền của tỉnh.", 78)
+    body += textwrap.wrap(
+        "2. Các sở, ban, ngành cấp tỉnh theo chức năng nhiệm vụ, phối hợp với Sở Tài chính "
+        "triển khai thực hiện các nội dung theo quy định tại Nghị định số 91/2026/NĐ-CP.", 78)
+    body += textwrap.wrap(
+        "3. Ủy ban nhân dân các xã, phường nghiên cứu, triển khai thực hiện các nội dung "
+        "thuộc trách nhiệm của địa phương; tổ chức tuyên truyền Nghị định đến các hộ gia đình, "
+        "cá nhân nhận khoán bảo vệ rừng, báo cáo kết quả trước ngày 30 tháng 11 năm 2026.", 78)
+    out = normalize_text("\n".join(header[:9] + body + header[9:]) + "\n").splitlines()
+    assert "2. Các sở, ban, ngành cấp tỉnh theo chức năng nhiệm vụ, phối hợp với Sở Tài chính " \
+        "triển khai thực hiện các nội dung theo quy định tại Nghị định số 91/2026/NĐ-CP." in out
