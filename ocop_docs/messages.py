@@ -45,3 +45,12 @@ def msg_list(key: str) -> list[str]:
 
 def has(key: str) -> bool:
     return key in catalogue()
+
+
+def translate_argparse() -> None:
+    """argparse's own words (usage, "the following arguments are required" ...) in
+    Vietnamese, from the catalogue's `argparse` list; argparse looks its `_` up on each call."""
+    import argparse
+
+    table = {item["en"]: item["vi"] for item in catalogue().get("argparse", [])}
+    argparse._ = lambda text: table.get(text, text)

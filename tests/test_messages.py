@@ -60,3 +60,18 @@ def test_cli_errors_come_from_the_catalogue(tmp_path, capsys):
     err = capsys.readouterr().err.splitlines()
     assert err[0].startswith(f"ocop-docs: lỗi: {broken}: ") and "PDF" in err[0]
     assert err[1] == f"ocop-docs: lỗi: {tmp_path / 'khong-co.txt'}: không có tệp này"
+
+
+def test_cli_usage_errors_are_vietnamese(capsys):
+    from ocop_docs.cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["extract"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "cách dùng: ocop-docs extract" in err
+    assert "ocop-docs extract: lỗi: thiếu tham số bắt buộc: FILE" in err
+    assert "usage" not in err and "error" not in err and "required" not in err
+    with pytest.raises(SystemExit):
+        main(["khong-co-lenh"])
+    assert "lựa chọn không hợp lệ" in capsys.readouterr().err

@@ -11,7 +11,7 @@ import importlib
 import sys
 
 from ocop_docs import __version__
-from ocop_docs.messages import msg
+from ocop_docs.messages import msg, translate_argparse
 
 # One module per command group, in the order `--help` lists them.
 COMMAND_MODULES = [
@@ -32,6 +32,7 @@ EXIT_USAGE = 2        # bad arguments
 
 
 def build_parser() -> argparse.ArgumentParser:
+    translate_argparse()
     parser = argparse.ArgumentParser(
         prog="ocop-docs",
         description="Đọc văn bản hành chính (kế hoạch, công văn, thông báo, quyết định), "

@@ -128,14 +128,11 @@ ICS = "text/calendar; charset=utf-8"
 
 
 def _feed_page(request: Request, user: dict, **extra):
-    from ocop_docs.office.feeds import list_feeds
-    from task_graph import queries
-
-    from ocop_docs.office.feeds import unit_of
+    from ocop_docs.office.feeds import list_feeds, unit_of
 
     mine = None if user["role"] == "coordinator" else user["name"]
     context = {"feeds": list_feeds(_store(request).engine, by=mine), "new_url": None,
-               "error": None, "agencies": queries.list_agencies(_store(request), limit=2000),
+               "error": None, "agencies": services.agency_names(_store(request)),
                "unit": unit_of(_store(request).engine, user["name"])}
     context.update(extra)
     return render(request, "office_calendars.html", user,

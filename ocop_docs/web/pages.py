@@ -66,7 +66,6 @@ async def logout(request: Request):
 def dashboard(request: Request, agency: str = "", status: str = "open", due_from: str = "",
               due_to: str = "", as_of: str = "", role: str = "lead",
               user=Depends(page_user("read"))):
-    from task_graph import queries
     from task_graph.store import StoreError
 
     day = services.parse_date(as_of) or vntime.today()
@@ -80,7 +79,7 @@ def dashboard(request: Request, agency: str = "", status: str = "open", due_from
                                   scope=units.request_scope(request, user))
     except StoreError as exc:
         data, error = {"agencies": [], "rows": 0, "truncated": False}, str(exc)
-    agencies = queries.list_agencies(_store(request), limit=2000)
+    agencies = services.agency_names(_store(request), scope=units.request_scope(request, user))
     return render(request, "dashboard.html", user, data=data, agencies=agencies, error=error,
                   timeline=services.timeline_svg(data["agencies"], day),
                   f={"agency": agency, "status": status, "due_from": due_from,
@@ -357,7 +356,6 @@ def _letter_query(p) -> dict:
 @router.get("/letters")
 def letters_page(request: Request, user=Depends(page_user("read"))):
     from ocop_docs.letters import ledger, render_text
-    from task_graph import queries
 
     args = _letter_args(request)
     asked = bool(request.query_params)
@@ -373,7 +371,8 @@ def letters_page(request: Request, user=Depends(page_user("read"))):
     query = [(k, v) for k, v in request.query_params.multi_items() if k != "i"]
     return render(request, "letters.html", user, previews=previews, error=error,
                   asked=asked, args=args, query=urlencode(query), fields=query,
-                  agencies=queries.list_agencies(_store(request), limit=2000),
+                  agencies=services.agency_names(_store(request),
+                                                 scope=units.request_scope(request, user)),
                   ledger=_visible_letters(request,
                                           ledger.recent_letters(_store(request).engine)),
                   numbered=request.query_params.get("numbered"))
@@ -489,13 +488,15 @@ def audit_csv(request: Request, user=Depends(page_user("users"))):
 def users_page(request: Request, user=Depends(page_user("users"))):
     return render(request, "users.html", user, users=db.list_users(_store(request).engine),
                   error=None, done=request.query_params.get("done"),
-                  user_units=units.units_of_users(_store(request).engine))
+                  user_units=units.units_of_users(_store(request).engine),
+                  unit_agencies=services.agency_names(_store(request)))
 
 
 def _users_error(request: Request, user: dict, message: str):
     return render(request, "users.html", user, status_code=400, error=message,
                   users=db.list_users(_store(request).engine), done=None,
-                  user_units=units.units_of_users(_store(request).engine))
+                  user_units=units.units_of_users(_store(request).engine),
+                  unit_agencies=services.agency_names(_store(request)))
 
 
 @router.post("/users/unit")

@@ -26,6 +26,20 @@ MAX_ROWS = 1000          # the most rows one search returns (the API's cap)
 
 # ----------------------------------------------------------------------------- registry
 
+def agency_names(store, limit: int = 2000, scope=None) -> list[dict]:
+    """{id, name} of the live agencies in name order, for the pages' pick lists (without the
+    aliases and group members of queries.list_agencies, which take seconds on a large store);
+    an account with a unit gets its own agencies."""
+    from task_graph.schema import agencies
+
+    stmt = (sa.select(agencies.c.id, agencies.c.name).where(agencies.c.merged_into.is_(None))
+            .order_by(agencies.c.name).limit(limit))
+    if scope is not None and not scope.everything:
+        stmt = stmt.where(agencies.c.id.in_(list(scope.agency_ids)))
+    with store.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(stmt)]
+
+
 def search_documents(store, *, q: str | None = None, number: str | None = None,
                      doc_type: str | None = None, issuer: str | None = None,
                      date_from: date | None = None, date_to: date | None = None,

@@ -115,8 +115,7 @@ def request_scope(request: Request, user: dict) -> Scope:
     cached = getattr(request.state, "unit_scope", None)
     if cached is not None and cached.user == user["name"]:
         return cached
-    ensure_tables(request.app.state.store.engine)
-    scope = scope_of(request.app.state.store, user["name"])
+    scope = scope_of(request.app.state.store, user["name"])     # tables: create_app
     request.state.unit_scope = scope
     return scope
 
