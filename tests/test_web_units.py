@@ -139,3 +139,21 @@ def test_unit_must_be_a_known_agency(site):
         units.set_unit(site["app"].state.store, "xem-so", "Sở Không Có Thật tỉnh Xyz")
     page = site["admin"].get("/users").text
     assert HOA_BINH_SO in page and "địa bàn" in page
+
+
+def test_office_exports_and_calendars_stay_in_the_unit(site):
+    import io
+
+    from openpyxl import load_workbook
+
+    viewer = login(site["app"], "xem-so")
+    r = viewer.get("/export/theo-doi.xlsx", params={"status": "all", "as_of": "01/01/2030"})
+    assert r.status_code == 200
+    cells = " ".join(str(c.value or "") for row in load_workbook(io.BytesIO(r.content))
+                     .worksheets[0].iter_rows() for c in row)
+    assert "Hòa Bình" in cells and "Chư Pưh" not in cells
+    assert viewer.get("/calendar.ics", params={"agency": CHU_PUH_UBND}).status_code == 404
+    assert viewer.get("/calendar.ics", params={"agency": HOA_BINH_SO}).status_code == 200
+    token = csrf_of(viewer.get("/calendars").text)
+    r = viewer.post("/calendars", data={"csrf_token": token, "agency": CHU_PUH_UBND})
+    assert r.status_code == 404

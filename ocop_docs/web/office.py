@@ -11,7 +11,8 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from ocop_docs.web import services
+from ocop_docs import vntime
+from ocop_docs.web import services, units
 from ocop_docs.web.app import render
 from ocop_docs.web.auth import page_user
 
@@ -42,13 +43,14 @@ def followup_download(request: Request, agency: str = "", status: str = "open",
     from ocop_docs.office.followup import write_followup
     from task_graph.store import StoreError
 
-    day = services.parse_date(as_of) or date.today()
+    day = services.parse_date(as_of) or vntime.today()
     status = status if status in ("open", "overdue", "done", "all") else "open"
     role = role if role in ("lead", "support", "any") else "lead"
     try:
         data = services.dashboard(_store(request), agency=agency.strip() or None, status=status,
                                   due_from=services.parse_date(due_from),
-                                  due_to=services.parse_date(due_to), as_of=day, role=role)
+                                  due_to=services.parse_date(due_to), as_of=day, role=role,
+                                  scope=units.request_scope(request, user))
     except StoreError as exc:
         raise HTTPException(400, str(exc)) from None
     name = f"theo-doi-nhiem-vu-{day.isoformat()}.xlsx"
@@ -152,6 +154,7 @@ async def calendars_create(request: Request, user=Depends(page_user("read"))):
 
     form = await request.form()
     agency = " ".join(str(form.get("agency") or "").split())[:300]
+    units.check_agency(request, user, agency)            # a unit's own agencies only
     role = str(form.get("role") or "any")
     role = role if role in ("lead", "support", "any") else "any"
     if not agency or not task_events(_store(request), agency, role=role)["agencies"]:
@@ -170,6 +173,7 @@ async def calendars_unit(request: Request, user=Depends(page_user("read"))):
 
     form = await request.form()
     agency = " ".join(str(form.get("agency") or "").split())[:300]
+    units.check_agency(request, user, agency)
     if not agency or not task_events(_store(request), agency)["agencies"]:
         return _feed_page(request, user, error=f"Không tìm thấy cơ quan hoặc nhiệm vụ nào: "
                                                f"{agency or '(trống)'}")
@@ -193,6 +197,7 @@ def calendar_download(request: Request, agency: str, role: str = "any",
     from ocop_docs.office.calendar import agency_calendar
 
     role = role if role in ("lead", "support", "any") else "any"
+    units.check_agency(request, user, agency)
     data, ics = agency_calendar(_store(request), agency, role=role)
     if not data["agencies"]:
         raise HTTPException(404, f"Không tìm thấy cơ quan hoặc nhiệm vụ nào: {agency}")

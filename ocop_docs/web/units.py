@@ -197,6 +197,25 @@ def can_see_upload(store, scope: Scope, upload_id: int) -> bool:
         row["file_id"] is not None and can_see_file(store, scope, row["file_id"]))
 
 
+def agency_allowed(store, scope: Scope, agency: str | None) -> bool:
+    """Whether an agency named by a user (any of its names, or its id) is in the scope."""
+    from task_graph import queries
+
+    if scope.everything:
+        return True
+    if not agency or not agency.strip():
+        return False
+    with store.connect() as conn:
+        found = queries.find_agencies(conn, agency.strip())
+    return any(a.id in scope.agency_ids for a in found)
+
+
+def check_agency(request: Request, user: dict, agency: str | None) -> None:
+    """404 (as for an unknown agency) when the account's unit does not cover `agency`."""
+    if not agency_allowed(request.app.state.store, request_scope(request, user), agency):
+        raise HTTPException(404, msg("access.no_agency"))
+
+
 def filter_dashboard(data: dict, scope: Scope) -> dict:
     """The dashboard's agency groups that the scope covers."""
     if scope.everything:
