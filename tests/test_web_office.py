@@ -59,6 +59,10 @@ def test_dashboard_offers_the_download(site):
     overdue = q.overdue(site["store"], AS_OF, limit=5000)
     assert ws.max_row - 1 == overdue["rows"]
     assert {c.value for c in ws[1]} >= {"Mã nhiệm vụ", "Hạn hoàn thành", "Tình trạng"}
+    everything = viewer.get(f"/export/theo-doi.xlsx?as_of={AS_OF}&status=open")
+    ws = load_workbook(io.BytesIO(everything.content)).worksheets[0]
+    open_rows = q.owes(site["store"], None, as_of=AS_OF, limit=5000)["rows"]
+    assert open_rows > 200 and ws.max_row - 1 == open_rows    # not the dashboard's first page
     assert "/import-status" not in page                  # a viewer may not change statuses
     assert viewer.get("/import-status").status_code == 403
 

@@ -125,6 +125,9 @@ def write_followup(result: dict, path: str | Path | None = None) -> bytes:
     info.append(["Tính đến ngày", date.fromisoformat(result["as_of"])])
     info["B2"].number_format = "dd/mm/yyyy"
     info.append(["Số dòng", len(rows)])
+    if result.get("truncated"):
+        info.append(["Lưu ý", "Danh sách chưa đầy đủ (quá nhiều nhiệm vụ): hãy lọc theo cơ quan "
+                     "hoặc theo hạn rồi xuất lại."])
     info.append(["Cách dùng", "Ghi \"" + spec["status"]["done"] + "\" vào cột Tình trạng và số "
                  "văn bản báo cáo vào cột Văn bản minh chứng, rồi tải bảng lên "
                  "(ocop-docs import-status hoặc trang Nhập trạng thái)."])

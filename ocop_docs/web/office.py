@@ -21,6 +21,7 @@ router = APIRouter(include_in_schema=False)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
+EXPORT_LIMIT = 20_000        # tasks in one Excel download (the dashboard shows a first page)
 
 
 def _store(request: Request):
@@ -50,7 +51,8 @@ def followup_download(request: Request, agency: str = "", status: str = "open",
         data = services.dashboard(_store(request), agency=agency.strip() or None, status=status,
                                   due_from=services.parse_date(due_from),
                                   due_to=services.parse_date(due_to), as_of=day, role=role,
-                                  scope=units.request_scope(request, user))
+                                  scope=units.request_scope(request, user),
+                                  limit=EXPORT_LIMIT)
     except StoreError as exc:
         raise HTTPException(400, str(exc)) from None
     name = f"theo-doi-nhiem-vu-{day.isoformat()}.xlsx"
@@ -135,7 +137,10 @@ def _feed_page(request: Request, user: dict, **extra):
     mine = None if user["role"] == "coordinator" else user["name"]
     context = {"feeds": list_feeds(_store(request).engine, by=mine), "new_url": None,
                "error": None, "agencies": services.agency_names(_store(request)),
-               "unit": unit_of(_store(request).engine, user["name"])}
+               "unit": unit_of(_store(request).engine, user["name"]), "assigned": False}
+    scope = units.request_scope(request, user)
+    if not scope.everything and scope.agency_name:    # the account's unit, set by a coordinator
+        context.update(unit=scope.agency_name, assigned=True)
     context.update(extra)
     return render(request, "office_calendars.html", user,
                   status_code=400 if context["error"] else 200, **context)

@@ -339,19 +339,22 @@ def parse_review_form(form) -> dict:
 # ----------------------------------------------------------------------------- dashboard
 
 def dashboard(store, *, agency: str | None, status: str, due_from: date | None,
-              due_to: date | None, as_of: date, role: str = "lead", scope=None) -> dict:
+              due_to: date | None, as_of: date, role: str = "lead", scope=None,
+              limit: int | None = None) -> dict:
     """queries.owes filtered for the dashboard. Each agency group keeps `tasks` (one row per
     occurrence: a recurring task has a row per period) and adds `by_task` (one per task, its
     periods under it) with counts of tasks, not periods: `task_count`, `overdue` (tasks with
     an overdue period), `done` (tasks whose shown periods are all done), and
-    `overdue_periods`. `scope` (units.Scope): only the agencies of the account's unit."""
+    `overdue_periods`. `scope` (units.Scope): only the agencies of the account's unit.
+    `limit`: tasks per page (queries.owes' default; the Excel download asks for more)."""
     from task_graph import queries
 
     if scope is not None and not scope.everything and not agency and scope.kind == "unit":
         agency = str(scope.agency_id)
     result = queries.owes(store, agency or None, as_of=as_of, due_before=due_to,
                           overdue=status == "overdue", role=role,
-                          include_done=status in ("all", "done"))
+                          include_done=status in ("all", "done"),
+                          **({"limit": limit} if limit else {}))
     groups = []
     for g in result["agencies"]:
         rows = [r for r in g["tasks"]
