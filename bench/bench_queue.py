@@ -7,8 +7,10 @@ folder) and a fresh SQLite store per run.
 Each run: start the workers and wait until they are ready (not timed), then time
 `ingest --queue URL --wait` of the scans: from enqueueing the first file to the last one
 stored. Pages: the pages of the PDFs and the frames of the images. Reported: wall seconds,
-pages/min, the speed-up of 2 workers over 1 (target >= 1.8), and the jobs' own busy time per
-worker (`ocop-docs jobs`).
+pages/min, the speed-up of 2 workers over 1 (target >= 1.8), the jobs' own busy and CPU time
+per worker (`ocop-docs jobs`), and the CPU seconds per page with 1 and with 2 workers: on a
+shared machine the wall-clock speed-up is the machine's, while the CPU cost per page shows
+whether two workers get in each other's way (a ratio of 1.0: they do not).
 
 On a machine with fewer free cores than workers the speed-up cannot show: the figure is the
 machine's, not the queue's. The load average at start and end is printed with the result.
@@ -108,10 +110,13 @@ def one_run(scans: list[Path], n_workers: int, url: str, folder: Path) -> dict:
     jobs = subprocess.run([sys.executable, "-m", "ocop_docs", "jobs", "--db", db, "--format", "json"],
                           cwd=run_dir, env=env(), capture_output=True, text=True)
     pages = pages_of(scans)
+    per_worker = json.loads(jobs.stdout)["workers"]
+    cpu = sum(w["cpu_seconds"] or 0 for w in per_worker)
     return {"workers": n_workers, "files": len(scans), "pages": pages, "stored": report["stored"],
+            "cpu_seconds_per_page": round(cpu / pages, 2) if pages else None,
             "failures": len(report["failures"]), "wall_seconds": round(wall, 1),
             "pages_per_minute": round(pages / wall * 60, 2),
-            "per_worker": json.loads(jobs.stdout)["workers"]}
+            "per_worker": per_worker}
 
 
 def main() -> int:
@@ -138,9 +143,10 @@ def main() -> int:
                     results.append(r)
                     if not args.json:
                         print(f"{n} worker(s): {r['pages']} pages in {r['wall_seconds']} s = "
-                              f"{r['pages_per_minute']} pages/min (stored {r['stored']}, failed "
-                              f"{r['failures']}; load {r['load_before']} -> {r['load_after']})",
-                              flush=True)
+                              f"{r['pages_per_minute']} pages/min, "
+                              f"{r['cpu_seconds_per_page']} CPU s/page (stored {r['stored']}, "
+                              f"failed {r['failures']}; load {r['load_before']} -> "
+                              f"{r['load_after']})", flush=True)
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
@@ -150,10 +156,16 @@ def main() -> int:
     out = {"cpu_count": os.cpu_count(), "runs": results, "best_pages_per_minute": best}
     if 1 in best and 2 in best:
         out["speedup_2_over_1"] = round(best[2] / best[1], 2)
+        # with two free cores, two workers reach 2x one worker's speed times the ratio of
+        # their CPU cost per page (1.0 when running two at once costs nothing extra)
+        cost = {r["workers"]: r["cpu_seconds_per_page"] for r in results}
+        if cost.get(1) and cost.get(2):
+            out["cpu_cost_ratio_1_over_2"] = round(cost[1] / cost[2], 3)
     if args.json:
         print(json.dumps(out, ensure_ascii=False, indent=2))
     elif "speedup_2_over_1" in out:
-        print(f"speed-up of 2 workers over 1: {out['speedup_2_over_1']}x (target 1.8x)")
+        print(f"speed-up of 2 workers over 1: {out['speedup_2_over_1']}x (target 1.8x); CPU "
+              f"cost per page 1 worker / 2 workers: {out.get('cpu_cost_ratio_1_over_2')}")
     return 0
 
 

@@ -71,6 +71,7 @@ def test_bad_file_fails_at_once_and_a_good_one_is_stored(store, tmp_path):
     assert failed["status"] == "failed" and failed["attempts"] == 1
     assert failed["error"].startswith(str(bad)) or "hong.pdf" in failed["error"]
     assert done["status"] == "done" and done["file_id"] and done["pages"] == 1
+    assert done["cpu_seconds"] > 0                     # extraction costs CPU time
     summary = state.summary(store.engine)
     assert summary["counts"]["done"] == 1 and summary["counts"]["failed"] == 1
     assert summary["workers"][0]["worker"] == "w:1" and summary["workers"][0]["files"] == 1

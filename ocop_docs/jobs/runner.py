@@ -71,6 +71,15 @@ def _upload(store, job: dict, path: Path) -> Outcome:
 WORK = {"ingest": _ingest, "upload": _upload}
 
 
+def _cpu_time() -> float:
+    """CPU seconds of this process and of the children it has waited for (tesseract runs)."""
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def _beat(engine, job_id: int, worker: str, stop: threading.Event) -> None:
     while not stop.wait(state.HEARTBEAT_SECONDS):
         try:
@@ -94,7 +103,7 @@ def run_job(store, job_id: int, worker: str | None = None) -> dict | None:
     stop = threading.Event()
     beat = threading.Thread(target=_beat, args=(engine, job_id, worker, stop), daemon=True)
     beat.start()
-    began = time.monotonic()
+    began, cpu_began = time.monotonic(), _cpu_time()
     try:
         path = Path(job["path"])
         try:
@@ -123,7 +132,8 @@ def run_job(store, job_id: int, worker: str | None = None) -> dict | None:
     finally:
         stop.set()
     state.finish(engine, job_id, worker, status=outcome["status"], file_id=outcome["file_id"],
-                 pages=outcome["pages"], seconds=time.monotonic() - began)
+                 pages=outcome["pages"], seconds=time.monotonic() - began,
+                 cpu_seconds=_cpu_time() - cpu_began)
     return state.row(engine, job_id)
 
 

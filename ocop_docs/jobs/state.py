@@ -44,6 +44,7 @@ jobs = sa.Table(
     sa.Column("file_id", sa.Integer),                            # files.id once stored
     sa.Column("pages", sa.Integer),
     sa.Column("seconds", sa.Float),                              # of the successful attempt
+    sa.Column("cpu_seconds", sa.Float),                          # its CPU time (with tesseract)
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("started_at", sa.DateTime),
     sa.Column("heartbeat_at", sa.DateTime),
@@ -171,10 +172,11 @@ def heartbeat(engine: sa.Engine, job_id: int, worker: str) -> None:
 
 
 def finish(engine: sa.Engine, job_id: int, worker: str, *, status: str, file_id: int | None,
-           pages: int | None, seconds: float) -> None:
+           pages: int | None, seconds: float, cpu_seconds: float | None = None) -> None:
     with engine.begin() as conn:
         conn.execute(jobs.update().where(jobs.c.id == job_id).values(
             status=status, file_id=file_id, pages=pages, seconds=round(seconds, 3),
+            cpu_seconds=None if cpu_seconds is None else round(cpu_seconds, 3),
             worker=worker, error=None, finished_at=utcnow()))
 
 
@@ -213,8 +215,8 @@ def listing(engine: sa.Engine, *, status: str | None = None, limit: int = 50) ->
 
 
 def summary(engine: sa.Engine) -> dict:
-    """Counts by status, and per worker: files done, pages, busy seconds, pages a minute
-    (of busy time) and files an hour (over the time from its first start to its last end)."""
+    """Counts by status, and per worker: files done, pages, busy and CPU seconds (the CPU
+    time is what the machine's load does not change), pages a minute (of busy time) and files an hour (over the time from its first start to its last end)."""
     ensure_tables(engine)
     with engine.connect() as conn:
         counts = {s: 0 for s in STATUSES}
@@ -223,16 +225,18 @@ def summary(engine: sa.Engine) -> dict:
             counts[status] = n
         per = conn.execute(
             sa.select(jobs.c.worker, sa.func.count(), sa.func.sum(jobs.c.pages),
-                      sa.func.sum(jobs.c.seconds), sa.func.min(jobs.c.started_at),
+                      sa.func.sum(jobs.c.seconds), sa.func.sum(jobs.c.cpu_seconds),
+                      sa.func.min(jobs.c.started_at),
                       sa.func.max(jobs.c.finished_at))
             .where(jobs.c.status.in_(("done", "duplicate")), jobs.c.worker.is_not(None))
             .group_by(jobs.c.worker).order_by(jobs.c.worker)).all()
     workers = []
-    for name, files, pages, seconds, first, last in per:
+    for name, files, pages, seconds, cpu, first, last in per:
         pages, seconds = int(pages or 0), float(seconds or 0)
         span = (last - first).total_seconds() if first and last else 0
         workers.append({"worker": name, "files": files, "pages": pages,
                         "busy_seconds": round(seconds, 1),
+                        "cpu_seconds": round(float(cpu), 1) if cpu is not None else None,
                         "pages_per_minute": round(pages / seconds * 60, 1) if seconds else None,
                         "files_per_hour": round(files / span * 3600, 1) if span > 0 else None})
     return {"counts": counts, "workers": workers}
