@@ -33,7 +33,7 @@ from ocop_docs.ingest.legacy import encode_legacy  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 SCALE = float(os.environ.get("OCOP_DOCS_FUZZ_SCALE", "1") or 1)
 LONG = SCALE > 1
-CASES = {"text": 500, "pdf": 100, "docx": 200, "doc": 100, "image": 100}
+CASES = {"text": 500, "pdf": 100, "docx": 200, "doc": 100, "image": 80}
 CASE_TIMEOUT = 90            # seconds for one file (an OCRed page takes a few)
 ADDRESS_SPACE_MB = 3072      # RLIMIT_AS of the reader process
 MAX_RSS_MB = 1200            # its peak resident memory over the whole run
@@ -251,10 +251,19 @@ def image_files(draw) -> tuple[str, bytes]:
     from PIL import Image, ImageDraw
 
     fmt = draw(st.sampled_from(["PNG", "JPEG", "TIFF", "BMP", "GIF", "WEBP"]))
-    w, h = draw(st.integers(1, 900)), draw(st.integers(1, 900))
+    with_text = draw(st.integers(0, 7)) == 0          # a few lines of text: OCR runs
+    low = 300 if with_text else 1
+    w, h = draw(st.integers(low, 900)), draw(st.integers(low, 900))
     mode = draw(st.sampled_from(["1", "L", "RGB", "P"] + (["RGBA"] if fmt in ("PNG", "WEBP", "TIFF") else [])))
     img = Image.new(mode, (w, h), "white" if mode != "1" else 1)
     pen = ImageDraw.Draw(img)
+    if with_text:
+        from PIL import ImageFont
+
+        font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", 22)
+        start = draw(st.integers(0, 40))
+        for i, line in enumerate(SEED_TEXT.splitlines()[start:start + h // 30]):
+            pen.text((10, 10 + 30 * i), line[:w // 12], fill=0, font=font)
     for _ in range(draw(st.integers(0, 4))):
         x, y = draw(st.integers(0, w)), draw(st.integers(0, h))
         pen.rectangle([x, y, x + draw(st.integers(1, 200)), y + draw(st.integers(1, 20))], fill=0)
