@@ -71,6 +71,9 @@ def size(result) -> str:
     if isinstance(result, dict) and "agencies" in result:
         return (f"{result['rows']} rows / {len(result['agencies'])} agencies"
                 + (" (more pages)" if result.get("truncated") else ""))
+    if isinstance(result, dict) and "words" in result:
+        return (f"{len(result['documents'])} docs, {len(result['tasks'])} tasks"
+                + (" (more)" if result.get("truncated") else ""))
     if isinstance(result, dict) and "documents" in result:
         def count(nodes, key):
             return sum(1 + count(n.get(key) or [], key) for n in nodes)
@@ -115,6 +118,9 @@ def main(argv=None) -> int:
         "overdue --as-of (all agencies)": lambda: q.overdue(store, AS_OF),
         "overdue AGENCY --as-of": lambda: q.overdue(store, AS_OF, one),
         "upcoming --days 30 (all agencies)": lambda: q.upcoming(store, 30, as_of=AS_OF),
+        "search 'bao cao ocop' (documents and tasks)": lambda: q.search(
+            store, "bao cao ocop", limit=50),
+        "search 'van ban 4242' (rare words)": lambda: q.search(store, "van ban 4242", limit=50),
         "chain (district plan, up)": lambda: q.chain(store, numbers["leaf"]),
         "chain (province plan, up and down)": lambda: q.chain(store, numbers["province"]),
         "chain (PM decision, down; node budget)": lambda: q.chain(store, numbers["central"]),

@@ -373,19 +373,20 @@ def _open_filters(as_of, include_done=False):
 
 def _owed_pairs(conn, ids, roles, as_of, due_before, overdue, include_done, limit, offset):
     """(task, agency, role) for the given agencies, in (agency, next due) order."""
-    conds = [task_agencies.c.agency_id.in_(ids), task_agencies.c.role.in_(roles),
-             *_open_filters(as_of, include_done)]
+    given = sa.select(task_agencies.c.task_id).where(task_agencies.c.agency_id.in_(ids),
+                                                      task_agencies.c.role.in_(roles))
+    conds = [tasks.c.id.in_(given), *_open_filters(as_of, include_done)]
     if overdue:
         conds.append(tasks.c.next_due < as_of)
     if due_before is not None:
         conds.append(tasks.c.next_due <= due_before)
     # Task ids page first (a task given to two matched agencies counts once), then its rows.
-    page = (sa.select(task_agencies.c.task_id)
-            .select_from(task_agencies.join(tasks, tasks.c.id == task_agencies.c.task_id))
-            .where(*conds).group_by(task_agencies.c.task_id)
-            .order_by(sa.func.min(sa.func.coalesce(tasks.c.next_due, date(9999, 12, 31))),
-                      task_agencies.c.task_id)
-            .limit(limit).offset(offset))
+    # Open tasks only: ordered as the (status, next_due) index is, so PostgreSQL reads that
+    # index in order and stops at the page's end instead of sorting every matching task.
+    order = [tasks.c.next_due.asc().nulls_last(), tasks.c.id]
+    if not include_done:
+        order.insert(0, tasks.c.status)
+    page = sa.select(tasks.c.id).where(*conds).order_by(*order).limit(limit).offset(offset)
     task_ids = list(conn.execute(page).scalars())
     return _pairs_for(conn, task_ids, roles, only_agencies=ids)
 
@@ -702,10 +703,28 @@ def _words_match(conn, column, words: list[str]):
     return sa.and_(*[padded.like(f"% {w} %") for w in words])
 
 
+SEARCH_PROBE = 2000        # PostgreSQL: up to this many matches are found by the word index
+
+
+def _search_ids(conn, table: sa.Table, words: list[str], limit: int) -> list[int]:
+    """Ids of `table` rows holding every word, newest (highest id) first, `limit` of them.
+    PostgreSQL: the word index finds the matches of rare words at once; words so common that
+    more than SEARCH_PROBE rows hold them are found by walking the ids backwards instead."""
+    match = _words_match(conn, table.c.search_key, words)
+    if conn.dialect.name == "postgresql":
+        found = sa.select(table.c.id).where(match).limit(SEARCH_PROBE + 1).cte(
+            "found").prefix_with("MATERIALIZED")
+        ids = list(conn.execute(sa.select(found.c.id)).scalars())
+        if len(ids) <= SEARCH_PROBE:
+            return sorted(ids, reverse=True)[:limit]
+    return list(conn.execute(sa.select(table.c.id).where(match)
+                             .order_by(table.c.id.desc()).limit(limit)).scalars())
+
+
 def search(store: Store, text: str, *, limit: int = 50) -> dict:
     """Documents and tasks whose words include every word of `text`, accents and case aside
     ("ke hoach trien khai" finds "Kế hoạch triển khai"): documents by type, number, subject
-    and issuer; tasks by their action. Newest first, `limit` of each."""
+    and issuer; tasks by their action. Latest stored first, `limit` of each."""
     from task_graph.text import search_key
 
     words = [w for w in search_key(text).split() if w]
@@ -713,14 +732,8 @@ def search(store: Store, text: str, *, limit: int = 50) -> dict:
         raise StoreError("cần ít nhất một từ để tìm")
     limit = max(1, int(limit))
     with store.connect() as conn:
-        docs = conn.execute(
-            sa.select(documents.c.id).where(_words_match(conn, documents.c.search_key, words))
-            .order_by(documents.c.issued_date.desc(), documents.c.id.desc())
-            .limit(limit + 1)).scalars().all()
-        task_ids = conn.execute(
-            sa.select(tasks.c.id).where(_words_match(conn, tasks.c.search_key, words))
-            .order_by(tasks.c.doc_date.desc(), tasks.c.id.desc())
-            .limit(limit + 1)).scalars().all()
+        docs = _search_ids(conn, documents, words, limit + 1)
+        task_ids = _search_ids(conn, tasks, words, limit + 1)
         summaries = _doc_summary(conn, docs[:limit])
         trows = _task_rows(conn, task_ids[:limit])
         found_tasks = [{"task_id": t, "action": trows[t].action, "section": trows[t].section,
