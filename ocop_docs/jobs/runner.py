@@ -152,12 +152,14 @@ def run_pending(store, job_ids: list[int], worker: str | None = None) -> list[di
     attempts last."""
     out = []
     for job_id in job_ids:
-        while True:
+        final = None
+        for tries in range(state.DEFAULT_MAX_ATTEMPTS + 3):
             try:
                 final = run_job(store, job_id, worker)
             except state.Busy:
                 final = state.row(store.engine, job_id)
-            except Exception:  # noqa: BLE001 - recorded by run_job; try again
+            except Exception:  # noqa: BLE001 - recorded by run_job (or the store is away)
+                time.sleep(min(30, 0.5 * 2 ** tries))
                 continue
             if final is None or final["status"] != "queued":
                 break
