@@ -159,6 +159,16 @@ _STRICT_MARKER = re.compile(
     r"|Điều\s+\d)")
 
 
+# header and closing lines of a letter keep their own lines (a PDF text layer's header:
+# "ỦY BAN NHÂN DÂN ... VIỆT NAM" / "TỈNH QUẢNG NGÃI" / "Số: 507 /UBND-KGVX" / "V/v ...")
+_OWN_HEADER = re.compile(r"(?i)(?:số\s*(?:ký\s*hiệu)?\s*:|v/v\b|kính\s*gửi|nơi\s*nhận|độc\s*lập\s*[-–]"
+                         r"|[^,]{0,40},\s*ngày\s+\S*\s*tháng\s+\S+\s+năm\s+\d{4}\s*$)")
+
+
+def _own_header_line(line: str) -> bool:
+    return bool(_OWN_HEADER.match(line)) or in_capitals(line, min_letters=6, share=0.9)
+
+
 def _join_soft_wraps(lines: list[str], indents: list[int]) -> tuple[list[str], list[int]]:
     """Text converted from HTML or Markdown keeps the source's line breaks inside paragraphs
     and separates paragraphs by blank lines. In such a document (many blank lines, most lines
@@ -182,7 +192,8 @@ def _join_soft_wraps(lines: list[str], indents: list[int]) -> tuple[list[str], l
     for line, indent in zip(lines, indents):
         stripped = line.strip()
         if out and out[-1].strip() and stripped and not _protected(line) \
-                and not _protected(out[-1]) and not _STRICT_MARKER.match(stripped):
+                and not _protected(out[-1]) and not _STRICT_MARKER.match(stripped) \
+                and not _own_header_line(out[-1].strip()) and not _own_header_line(stripped):
             out[-1] = out[-1].rstrip() + " " + stripped
             continue
         out.append(line)

@@ -118,6 +118,9 @@ def test_real_signed_pdf_reads_stamped_number_and_day():
     doc = read_document(REAL_001)
     assert doc.pages[0].method == "pdf-text"
     assert re.search(r"Số: 507 ?/UBND-KGVX", doc.text)
+    # the header's lines stay lines (the page is layout text, not converted text to rejoin)
+    assert re.search(r"(?m)^TỈNH QUẢNG NGÃI\nSố: 507 ?/UBND-KGVX\nV/v ", doc.text), doc.text[:300]
+    assert re.search(r"(?m)^Quảng Ngãi, ngày 24 tháng 01 năm 2025$", doc.text)
     assert "ngày 24 tháng 01 năm 2025" in doc.text
     for junk in ("TRUNG TÂM CÔNG", "ttcbth@", "20:01:14", "Ký bởi"):
         assert junk not in doc.text, junk
