@@ -157,3 +157,13 @@ def test_office_exports_and_calendars_stay_in_the_unit(site):
     token = csrf_of(viewer.get("/calendars").text)
     r = viewer.post("/calendars", data={"csrf_token": token, "agency": CHU_PUH_UBND})
     assert r.status_code == 404
+
+
+def test_a_deleted_account_takes_its_unit_with_it(site):
+    store = site["app"].state.store
+    db.add_user(store.engine, "tam-thoi", "viewer", PASSWORD)
+    units.set_unit(store, "tam-thoi", HOA_BINH_SO)
+    assert not units.scope_of(store, "tam-thoi").everything
+    db.delete_user(store.engine, "tam-thoi")
+    db.add_user(store.engine, "tam-thoi", "viewer", PASSWORD)
+    assert units.scope_of(store, "tam-thoi").everything

@@ -198,6 +198,15 @@ def delete_user(engine: sa.Engine, name: str) -> None:
         if done.rowcount == 0:
             raise AccountError(f"không có tài khoản {name}")
         conn.execute(web_sessions.delete().where(web_sessions.c.user_name == name))
+        # its unit and address go with it: a new account of the same name starts without them
+        from ocop_docs.web import notify, units
+
+        units.ensure_tables(conn)
+        notify.ensure_tables(conn)
+        conn.execute(units.web_user_units.delete().where(
+            units.web_user_units.c.user_name == name))
+        conn.execute(notify.web_user_emails.delete().where(
+            notify.web_user_emails.c.user_name == name))
 
 
 def check_user(engine: sa.Engine, name: str, password: str) -> dict | None:
