@@ -164,15 +164,24 @@ def test_letter_as_edxml_package(site):
     from ocop_docs.office.edxml import parse_package, validate_package
 
     coord = login(site["app"], "dieuphoi")
-    query = f"as_of={AS_OF}&issuer=Ủy ban nhân dân tỉnh Hòa Bình&signer=Nguyễn Văn A"
-    page = coord.get(f"/letters?{query}").text
-    assert "/letters/edxml?" in page
-    missing = coord.get(f"/letters/edxml?{query}&i=0")
+    from ocop_docs.letters import ledger
+
+    fields = {"as_of": AS_OF, "issuer": "Ủy ban nhân dân tỉnh Hòa Bình", "signer": "Nguyễn Văn A"}
+    page = coord.get("/letters", params=fields).text
+    assert 'formaction="/letters/edxml"' in page
+    fields |= {"i": "0", "csrf_token": csrf_of(page)}
+    before = len(ledger.recent_letters(site["store"].engine))
+    missing = coord.post("/letters/edxml", data=fields)
     assert missing.status_code == 400 and "OrganId" in missing.text
-    r = coord.get(f"/letters/edxml?{query}&i=0&organ_id=000.00.00.H17&to_organ_id=000.01.00.H17")
+    assert len(ledger.recent_letters(site["store"].engine)) == before   # nothing recorded
+    r = coord.post("/letters/edxml", data=fields | {"organ_id": "000.00.00.H17",
+                                                   "to_organ_id": "000.01.00.H17"})
     assert r.status_code == 200 and ".edxml" in r.headers["content-disposition"]
     assert validate_package(r.content) == []
     assert parse_package(r.content).header["issuer_organ_id"] == "000.00.00.H17"
+    recorded = ledger.recent_letters(site["store"].engine)      # the package's letter is in the ledger
+    assert len(recorded) == before + 1
+    assert str(recorded[0]["letter_id"]) == r.headers["x-letter-id"]
 
 
 def test_summary_report_download(site):
