@@ -119,6 +119,9 @@ class _SyllableTokenizer:
 def build_nlp() -> Language:
     nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}})
     nlp.tokenizer = _SyllableTokenizer(nlp.vocab)
+    # spaCy's 1,000,000-character guard protects parsers and NER models, which this pipeline
+    # has none of; a long document (a 900-page PDF) is bounded by the ingestion caps instead.
+    nlp.max_length = 10 ** 9
     for name in ("ocop_header", "ocop_citations", "ocop_tasks"):
         nlp.add_pipe(name)
     return nlp
