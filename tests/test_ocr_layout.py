@@ -223,6 +223,8 @@ def test_a_sentence_running_over_a_page_break_is_one_paragraph():
     text = normalize_text(join_pages([page1, page2]))
     assert "phối hợp Sở Nông nghiệp và Phát triển nông thôn, Sở Giao thông vận tải" in text
     assert "\n\n6. Công an tỉnh" in text
+    # an item letter misread at the top of the next page follows the page before's items
+    assert "\ng) Chủ trì" in join_pages(["d) Chuẩn bị;\n\ne) Tổ chức thanh tra;", "ø) Chủ trì, phối hợp"])
     # a closed sentence, a signer's name, a list item or a heading on the next page stay apart
     for end, start in (("cung cấp thông tin.", "Phát triển"), ("Nguyễn Văn An", "Phụ lục kèm theo"),
                        ("phối hợp với", "- Sở Y tế"), ("phối hợp với", "PHỤ LỤC"),

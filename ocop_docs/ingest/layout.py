@@ -249,4 +249,8 @@ def join_pages(texts: list[str]) -> str:
             text = head + ("\n" + rest if rest else "")
         tail = out.rsplit("\n", 1)[-1]
         out = out + (" " if _continues(tail, head) else "\n\n") + text
+    if len(texts) > 1:
+        from .ocr import fix_item_letters
+
+        out = fix_item_letters(out)      # an item letter misread at the top of a page
     return out

@@ -313,6 +313,25 @@ def fix_letter_case(text: str) -> str:
 _ITEM_LETTERS = "abcdđeghiklmnopqrstuvxy"
 
 
+def fix_item_letters(text: str) -> str:
+    """A lettered item whose letter is no item letter is the next one after the item before
+    ("ø)" after "e)" is "g)"); the item before may be on the page before (ingest.layout.join_pages
+    runs this on the whole document too)."""
+    lines = text.split("\n")
+    previous = None
+    for k, line in enumerate(lines):
+        m = re.match(r"(\S)\)\s", line)
+        if not m:
+            continue
+        letter = m.group(1)
+        if letter in _ITEM_LETTERS:
+            previous = letter
+        elif previous and previous != _ITEM_LETTERS[-1] and not letter.isdigit() and letter.isalpha():
+            previous = _ITEM_LETTERS[_ITEM_LETTERS.index(previous) + 1]
+            lines[k] = previous + line[1:]
+    return "\n".join(lines)
+
+
 def fix_list_markers(text: str) -> str:
     """List markers misread at paragraph starts: the first item "1." read as "I." (or "l.",
     "|.") where "2." follows and no "II." does, "5," for "5." right after an item "4.", and a
@@ -325,18 +344,7 @@ def fix_list_markers(text: str) -> str:
             if m in ("I", "l", "|") and starts[k].group(2) == "." and "2" in markers[k + 1:]:
                 lines[k] = "1" + lines[k][len(m):]
                 break
-    # "ø)" after "e)": a letter item whose letter is none of the list's letters is the next one
-    previous = None
-    for k, line in enumerate(lines):
-        m = re.match(r"(\S)\)\s", line)
-        if not m:
-            continue
-        letter = m.group(1)
-        if letter in _ITEM_LETTERS:
-            previous = letter
-        elif previous and previous != _ITEM_LETTERS[-1] and not letter.isdigit():
-            previous = _ITEM_LETTERS[_ITEM_LETTERS.index(previous) + 1]
-            lines[k] = previous + line[1:]
+    lines = fix_item_letters("\n".join(lines)).split("\n")
     last = None
     for k, m in enumerate(markers):
         if m and m.isdigit():
