@@ -425,9 +425,13 @@ def _owed_pairs_all(conn, roles, as_of, include_done, limit, offset, cursor=None
     """Every agency's tasks, walking the (role, agency, task) index: pages stay cheap."""
     conds = [task_agencies.c.role.in_(roles), *_open_filters(as_of, include_done)]
     if cursor is not None and cursor[0] == "a":
-        conds.append(sa.tuple_(task_agencies.c.role, task_agencies.c.agency_id,
-                               task_agencies.c.task_id) > sa.tuple_(*map(sa.literal,
-                                                                         cursor[1:])))
+        _role, agency_id, task_id = cursor[1:]
+        ta = task_agencies.c
+        # (role, agency, task) > cursor, spelled so that SQLite seeks the index too
+        after_in_role = sa.and_(ta.role == _role, ta.agency_id >= agency_id,
+                                sa.or_(ta.agency_id > agency_id, ta.task_id > task_id))
+        conds.append(sa.or_(after_in_role, ta.role > _role) if len(roles) > 1
+                     else after_in_role)
         offset = 0
     stmt = (sa.select(task_agencies.c.task_id, task_agencies.c.agency_id, task_agencies.c.role)
             .select_from(task_agencies.join(tasks, tasks.c.id == task_agencies.c.task_id))
