@@ -254,7 +254,8 @@ def _sort_key(row: dict):
 def owes(store: Store, agency: str | None = None, *, as_of: Any = None,
          due_before: Any = None, overdue: bool = False, role: str = "lead",
          include_groups: bool = True, include_done: bool = False,
-         limit: int = DEFAULT_LIMIT, offset: int = 0, after: str | None = None) -> dict:
+         limit: int = DEFAULT_LIMIT, offset: int = 0, after: str | None = None,
+         within: Any = None) -> dict:
     """Who owes what by when, grouped by agency.
 
     agency: any alias (None: every agency, page by page); as_of: the reference day (default
@@ -266,6 +267,8 @@ def owes(store: Store, agency: str | None = None, *, as_of: Any = None,
     for every agency without a date filter, over (agency, task) pairs in agency order.
     `after`: for every agency, the `next` of the previous page instead of an offset (keyset
     paging: a deep page costs what the first one does).
+    `within`: with no agency, only these agency ids (an account's jurisdiction), paged over
+    their tasks as for one agency, so no page loses tasks to a filter applied after it.
     """
     as_of = _as_date(as_of, date.today())
     cursor = _parse_cursor(after)
@@ -286,6 +289,10 @@ def owes(store: Store, agency: str | None = None, *, as_of: Any = None,
                         via.setdefault(g.id, (a_id, g.name))
             pairs = _owed_pairs(conn, ids + list(via), roles, as_of, due_before, overdue,
                                 include_done, limit + 1, offset)
+        elif within is not None:
+            ids = sorted(set(within))
+            pairs = _owed_pairs(conn, ids, roles, as_of, due_before, overdue, include_done,
+                                limit + 1, offset) if ids else []
         elif overdue or due_before is not None:
             page_ids, pairs = _owed_pairs_by_due(conn, roles, as_of,
                                                  as_of if overdue else due_before, overdue,
@@ -293,11 +300,11 @@ def owes(store: Store, agency: str | None = None, *, as_of: Any = None,
         else:
             pairs = _owed_pairs_all(conn, roles, as_of, include_done, limit + 1, offset,
                                     cursor)
-        if agency is None and not (overdue or due_before is not None):
+        if agency is None and within is None and not (overdue or due_before is not None):
             truncated = len(pairs) > limit          # pages of (agency, task) pairs
             pairs = pairs[:limit]
             task_ids = list(dict.fromkeys(p[0] for p in pairs))
-        elif agency is None:                        # pages of tasks by due date
+        elif agency is None and within is None:     # pages of tasks by due date
             truncated = len(page_ids) > limit       # (a task with no agency in the role
             page_ids = page_ids[:limit]             # takes its place on the page too)
             keep_ids = set(page_ids)
@@ -327,7 +334,7 @@ def owes(store: Store, agency: str | None = None, *, as_of: Any = None,
         groups_out, cut = _group_rows(grouped, names, limit)
         out = _result(as_of, groups_out, matched, limit, offset, truncated or cut,
                       query=agency)
-        if truncated and agency is None:
+        if truncated and agency is None and within is None:    # keyset cursor of every agency
             if overdue or due_before is not None:
                 last_due = conn.execute(sa.select(tasks.c.next_due)
                                         .where(tasks.c.id == page_ids[-1])).scalar()

@@ -167,3 +167,21 @@ def test_a_deleted_account_takes_its_unit_with_it(site):
     db.delete_user(store.engine, "tam-thoi")
     db.add_user(store.engine, "tam-thoi", "viewer", PASSWORD)
     assert units.scope_of(store, "tam-thoi").everything
+
+
+def test_jurisdiction_pages_hold_its_own_tasks(site):
+    """A jurisdiction's dashboard pages over its own agencies' tasks: a small page is full of
+    them, not the first page of every agency's tasks with the others' filtered out."""
+    from ocop_docs.web import services
+
+    store = site["app"].state.store
+    scope = units.scope_of(store, "dieuphoi-huyen")
+    everything = services.dashboard(store, agency=None, status="all", due_from=None,
+                                    due_to=None, as_of=__import__("datetime").date(2030, 1, 1),
+                                    scope=scope)
+    assert everything["task_count"] > 3
+    page = services.dashboard(store, agency=None, status="all", due_from=None, due_to=None,
+                              as_of=__import__("datetime").date(2030, 1, 1), scope=scope,
+                              limit=3)
+    names = {g["agency"]["name"] for g in page["agencies"]}
+    assert page["task_count"] == 3 and all("Chư Pưh" in n for n in names)

@@ -349,11 +349,15 @@ def dashboard(store, *, agency: str | None, status: str, due_from: date | None,
     `limit`: tasks per page (queries.owes' default; the Excel download asks for more)."""
     from task_graph import queries
 
-    if scope is not None and not scope.everything and not agency and scope.kind == "unit":
-        agency = str(scope.agency_id)
+    within = None
+    if scope is not None and not scope.everything and not agency:
+        if scope.kind == "unit":
+            agency = str(scope.agency_id)
+        else:                       # a jurisdiction: its agencies' tasks, page by page
+            within = scope.agency_ids
     result = queries.owes(store, agency or None, as_of=as_of, due_before=due_to,
                           overdue=status == "overdue", role=role,
-                          include_done=status in ("all", "done"),
+                          include_done=status in ("all", "done"), within=within,
                           **({"limit": limit} if limit else {}))
     groups = []
     for g in result["agencies"]:
