@@ -140,6 +140,12 @@ def test_implied_work_is_not_a_task():
      "OCOP cấp tỉnh tiến hành rà soát hồ sơ.", ["Hội đồng OCOP cấp tỉnh"]),
     ("Để triển khai có hiệu quả, Ủy ban nhân dân các huyện cần bố trí kinh phí.",
      ["Ủy ban nhân dân các huyện"]),
+    # a proposal that prompted the assignment: its proposer is not the lead
+    ("Theo đề nghị của Phòng Kinh tế tại Tờ trình số 7/TTr-PKT ngày 02/5/2023, Chủ tịch Ủy ban "
+     "nhân dân huyện giao Phòng Tài chính - Kế hoạch chủ trì, phối hợp với Phòng Kinh tế thẩm "
+     "định dự toán.", ["Phòng Tài chính - Kế hoạch"]),
+    ("Xét đề nghị của Hội Nông dân huyện, Ủy ban nhân dân huyện giao Trung tâm Dịch vụ nông "
+     "nghiệp hướng dẫn các hợp tác xã lập hồ sơ.", ["Trung tâm Dịch vụ nông nghiệp"]),
 ])
 def test_subject_after_label_or_clause(sentence, lead):
     assert same(parse_assignment(sentence).lead, lead)
