@@ -230,26 +230,20 @@ async def letter_edxml(request: Request, user=Depends(page_user("letters"))):
     """One drafted letter as an edXML package (.docx and PDF attached) for the exchange
     client; organ ids from the form or learned from received packages. Like the .docx
     download, the letter is recorded in the ledger (the next one is "lần 2")."""
-    from ocop_docs.letters import ledger
     from ocop_docs.letters.render import file_name
     from ocop_docs.office.convert import ConversionError
     from ocop_docs.office.letter_package import PackageIncomplete, letter_package
-    from ocop_docs.web.pages import _letter_args
+    from ocop_docs.web.pages import chosen_letter, record_drafted
 
     form = await request.form()
-    i = str(form.get("i") or "0")
-    letters = services.build_letters(_store(request), **_letter_args(request, form))
-    if not i.isdigit() or not int(i) < len(letters):
-        raise HTTPException(404, "Không có công văn nào với lựa chọn này.")
-    letter = letters[int(i)]
+    letter = chosen_letter(request, form)
     try:
         data = letter_package(letter, from_organ_id=str(form.get("organ_id") or "").strip() or None,
                               to_organ_id=str(form.get("to_organ_id") or "").strip() or None,
                               store=_store(request))
     except (PackageIncomplete, ConversionError) as exc:
         raise HTTPException(400, str(exc)) from None
-    letter_id = ledger.record_letter(_store(request).engine, letter, None, by=user["name"])
-    services.record_draft(_store(request), user["name"], letter, letter_id)
+    letter_id = record_drafted(request, user, letter)
     return Response(data, media_type="application/xml",
                     headers={"Content-Disposition": _disposition(file_name(letter, "edxml")),
                              "X-Letter-Id": str(letter_id)})

@@ -388,22 +388,34 @@ def _visible_letters(request: Request, letters: list[dict]) -> list[dict]:
                                       for t in x["task_ids"])]
 
 
-@router.post("/letters/download")
-async def letter_download(request: Request, user=Depends(page_user("letters"))):
-    """Draft the chosen letter, record it in the ledger (as `ocop-docs remind` does: the next
-    letter to that agency for those tasks is "lần 2") and download it as .docx."""
-    from ocop_docs.letters import ledger, render
-    from ocop_docs.letters.render import file_name
-
-    form = await request.form()
+def chosen_letter(request: Request, form):
+    """The letter the posted form chose (its `i` among the letters its choices draft)."""
     i = str(form.get("i") or "0")
     letters = services.build_letters(_store(request), **_letter_args(request, form))
     if not i.isdigit() or not int(i) < len(letters):
         raise HTTPException(404, "Không có công văn nào với lựa chọn này.")
-    letter = letters[int(i)]
-    body = render(letter, "docx")
+    return letters[int(i)]
+
+
+def record_drafted(request: Request, user: dict, letter) -> int:
+    """Record a downloaded letter in the ledger (as `ocop-docs remind` does: the next letter
+    to that agency for those tasks is "lần 2") and in the audit log; its ledger id."""
+    from ocop_docs.letters import ledger
+
     letter_id = ledger.record_letter(_store(request).engine, letter, None, by=user["name"])
     services.record_draft(_store(request), user["name"], letter, letter_id)
+    return letter_id
+
+
+@router.post("/letters/download")
+async def letter_download(request: Request, user=Depends(page_user("letters"))):
+    """Draft the chosen letter, record it in the ledger and download it as .docx."""
+    from ocop_docs.letters import render
+    from ocop_docs.letters.render import file_name
+
+    letter = chosen_letter(request, await request.form())
+    body = render(letter, "docx")
+    letter_id = record_drafted(request, user, letter)
     return Response(body, headers={
         "Content-Disposition": _disposition(file_name(letter, "docx")),
         "X-Letter-Id": str(letter_id)},
