@@ -28,6 +28,24 @@ class LetterTemplateError(Exception):
         self.filename, self.lineno = filename, lineno
 
 
+def template_loader(template: str | Path | None) -> tuple[jinja2.BaseLoader, str | None]:
+    """An office's templates before the defaults of templates/: `template` is a directory laid
+    out like templates/ or one file (its name is returned, to use instead of the default)."""
+    loaders: list[jinja2.BaseLoader] = []
+    one_file = None
+    if template is not None:
+        path = Path(template)
+        if path.is_dir():
+            loaders.append(jinja2.FileSystemLoader(str(path)))
+        elif path.is_file():
+            loaders.append(jinja2.FileSystemLoader(str(path.parent)))
+            one_file = path.name
+        else:
+            raise LetterTemplateError("không tìm thấy mẫu (template not found)", str(path))
+    loaders.append(jinja2.FileSystemLoader(str(templates_dir())))
+    return jinja2.ChoiceLoader(loaders), one_file
+
+
 def environment(template: str | Path | None = None, fmt: str = "html"
                 ) -> tuple[jinja2.Environment, dict[str, str]]:
     """The jinja2 environment for `fmt` and the template name for each format.
@@ -40,21 +58,13 @@ def environment(template: str | Path | None = None, fmt: str = "html"
     defaults of the same name, e.g. `reminder/content.j2` for the wording), or one file that
     replaces the layout of the format it is named for (`*.html.j2`, `*.txt.j2`, `*.xml.j2`);
     its `{% import "reminder/content.j2" %}` still finds the default wording."""
-    loaders: list[jinja2.BaseLoader] = []
     names = dict(FORMATS)
-    if template is not None:
-        path = Path(template)
-        if path.is_dir():
-            loaders.append(jinja2.FileSystemLoader(str(path)))
-        elif path.is_file():
-            loaders.append(jinja2.FileSystemLoader(str(path.parent)))
-            fmt = _format_of(path)
-            names[fmt] = path.name
-        else:
-            raise LetterTemplateError("không tìm thấy mẫu (template not found)", str(path))
-    loaders.append(jinja2.FileSystemLoader(str(templates_dir())))
+    loader, one_file = template_loader(template)
+    if one_file is not None:
+        fmt = _format_of(Path(template))
+        names[fmt] = one_file
     env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader(loaders),
+        loader=loader,
         autoescape=fmt != "txt",
         undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     env.filters.update(FILTERS)

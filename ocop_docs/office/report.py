@@ -204,23 +204,12 @@ def _environment(template: str | Path | None):
     """The letters' jinja2 set-up (office folder first, then templates/), XML-escaped."""
     import jinja2
 
+    from ocop_docs.letters.render import template_loader
     from ocop_docs.letters.wording import FILTERS
-    from ocop_docs.resources import templates_dir
 
-    loaders: list = []
-    name = DEFAULT_TEMPLATE
-    if template is not None:
-        path = Path(template)
-        if path.is_dir():
-            loaders.append(jinja2.FileSystemLoader(str(path)))
-        elif path.is_file():
-            loaders.append(jinja2.FileSystemLoader(str(path.parent)))
-            name = path.name
-        else:
-            from ocop_docs.letters.render import LetterTemplateError
-            raise LetterTemplateError("không tìm thấy mẫu (template not found)", str(path))
-    loaders.append(jinja2.FileSystemLoader(str(templates_dir())))
-    env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
+    loader, one_file = template_loader(template)
+    name = one_file or DEFAULT_TEMPLATE
+    env = jinja2.Environment(loader=loader, autoescape=True,
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     env.filters.update(FILTERS)
     return env, name
