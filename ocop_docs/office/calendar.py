@@ -13,6 +13,7 @@ from functools import lru_cache
 
 import yaml
 
+from ocop_docs.office.followup import doc_label
 from ocop_docs.resources import templates_dir
 
 PRODID = "-//ocop-docs//Han nhiem vu//VI"
@@ -28,15 +29,6 @@ def wording() -> dict:
 def _short(text: str, width: int) -> str:
     text = " ".join((text or "").split())
     return text if len(text) <= width else text[:width - 1] + "…"
-
-
-def _doc_label(doc: dict) -> str:
-    number = doc.get("number") or f"{doc.get('doc_type') or 'văn bản'} không số"
-    kind = f"{doc['doc_type']} " if doc.get("doc_type") and doc.get("number") else ""
-    if doc.get("issued_date"):
-        y, m, d = doc["issued_date"].split("-")
-        return f"{kind}{number} ngày {d}/{m}/{y}"
-    return f"{kind}{number}"
 
 
 def rrule_of(recurrence: str) -> dict | None:
@@ -95,7 +87,7 @@ def task_events(store, agency: str, *, as_of: date | None = None, role: str = "a
                       "role": words["role"].get(t.get("role") or "lead", t.get("role") or ""),
                       "action": _short(t["action"], words["summary_length"]),
                       "action_full": " ".join(t["action"].split()),
-                      "document": _doc_label(t["document"]),
+                      "document": doc_label(t["document"], "văn bản"),
                       "section": words["section"].format(section=t["section"])
                       if t.get("section") else "",
                       "deadline": ""}

@@ -40,8 +40,9 @@ def _fold(text: Any) -> str:
     return fold(str(text or ""))
 
 
-def _doc_label(doc: dict) -> str:
-    number = doc.get("number") or f"{doc.get('doc_type') or 'Văn bản'} không số"
+def doc_label(doc: dict, untyped: str = "Văn bản") -> str:
+    """"Kế hoạch 57/KH-UBND ngày 02/03/2019"; an unnumbered one "<type> không số"."""
+    number = doc.get("number") or f"{doc.get('doc_type') or untyped} không số"
     kind = f"{doc['doc_type']} " if doc.get("doc_type") and doc.get("number") else ""
     if doc.get("issued_date"):
         y, m, d = doc["issued_date"].split("-")
@@ -63,7 +64,7 @@ def table_rows(result: dict) -> list[dict]:
                 "agency": group["agency"]["name"],
                 "role": spec["role"].get(t.get("role") or "lead", t.get("role") or ""),
                 "action": " ".join((t.get("action") or "").split()),
-                "document": _doc_label(t["document"]), "section": t.get("section") or "",
+                "document": doc_label(t["document"]), "section": t.get("section") or "",
                 "due": due, "deadline_text": t.get("deadline_text") or "",
                 "days_overdue": (as_of - due).days if state == "overdue" and due else None,
                 "status": spec["status"][state], "evidence": "", "note": "",
