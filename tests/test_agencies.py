@@ -307,3 +307,27 @@ def test_tax_and_statistics_words_alone_are_not_agencies():
 ])
 def test_party_bodies(text, expected):
     assert parse_agency_sequence(text)[0] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a ministry's department or institute whose name runs over a comma
+    ("Vụ trưởng Vụ Khoa học, Công nghệ và Môi trường, Viện trưởng Viện Kinh tế, Quy hoạch và Phát "
+     "triển và Thủ trưởng các đơn vị liên quan chịu trách nhiệm thi hành Quyết định này.",
+     ["Vụ Khoa học, Công nghệ và Môi trường", "Viện Kinh tế, Quy hoạch và Phát triển",
+      "Các đơn vị liên quan"]),
+    # a name's field of work is not a predicate ("xây dựng" of construction materials)
+    ("Vụ trưởng Vụ Vật liệu xây dựng, Chánh Thanh tra Bộ chịu trách nhiệm thi hành",
+     ["Vụ Vật liệu xây dựng", "Thanh tra Bộ"]),
+    # a body described by the sectors it manages: "ngành, lĩnh vực" is one noun pair
+    ("Sở quản lý ngành, lĩnh vực lập danh sách các tổ chức kê khai giá",
+     ["Sở quản lý ngành, lĩnh vực"]),
+    ("Các cơ quan chuyên môn quản lý ngành, lĩnh vực cấp tỉnh và Ủy ban nhân dân các xã, thị trấn "
+     "cập nhật dữ liệu giá",
+     ["Các cơ quan chuyên môn quản lý ngành, lĩnh vực cấp tỉnh", "Ủy ban nhân dân các xã, thị trấn"]),
+    # an open economic zone's management board is named by its place after "mở"
+    ("Trưởng ban Ban Quản lý Khu kinh tế mở Nam Phú Yên và các tổ chức, cá nhân có liên quan "
+     "chịu trách nhiệm thi hành",
+     ["Ban Quản lý Khu kinh tế mở Nam Phú Yên", "Các tổ chức, cá nhân có liên quan"]),
+])
+def test_names_with_commas_and_verb_like_words(text, expected):
+    assert parse_agency_sequence(text)[0] == expected

@@ -69,7 +69,7 @@ class _Lexicon:
     project_owners: dict = field(default_factory=dict)
     project_words: dict = field(default_factory=dict)
     needs_qualifier: dict = field(default_factory=dict)
-    company_types: dict = field(default_factory=dict)
+    comma_name_types: dict = field(default_factory=dict)
     distinct_groups: dict = field(default_factory=dict)
     never_in_names: dict = field(default_factory=dict)
 
@@ -142,7 +142,7 @@ def _lex() -> _Lexicon:
         modifiers=_phrase_index(bounds["group_modifiers"]),
         project_owners=_phrase_index(types.get("project_owners", [])),
         needs_qualifier=_phrase_index(types.get("needs_qualifier", [])),
-        company_types=_phrase_index(types.get("company_types", [])),
+        comma_name_types=_phrase_index(types.get("comma_name_types", [])),
         distinct_groups=_phrase_index(types.get("distinct_groups", [])),
         never_in_names=_phrase_index(bounds.get("never_in_names", [])),
         project_words=_phrase_index(types.get("project_words", [])),
@@ -461,11 +461,11 @@ def _name_body(toks: list[_Tok], j: int, agency: _Agency, kind: str) -> int:
                 agency._head_end = type_end  # type: ignore[attr-defined]
                 return end
         if tok.t == "," and not in_group and kind == "proper" and j + 1 < len(toks) \
-                and _match(lex.company_types, toks, getattr(agency, "type_start", j)) \
+                and _match(lex.comma_name_types, toks, getattr(agency, "type_start", j)) \
                 and toks[j + 1].cap and toks[j + 1].word and not toks[j + 1].nl \
                 and not _agency_starts(toks, j + 1, loose=False) \
                 and not (j + 2 < len(toks) and toks[j + 2].l in ("các", "những")):
-            j += 1          # "Công ty TNHH MTV Đầu tư, Xây dựng và Kinh doanh dịch vụ ..."
+            j += 1          # "Công ty TNHH MTV Đầu tư, Xây dựng ...", "Vụ Kế hoạch, Tài chính"
             continue
         if tok.t == "," and in_group:
             # group continuation: "các sở, ban, ngành", "các huyện, thị xã, thành phố"
