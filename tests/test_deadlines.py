@@ -149,6 +149,24 @@ def test_find_recurrence(text, expected):
     assert find_recurrence(text) == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    # "hằng năm" qualifying a noun (the plan, budget, resolution of each year) is no rhythm ...
+    ("Bố trí vốn đối ứng trong dự toán chi ngân sách hằng năm của các huyện để thực hiện đề án.",
+     None),
+    ("Rà soát chỉ tiêu theo kế hoạch phát triển kinh tế - xã hội hàng năm và 5 năm của tỉnh.",
+     None),
+    ("Thực hiện chỉ tiêu trồng rừng theo Nghị quyết hằng năm của Hội đồng nhân dân huyện.", None),
+    # ... while the task's own rhythm still counts, even after such a phrase
+    ("Hằng năm, tổng hợp dự toán ngân sách của các xã gửi Phòng Tài chính.", "annual"),
+    ("Lồng ghép vào kế hoạch hằng năm của đơn vị; báo cáo kết quả hằng năm.", "annual"),
+    ("Báo cáo hằng năm và đột xuất về Ủy ban nhân dân tỉnh.", "annual"),
+])
+def test_annual_attribute_of_a_noun_is_not_a_rhythm(text, expected):
+    assert find_recurrence(text) == expected
+    found = find_deadline(text, D2018)
+    assert (found.recurrence if found else None) == expected
+
+
 def _gold_tasks():
     for path in sorted(GOLD.glob("*.gold.json")):
         for doc in json.loads(path.read_text(encoding="utf-8"))["documents"]:

@@ -194,6 +194,7 @@ def find_recurrence(text: str) -> str | None:
 def _find_recurrence(folded: str) -> tuple[int, int, str] | None:
     data = time_data()
     context = fold_pattern(data["descriptive_context"])
+    attributes = [m.span() for m in fold_pattern(data["noun_attribute"]).finditer(folded)]
     hits = []
     for cue in data["recurrence"]:
         for m in fold_pattern(cue["pattern"]).finditer(folded):
@@ -202,6 +203,8 @@ def _find_recurrence(folded: str) -> tuple[int, int, str] | None:
             clause = re.split(r"[;.]\s", folded[:m.start()])[-1]
             if context.search(clause):
                 continue
+            if any(s <= m.start() < e for s, e in attributes):
+                continue    # "ngân sách hằng năm của các bộ": an attribute of a noun
             hits.append(((m.start(), -(m.end() - m.start())), (m.start(), m.end(), cue["value"])))
     if not hits:
         return None
