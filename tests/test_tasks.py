@@ -146,9 +146,24 @@ def test_implied_work_is_not_a_task():
      "định dự toán.", ["Phòng Tài chính - Kế hoạch"]),
     ("Xét đề nghị của Hội Nông dân huyện, Ủy ban nhân dân huyện giao Trung tâm Dịch vụ nông "
      "nghiệp hướng dẫn các hợp tác xã lập hồ sơ.", ["Trung tâm Dịch vụ nông nghiệp"]),
+    # a condition ("Trường hợp ...") before the subject, ended by ':', ',' or "thì"
+    ("Trường hợp phát sinh nhu cầu bổ sung danh mục công trình: Sở Xây dựng tổng hợp, trình Ủy "
+     "ban nhân dân tỉnh xem xét.", ["Sở Xây dựng"]),
+    ("Trường hợp cần thiết điều chỉnh mức thu phí, Sở quản lý ngành, lĩnh vực có trách nhiệm "
+     "tham mưu Ủy ban nhân dân tỉnh.", ["Sở quản lý ngành, lĩnh vực"]),
+    ("Trường hợp hồ sơ chưa đầy đủ thì Phòng Kinh tế hướng dẫn tổ chức bổ sung trong 03 ngày.",
+     ["Phòng Kinh tế"]),
 ])
 def test_subject_after_label_or_clause(sentence, lead):
     assert same(parse_assignment(sentence).lead, lead)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Trường hợp Sở Tài chính có ý kiến khác thì báo cáo Ủy ban nhân dân tỉnh quyết định.",
+    "Trường hợp cần thiết, tổ chức kiểm tra đột xuất các cơ sở kinh doanh.",
+])
+def test_condition_without_a_subject_after_it_names_no_lead(sentence):
+    assert parse_assignment(sentence).lead == []
 
 
 def test_adverbial_clause_then_action_keeps_the_frame():

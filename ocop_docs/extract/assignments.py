@@ -177,14 +177,16 @@ def _parse_assignment(text: str, allow_sentence_cues: bool = True) -> Assignment
     if cues.adverbial_openers.match(text):
         sentence_end = re.search(r"[.:](\s|$)", text)
         limit = min(400, sentence_end.start() if sentence_end else len(text))
-        for comma in (m.start() for m in re.finditer("[,;]", text[:limit])):
+        # the clause ends at a comma or at "thì" ("Trường hợp ... thì các cơ quan ... rà soát")
+        for comma, after_comma in ((m.start(), m.end()) for m in
+                                   re.finditer(r"[,;]|\sthì(?=\s)", text[:limit])):
             if cues.support_before.search(text[:comma]):
                 break   # "Hằng năm, phối hợp với A và các sở, ngành ...": no subject follows
-            after = text[comma + 1:].lstrip()
+            after = text[after_comma:].lstrip()
             if not after[:1].isupper() and not re.match(r"(?:các|những)\s", after):
                 continue
-            names, end = agencies_at(text[comma + 1:])
-            rest = text[comma + 1 + end:].lstrip(" ,")
+            names, end = agencies_at(text[after_comma:])
+            rest = text[after_comma + end:].lstrip(" ,")
             if names and rest[:1].islower() and not cues.non_assignment.match(rest):
                 return _asked(rest) or Assignment(names, supports_in(rest), rest, "subject")
     folded = fold(text)
