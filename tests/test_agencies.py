@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from ocop_docs.evaluation.score import agency_match
+from ocop_docs.extract.assignments import parse_assignment
 from ocop_docs.extract.agencies import (canonical_name, expand_abbreviations, find_agency_mentions,
                                         heading_agencies, parse_agency_sequence, split_agency_list)
 
@@ -331,3 +332,20 @@ def test_party_bodies(text, expected):
 ])
 def test_names_with_commas_and_verb_like_words(text, expected):
     assert parse_agency_sequence(text)[0] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # state groups and corporations as members of one group phrase
+    ("Đề nghị các bộ, ngành, các tập đoàn, tổng công ty nhà nước rà soát kế hoạch đầu tư",
+     ["Các bộ, ngành", "Các tập đoàn, tổng công ty nhà nước"]),
+    # two leaders' titles of the same bodies, named once after the last title
+    ("Chủ tịch Hội đồng quản trị, Tổng Giám đốc các tập đoàn kinh tế, tổng công ty nhà nước "
+     "chịu trách nhiệm thi hành Quyết định này.",
+     ["Các tập đoàn kinh tế, tổng công ty nhà nước"]),
+    # a named group is an agency of its own
+    ("Tập đoàn Bưu chính Viễn thông Việt Nam phối hợp với Sở Khoa học và Công nghệ",
+     ["Tập đoàn Bưu chính Viễn thông Việt Nam"]),
+])
+def test_state_groups_and_corporations(text, expected):
+    found = parse_assignment(text).lead
+    assert found == expected, found

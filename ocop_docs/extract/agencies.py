@@ -356,6 +356,11 @@ def _parse_one(toks: list[_Tok], i: int, loose: bool) -> _Agency | None:
             office_of_body = imp.endswith("\t")
             k += n
             break
+    if titled and not implied and k + 1 < len(toks) and toks[k].t == "," \
+            and not toks[k + 1].nl and _title_at(toks, k + 1):
+        # "Chủ tịch Hội đồng thành viên, Tổng Giám đốc các tập đoàn ...": two leaders of the
+        # same bodies, named once after the last title
+        return _parse_one(toks, k + 1, loose)
     start = k
     plural = False
     if k < len(toks) and toks[k].l in ("các", "những"):
@@ -406,6 +411,13 @@ def _parse_one(toks: list[_Tok], i: int, loose: bool) -> _Agency | None:
     j = _name_body(toks, j, agency, kind)
     agency.end = j
     return agency
+
+
+def _title_at(toks: list[_Tok], k: int) -> bool:
+    """A leader's title of no implied type starts at toks[k] ("Tổng Giám đốc", "Chủ tịch")."""
+    return any(not imp.rstrip("\t") and all(
+        k + m < len(toks) and toks[k + m].l == words[m] for m in range(len(words)))
+        for words, imp in _lex().titles.get(toks[k].l, ()))
 
 
 def _name_body(toks: list[_Tok], j: int, agency: _Agency, kind: str) -> int:
