@@ -238,3 +238,27 @@ def test_two_obligations_for_different_agencies_in_one_bullet_are_two_tasks():
     assert same(second.lead, ["Sở Văn hóa, Thể thao và Du lịch"])
     assert second.action.startswith("giao Sở Văn hóa") and second.due is None
     assert "Văn hóa" not in first.action
+
+
+def test_a_later_clause_with_its_own_named_subject_is_a_task_of_its_own():
+    text = ("5. Chế độ báo cáo\n"
+            "- Báo cáo quý: Các phòng, ban gửi Văn phòng Sở trước ngày 10 tháng cuối quý; Văn "
+            "phòng Sở tổng hợp báo cáo Giám đốc Sở trước ngày 15 tháng cuối quý.\n"
+            "- Phòng Kế hoạch rà soát danh mục dự án; Phòng Tài chính bố trí vốn đối ứng trong "
+            "năm 2022.\n")
+    tasks = tasks_of(text, 2022)
+    assert [t.lead for t in tasks] == [["Các phòng, ban"], ["Văn phòng Sở"],
+                                       ["Phòng Kế hoạch"], ["Phòng Tài chính"]]
+    assert tasks[1].action.startswith("Văn phòng Sở tổng hợp")
+    assert tasks[1].recurrence == "quarterly"
+    assert tasks[3].due == "2022-12-31" and tasks[2].due is None
+
+
+def test_a_semicolon_inside_the_opening_list_of_agencies_does_not_split_the_task():
+    text = ("3. Tổ chức thực hiện\n"
+            "Thủ trưởng các sở, ban, ngành; Chủ tịch Ủy ban nhân dân các huyện, thị xã có trách "
+            "nhiệm triển khai thực hiện Kế hoạch này; Sở Nội vụ theo dõi, đôn đốc việc thực hiện.\n")
+    tasks = tasks_of(text, 2022)
+    assert same(tasks[0].lead, ["Các sở, ban, ngành", "Ủy ban nhân dân các huyện, thị xã"])
+    assert tasks[0].action.startswith("Thủ trưởng các sở")
+    assert [t.lead for t in tasks[1:]] == [["Sở Nội vụ"]]

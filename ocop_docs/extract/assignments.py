@@ -250,14 +250,28 @@ def _asked(rest: str) -> Assignment | None:
     return Assignment(asked, supports_in(tail), tail, "giao")
 
 
-def later_assignments(text: str) -> list[tuple[int, Assignment]]:
+def later_assignments(text: str, subjects_after: int | None = None
+                      ) -> list[tuple[int, Assignment]]:
     """(offset, assignment) of each later sentence or clause of an item that opens with
-    "Giao X" / "Đề nghị X" / "Yêu cầu X" (the item's first assignment excluded)."""
+    "Giao X" / "Đề nghị X" / "Yêu cầu X" (the item's first assignment excluded). When the
+    item opens with its own subject, whose action starts at `subjects_after`, a clause of that
+    action after ';' whose subject is a named agency counts too: "Các đơn vị gửi báo cáo ...;
+    Sở Tài chính tổng hợp ..."."""
     cues = cue_sets()
     found = []
     for m in re.finditer(r"[.;]\s+", text):
         clause = text[m.end():]
         cue = cues.lead_before.match(clause)
+        if not cue and subjects_after is not None and m.start() >= subjects_after \
+                and m.group().startswith(";") and clause[:1].isupper():
+            names, end = agencies_at(clause)
+            rest = clause[end:]
+            if names and not fold(names[0]).startswith("cac ") \
+                    and (rest[:1].isspace() or rest[:1].islower()) \
+                    and rest.lstrip()[:1].islower() \
+                    and not cues.non_assignment.match(rest.lstrip()):
+                found.append((m.end(), Assignment(names, supports_in(rest), rest, "subject")))
+                continue
         if not cue:
             # "... . Riêng đối với các đơn vị sự nghiệp công lập thuộc UBND tỉnh, hằng quý ..."
             cue = cues.later_subjects.match(clause)

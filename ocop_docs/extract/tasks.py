@@ -281,7 +281,12 @@ class TaskExtractor:
         # a task of its own
         cuts: list[tuple[int, Assignment]] = [(0, own)]
         lead = own.lead or frame.lead
-        for start, later in later_assignments(action):
+        # with its own subject, a later clause's own subject ("...; Sở Tài chính tổng hợp ...")
+        # is read in the action only, never in the opening list of agencies
+        action_start = len(action) - len(own.rest) if own.rest and action.endswith(own.rest) \
+            else None
+        subjects_after = action_start if own.how in ("subject", "colon") else None
+        for start, later in later_assignments(action, subjects_after):
             if lead and not same_agencies(later.lead, lead):
                 cuts.append((start, later))
                 lead = later.lead
