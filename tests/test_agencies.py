@@ -349,3 +349,23 @@ def test_names_with_commas_and_verb_like_words(text, expected):
 def test_state_groups_and_corporations(text, expected):
     found = parse_assignment(text).lead
     assert found == expected, found
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a body's number before its level, a counted group of units, units of another level in a
+    # colon list
+    ("Ban Chỉ đạo 389 tỉnh chủ trì", ["Ban Chỉ đạo 389 tỉnh"]),
+    ("UBND 05 xã, phường có tên tại Điều 1 thực hiện", ["Ủy ban nhân dân 05 xã, phường có tên tại Điều 1"]),
+    ("UBND các huyện: Mỹ Lâm, thị xã Phú Hưng và thành phố Tân An thực hiện",
+     ["Ủy ban nhân dân huyện Mỹ Lâm", "Ủy ban nhân dân thị xã Phú Hưng",
+      "Ủy ban nhân dân thành phố Tân An"]),
+])
+def test_numbered_bodies_and_units_of_other_levels(text, expected):
+    names, _ = parse_agency_sequence(text)
+    assert names == expected
+
+
+def test_old_tone_marks_only_in_whole_syllables():
+    # "hoà" -> "hòa", but "Hoàng" and "toàn" keep their spelling
+    assert canonical_name("Vườn quốc gia Hoàng Liên") == "Vườn quốc gia Hoàng Liên"
+    assert canonical_name("UBND xã Hoà Bình") == "Ủy ban nhân dân xã Hòa Bình"

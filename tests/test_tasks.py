@@ -262,3 +262,31 @@ def test_a_semicolon_inside_the_opening_list_of_agencies_does_not_split_the_task
     assert same(tasks[0].lead, ["Các sở, ban, ngành", "Ủy ban nhân dân các huyện, thị xã"])
     assert tasks[0].action.startswith("Thủ trưởng các sở")
     assert [t.lead for t in tasks[1:]] == [["Sở Nội vụ"]]
+
+
+def test_executors_of_a_decision_are_read_part_by_part():
+    # the closing article lists its executors between ";": a body with its number and level, a
+    # name that runs on past a comma, a colon list with units of other levels, a counted group
+    text = ("Điều 4. Chánh Văn phòng UBND tỉnh, Giám đốc Sở Tư pháp; thành viên Ban Chỉ đạo 389 "
+            "tỉnh; thành viên Tổ công tác liên ngành kiểm tra, giám sát về TTATXH; Chủ tịch UBND "
+            "các huyện: Mỹ Lâm, Hòa Vang, thị xã Phú Hưng và thành phố Tân An; Chủ tịch UBND 05 "
+            "xã có tên tại Điều 2 và các cơ quan, đơn vị có liên quan chịu trách nhiệm thi hành "
+            "Quyết định này./.\n")
+    [task] = tasks_of(text, 2025)
+    assert same(task.lead, [
+        "Văn phòng Ủy ban nhân dân tỉnh", "Sở Tư pháp", "Thành viên Ban Chỉ đạo 389 tỉnh",
+        "Thành viên Tổ công tác liên ngành kiểm tra, giám sát về trật tự, an toàn xã hội",
+        "Ủy ban nhân dân huyện Mỹ Lâm", "Ủy ban nhân dân huyện Hòa Vang",
+        "Ủy ban nhân dân thị xã Phú Hưng", "Ủy ban nhân dân thành phố Tân An",
+        "Ủy ban nhân dân 05 xã có tên tại Điều 2", "Các cơ quan, đơn vị có liên quan"]), task.lead
+    assert task.support == []
+
+
+def test_executor_parts_that_name_other_bodies_are_not_joined():
+    # "Vụ trưởng Vụ ..., Vụ trưởng Vụ ...": the part after the comma is a body of its own
+    found = parse_assignment("Chánh Văn phòng Bộ, Vụ trưởng Vụ Pháp chế, Cục trưởng Cục Thủy "
+                             "sản, Giám đốc Trung tâm Khuyến nông quốc gia và tổ chức, cá nhân có "
+                             "liên quan chịu trách nhiệm thi hành Quyết định này./.")
+    assert same(found.lead, ["Văn phòng Bộ", "Vụ Pháp chế", "Cục Thủy sản",
+                             "Trung tâm Khuyến nông quốc gia",
+                             "Các tổ chức, cá nhân có liên quan"]), found.lead

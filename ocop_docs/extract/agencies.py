@@ -33,7 +33,7 @@ __all__ = [
 
 _OLD_TONES = {"uỷ": "ủy", "Uỷ": "Ủy", "UỶ": "ỦY", "thuỷ": "thủy", "Thuỷ": "Thủy", "hoá": "hóa",
               "Hoá": "Hóa", "hoà": "hòa", "Hoà": "Hòa", "toà": "tòa", "Toà": "Tòa"}
-_OLD_TONE_RE = re.compile(r"(?<!\w)(" + "|".join(_OLD_TONES) + r")")
+_OLD_TONE_RE = re.compile(r"(?<!\w)(" + "|".join(_OLD_TONES) + r")(?!\w)")   # not "toàn"
 
 
 def _normalize(text: str) -> str:
@@ -508,6 +508,14 @@ def _name_body(toks: list[_Tok], j: int, agency: _Agency, kind: str) -> int:
         if n:
             j += n
             continue
+        if re.fullmatch(r"\d{1,3}", tok.t) and j == getattr(agency, "type_end", -1) \
+                and not in_group and _match(lex.admin, toks, j + 1):
+            # "UBND 07 xã, phường có tên tại Điều 1": a counted group of units, like "các xã"
+            n = _match(lex.admin, toks, j + 1)
+            in_group, family = True, "admin"
+            agency.plural_inside = True  # type: ignore[attr-defined]
+            j += 1 + n
+            continue
         if not tok.word:
             # "Ban Chỉ đạo ... giai đoạn 2016-2020"
             if tok.t.isdigit() and j >= 2 and toks[j - 2].l == "giai" and toks[j - 1].l == "đoạn":
@@ -634,6 +642,8 @@ def _unit_number(toks: list[_Tok], j: int) -> int:
     nxt = toks[j + 1] if j + 1 < len(toks) else None
     if nxt is None or nxt.t in _DELIMS or nxt.cap or _is_action(toks, j + 1):
         return 1
+    if _match(_lex().admin, toks, j + 1):
+        return 1        # "Ban Chỉ đạo 138 tỉnh": the body's number, then its level
     return 0
 
 
@@ -749,15 +759,27 @@ def _expand_member_list(head: str, body: str) -> list[str]:
     stem = stem[:1].upper() + stem[1:]
     sep = ";" if ";" in body else ","
     parts = [p.strip() for p in body.split(sep)]
-    # a trailing "và các ..." / "và <agency>" is a separate agency
+    # a trailing "và các ..." / "và <agency>" / "và thành phố X" is a separate agency
     pieces: list[str] = []
     for p in parts:
         sub = re.split(r"\s+và\s+(?=(?:các|Các|những)\s)", p)
-        pieces.extend(s.strip() for s in sub if s.strip())
+        for s in sub:
+            if _unit_at(s) and " và " in s:
+                s, _, last = s.rpartition(" và ")
+                pieces.extend(x.strip() for x in (s, last) if x.strip() and _unit_at(last))
+                continue
+            if s.strip():
+                pieces.append(s.strip())
     out: list[str] = []
     i = 0
     while i < len(pieces):
         p = pieces[i]
+        unit = _unit_at(p)
+        if unit and m and len(p.split()) > len(unit.split()):
+            # "UBND các huyện: A, B, thị xã C": a member of another level keeps its own unit
+            out.append(canonical_name(m.group(1).strip() + " " + p))
+            i += 1
+            continue
         if re.match(r"(?i)^(các|những)\s", p) or _parse_one(_tokenize(expand_abbreviations(p)), 0,
                                                              loose=False) is not None \
                 and not _in_gazetteer(stem + " " + p):
@@ -773,6 +795,13 @@ def _expand_member_list(head: str, body: str) -> list[str]:
         out.append(canonical_name(stem + " " + name))
         i = best + 1
     return out
+
+
+def _unit_at(text: str) -> str:
+    """The administrative unit word that opens text ("thị xã", "thành phố"), or ""."""
+    toks = _tokenize(text.strip())
+    n = _match(_lex().admin, toks, 0) if toks and not toks[0].cap else 0
+    return " ".join(t.t for t in toks[:n])
 
 
 def _in_gazetteer(name: str) -> bool:

@@ -27,6 +27,7 @@ _GENERIC_ACTION = re.compile(
 class _Cues:
     lead_before: CueSet
     lead_after: CueSet
+    executor_predicates: CueSet
     support_before: CueSet
     non_assignment: CueSet
     obligation: CueSet
@@ -55,6 +56,7 @@ def cue_sets() -> _Cues:
     return _Cues(
         lead_before=cue_pattern(data["lead_before"]),
         lead_after=cue_pattern(data["lead_after"]),
+        executor_predicates=cue_pattern(data["executor_predicates"]),
         support_before=cue_pattern(data["support_before"]),
         non_assignment=cue_pattern(data["non_assignment_predicates"]),
         obligation=cue_pattern(data["obligation_predicates"]),
@@ -160,6 +162,9 @@ def _parse_assignment_cached(text: str, allow_sentence_cues: bool):
 
 def _parse_assignment(text: str, allow_sentence_cues: bool = True) -> Assignment:
     cues = cue_sets()
+    found = executors(text)
+    if found is not None:
+        return found
     alias = re.search(r"\(([^()]{0,120})\)", text[:250])
     if alias and cues.alias_openers.match(alias.group(1).strip()):
         # "X (sau đây gọi tắt là Y) là cơ quan ...": a definition, read past the parenthesis
@@ -232,6 +237,58 @@ def _parse_assignment(text: str, allow_sentence_cues: bool = True) -> Assignment
             if names and cues.obligation.match(sentence[end:].lstrip(" ,")):
                 return Assignment(names, supports_in(sentence), sentence, "sentence")
     return Assignment(support=supports_in(text))
+
+
+def executors(text: str) -> Assignment | None:
+    """The executors a decision's closing article lists before "chịu trách nhiệm thi hành":
+    each part between ";" is an agency list of its own. The list holds only names, so words
+    that end a name early ("thành viên Tổ công tác liên ngành kiểm tra, giám sát ...", "Vụ trưởng
+    Vụ Vật liệu xây dựng") still belong to it, up to the next agency. None when the text is not
+    such a clause or its list holds no agency."""
+    cue = cue_sets().executor_predicates.search(text)
+    if cue is None or re.search(r"\.\s", text[:cue.start()]):
+        return None     # the cue after another sentence: not the article's own subject
+    names: list[str] = []
+    for part in text[:cue.start()].split(";"):
+        names.extend(_executor_names(part))
+    if not names:
+        return None
+    rest = text[cue.start():]
+    return Assignment(dedupe(names), supports_in(rest), rest, "subject")
+
+
+def _executor_names(part: str) -> list[str]:
+    names: list[str] = []
+    part = part.strip(" ,")
+    while part:
+        found, end = _listed_agencies(part)
+        if not found:
+            break
+        names.extend(found)
+        rest = part[end:].strip(" ,.")
+        if rest.startswith("và "):
+            part = rest[3:]     # "... và tổ chức, cá nhân có liên quan": the next agency
+            continue
+        if not rest[:1].islower():
+            break
+        # the words up to the next agency finish the last name
+        cut = next((m for m in re.finditer(r",\s*|\s+và\s+", rest)
+                    if _listed_agencies(rest[m.end():])[0]), None)
+        words = rest[:cut.start()] if cut else rest
+        joiner = ", " if part[:end].rstrip().endswith(",") else " "
+        names[-1] = agencies.canonical_name(names[-1] + joiner + words.strip())
+        part = rest[cut.end():] if cut else ""
+    return names
+
+
+def _listed_agencies(text: str) -> tuple[list[str], int]:
+    """Agencies at the start of an item of a list of agencies, where a bare group noun
+    ("tổ chức, cá nhân có liên quan") stands for the group ("các tổ chức, cá nhân ...")."""
+    found, end = agencies.parse_agency_sequence(text)
+    if found or not text[:1].islower():
+        return found, end
+    found, end = agencies.parse_agency_sequence("các " + text)
+    return (found, end - 4) if found and end > 4 else ([], 0)
 
 
 def _asked(rest: str) -> Assignment | None:
