@@ -290,3 +290,26 @@ def test_executor_parts_that_name_other_bodies_are_not_joined():
     assert same(found.lead, ["Văn phòng Bộ", "Vụ Pháp chế", "Cục Thủy sản",
                              "Trung tâm Khuyến nông quốc gia",
                              "Các tổ chức, cá nhân có liên quan"]), found.lead
+
+
+@pytest.mark.parametrize("sentence, lead", [
+    # a body named by the duty it was given, with or without "các"
+    ("Các đơn vị được phân công chủ trì nhiệm vụ tại Phụ lục có trách nhiệm lập dự toán kinh phí.",
+     ["Các đơn vị được phân công"]),
+    ("Hằng năm, các cơ quan được giao chủ trì đề án có trách nhiệm báo cáo tiến độ.",
+     ["Các cơ quan được giao"]),
+    ("Cơ quan được giao thẩm định hồ sơ tham mưu Ủy ban nhân dân huyện quyết định.",
+     ["Cơ quan được giao"]),
+])
+def test_bodies_named_by_their_assigned_duty(sentence, lead):
+    assert same(parse_assignment(sentence).lead, lead)
+
+
+def test_a_regulations_scope_article_holds_no_tasks():
+    text = ("Điều 2. Đối tượng áp dụng\n"
+            "1. Các cơ quan nhà nước được phân công thực hiện nhiệm vụ quản lý chợ trên địa bàn.\n"
+            "2. Các tổ chức, cá nhân kinh doanh tại chợ.\n"
+            "Điều 3. Trách nhiệm quản lý chợ\n"
+            "1. Phòng Kinh tế có trách nhiệm hướng dẫn các xã lập phương án phát triển chợ.\n")
+    tasks = tasks_of(text, 2024)
+    assert [t.lead for t in tasks] == [["Phòng Kinh tế"]]

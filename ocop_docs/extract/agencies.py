@@ -579,7 +579,9 @@ def _name_body(toks: list[_Tok], j: int, agency: _Agency, kind: str) -> int:
             # after "tỉnh"/"huyện" or a complete standard name only a place name, a unit or a
             # modifier continues: "Kho bạc Nhà nước tỉnh kiểm soát ...", "Sở Ngoại vụ kết nối ..."
             break
-        if in_group:
+        if in_group or (j == getattr(agency, "type_end", -1)
+                        and _match(lex.group, toks, agency.type_start) == j - agency.type_start):
+            # also a body named only by its role: "Cơ quan được giao thẩm định phương án giá"
             n = _match(lex.relative, toks, j)
             if n:
                 j = _relative_clause(toks, j + n)

@@ -36,6 +36,7 @@ class _Cues:
     column_phrases: dict[str, list[CueSet]]   # each column cue alone, most specific first
     detail_labels: CueSet
     non_task_sections: CueSet
+    scope_articles: CueSet
     topic_labels: CueSet
     adverbial_openers: CueSet
     heading_prefixes: CueSet
@@ -65,6 +66,7 @@ def cue_sets() -> _Cues:
         column_phrases={k: [cue_pattern([c]) for c in v] for k, v in data["columns"].items()},
         detail_labels=cue_pattern(data["detail_labels"]),
         non_task_sections=cue_pattern(data["non_task_sections"]),
+        scope_articles=cue_pattern(data["scope_articles"]),
         topic_labels=cue_pattern(data["topic_labels"]),
         adverbial_openers=cue_pattern(data["adverbial_openers"]),
         heading_prefixes=cue_pattern(data["heading_prefixes"]),
