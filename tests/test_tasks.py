@@ -313,3 +313,19 @@ def test_a_regulations_scope_article_holds_no_tasks():
             "1. Phòng Kinh tế có trách nhiệm hướng dẫn các xã lập phương án phát triển chợ.\n")
     tasks = tasks_of(text, 2024)
     assert [t.lead for t in tasks] == [["Phòng Kinh tế"]]
+
+
+def test_a_request_in_a_bullet_under_an_agency_heading_is_the_headings_duty():
+    text = ("III. TỔ CHỨC THỰC HIỆN\n"
+            "2. Sở Công Thương\n"
+            "- Kiểm tra định kỳ các cửa hàng xăng dầu; yêu cầu các doanh nghiệp niêm yết giá bán "
+            "công khai tại cửa hàng.\n"
+            "- Yêu cầu các thương nhân phân phối bảo đảm nguồn cung xăng dầu trong dịp Tết.\n"
+            "Yêu cầu Thủ trưởng các sở, ngành và Chủ tịch Ủy ban nhân dân các huyện nghiêm túc "
+            "triển khai thực hiện Kế hoạch này.\n")
+    tasks = tasks_of(text, 2024)
+    assert [t.lead for t in tasks[:2]] == [["Sở Công Thương"], ["Sở Công Thương"]]
+    assert "niêm yết" in tasks[0].action
+    # a closing paragraph is the issuer's request to the bodies it names
+    assert same(tasks[2].lead, ["Các sở, ngành", "Ủy ban nhân dân các huyện"])
+    assert len(tasks) == 3

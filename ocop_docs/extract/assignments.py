@@ -37,6 +37,7 @@ class _Cues:
     detail_labels: CueSet
     non_task_sections: CueSet
     scope_articles: CueSet
+    requests_by_heading: CueSet
     topic_labels: CueSet
     adverbial_openers: CueSet
     heading_prefixes: CueSet
@@ -67,6 +68,7 @@ def cue_sets() -> _Cues:
         detail_labels=cue_pattern(data["detail_labels"]),
         non_task_sections=cue_pattern(data["non_task_sections"]),
         scope_articles=cue_pattern(data["scope_articles"]),
+        requests_by_heading=cue_pattern(data["requests_by_heading"]),
         topic_labels=cue_pattern(data["topic_labels"]),
         adverbial_openers=cue_pattern(data["adverbial_openers"]),
         heading_prefixes=cue_pattern(data["heading_prefixes"]),

@@ -268,6 +268,10 @@ class TaskExtractor:
             return  # a member of a body and a role
         own = parse_assignment(
             text, allow_sentence_cues=not frame.lead and not frame.in_non_task_section)
+        by_heading = bool(frame.lead) and block.marker is not None   # a bullet under a heading
+        if by_heading and own.how == "giao" and cues.requests_by_heading.match(text):
+            # "4. Sở X" / "- Yêu cầu các doanh nghiệp lắp đặt ...": X's duty to require it
+            own = Assignment(support=own.support)
         if own.how == "subject" and text.rstrip().endswith(":") and not block.children:
             return  # "X có ý kiến như sau:" introduces what follows
         if text.rstrip().endswith(":") and cues.topic_labels.match(text) and not own.lead:
@@ -289,6 +293,9 @@ class TaskExtractor:
             else None
         subjects_after = action_start if own.how in ("subject", "colon") else None
         for start, later in later_assignments(action, subjects_after):
+            if by_heading and not own.lead and later.how == "giao" \
+                    and cues.requests_by_heading.match(action[start:]):
+                continue    # "...; yêu cầu các tổ chức ...": still the heading agency's duty
             if lead and not same_agencies(later.lead, lead):
                 cuts.append((start, later))
                 lead = later.lead
