@@ -99,6 +99,11 @@ def test_canonical_name(surface, expected):
     ("Phòng Tài chính - Kế hoạch/ Ban Quản lý dự án huyện",
      ["Phòng Tài chính - Kế hoạch", "Ban Quản lý dự án huyện"]),
     ("Sở NN/PTNT", ["Sở Nông nghiệp và Phát triển nông thôn"]),
+    # an actor of no known type set as an alternative to an agency shares the work
+    ("Phòng Quản lý đô thị/ Nhà thầu tư vấn được chọn",
+     ["Phòng Quản lý đô thị", "Nhà thầu tư vấn được chọn"]),
+    ("Ban Quản lý dự án huyện /Nhà thầu thi công đã chọn",
+     ["Ban Quản lý dự án huyện", "Nhà thầu thi công đã chọn"]),
 ])
 def test_split_agency_list(phrase, expected):
     assert split_agency_list(phrase) == expected

@@ -1022,11 +1022,12 @@ def split_agency_list(phrase: str) -> list[str]:
     agency does not hide the others ("Bộ Quốc phòng; Bộ Tài chính")."""
     names: list[str] = []
     parts = [phrase] if ":" in phrase else re.split(r"\s*(?:;|\n)\s*", phrase)
-    parts = [piece for part in parts for piece in _slash_alternatives(part)]
-    for part in parts:
+    parts = [(piece, len(pieces) > 1) for part in parts
+             for pieces in [_slash_alternatives(part)] for piece in pieces]
+    for part, alternative in parts:
         part = part.strip(" .-–+•")
         found, _ = parse_agency_sequence(part)
-        if not found and _looks_like_a_name(part):
+        if not found and (_looks_like_a_name(part) or alternative and _names_an_actor(part)):
             found = [canonical_name(part)]   # a body of no known type: "Viễn thông Lạng Sơn"
         names.extend(n for n in found if n not in names)
     return names
@@ -1040,6 +1041,13 @@ def _slash_alternatives(part: str) -> list[str]:
     if len(pieces) > 1 and all(len(p.split()) >= 2 and p[:1].isupper() for p in pieces):
         return pieces
     return [part]
+
+
+def _names_an_actor(part: str) -> bool:
+    """A short capitalised phrase set as an alternative to an agency ("Ban Quản lý dự án/Tư vấn
+    được lựa chọn"): whoever it names shares the work."""
+    words = part.split()
+    return 3 <= len(words) <= 6 and words[0][:1].isupper() and not re.search(r"\d|[.:;]", part)
 
 
 def _looks_like_a_name(part: str) -> bool:
