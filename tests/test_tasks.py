@@ -329,3 +329,34 @@ def test_a_request_in_a_bullet_under_an_agency_heading_is_the_headings_duty():
     # a closing paragraph is the issuer's request to the bodies it names
     assert same(tasks[2].lead, ["Các sở, ngành", "Ủy ban nhân dân các huyện"])
     assert len(tasks) == 3
+
+
+def test_a_general_call_leads_the_items_that_name_no_agency_of_their_own():
+    # the lead-in asks several agencies after a long opening clause; item 2 names its own
+    # agency, items 1 and 3 inherit the call's, and the heading item 4 whose sub-item names its
+    # own agency keeps its items to itself
+    text = ("Thực hiện Công văn số 45/BNN-TL ngày 02/3/2024 của Bộ Nông nghiệp; để chủ động phòng "
+            "ngừa hạn hán, xâm nhập mặn trong mùa khô, Chủ tịch UBND tỉnh yêu cầu Thủ trưởng các "
+            "sở, ban, ngành, Chủ tịch UBND các huyện, thị xã thực hiện tốt các nội dung sau:\n"
+            "1. Rà soát các công trình thủy lợi, bố trí máy bơm dã chiến ở vùng thường xuyên "
+            "thiếu nước.\n"
+            "2. Sở Công Thương chỉ đạo các đơn vị điện lực ưu tiên cấp điện cho các trạm bơm.\n"
+            "3. Tuyên truyền người dân sử dụng nước tiết kiệm, hiệu quả.\n"
+            "4. Đối với các hồ chứa đang thiếu nước so với dung tích thiết kế:\n"
+            "a) Giao Công ty Khai thác thủy lợi tỉnh lập phương án điều tiết nước.\n"
+            "b) Báo cáo kết quả điều tiết trước ngày 30/4/2024.\n")
+    tasks = tasks_of(text, 2024)
+    by_start = {t.action.split()[0]: t for t in tasks}
+    general = ["Các sở, ban, ngành", "Ủy ban nhân dân các huyện, thị xã"]
+    assert same(by_start["Rà"].lead, general), by_start["Rà"].lead
+    assert same(by_start["Tuyên"].lead, general)
+    assert same(by_start["Sở"].lead, ["Sở Công Thương"])
+    assert same(by_start["Giao"].lead, ["Công ty Khai thác thủy lợi tỉnh"])
+    assert "Báo" not in by_start          # item 4's own items: the call does not lead them
+
+
+def test_an_ocr_period_inside_a_list_of_agencies_is_a_comma():
+    found = parse_assignment("Để thu hút đầu tư, rà soát nắm chắc tình hình. triển khai các dự án, "
+                             "UBND tỉnh chỉ thị các sở, ban ngành, UBND các huyện. thị xã tập "
+                             "trung thực hiện các nội dung sau:")
+    assert same(found.lead, ["Các sở, ban ngành", "Ủy ban nhân dân các huyện, thị xã"]), found.lead

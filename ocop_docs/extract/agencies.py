@@ -479,8 +479,11 @@ def _name_body(toks: list[_Tok], j: int, agency: _Agency, kind: str) -> int:
                 and not (j + 2 < len(toks) and toks[j + 2].l in ("các", "những")):
             j += 1          # "Công ty TNHH MTV Đầu tư, Xây dựng ...", "Vụ Kế hoạch, Tài chính"
             continue
-        if tok.t == "," and in_group:
-            # group continuation: "các sở, ban, ngành", "các huyện, thị xã, thành phố"
+        misread_comma = tok.t == "." and j + 1 < len(toks) and toks[j + 1].word \
+            and not toks[j + 1].cap and not toks[j + 1].nl
+        if (tok.t == "," or misread_comma) and in_group:
+            # group continuation: "các sở, ban, ngành", "các huyện, thị xã, thành phố"; a period
+            # before a lower-case member is a comma misread by OCR ("các huyện. thành phố")
             nxt = j + 1
             if _match(lex.distinct_groups, toks, nxt) and not agency.plural:
                 break   # "Thủ trưởng cơ quan ngang bộ, cơ quan thuộc Chính phủ": bodies one by
@@ -894,6 +897,9 @@ def canonical_name(surface: str) -> str:
     text = re.sub(r"[\s.,;:(\-–]+$", "", text)
     if not text:
         return ""
+    # "các huyện. thành phố": a comma misread as a period by OCR
+    text = re.sub(r"\.(?=\s+[^\W\d_])", lambda m: "," if text[m.end() + 1:m.end() + 2].islower()
+                  else ".", text)
     text = expand_abbreviations(text)
     letters = [c for c in text if c.isalpha()]
     if letters and sum(c.isupper() for c in letters) / len(letters) > 0.6 and len(text.split()) > 2:

@@ -240,7 +240,37 @@ def _parse_assignment(text: str, allow_sentence_cues: bool = True) -> Assignment
             names, end = agencies_at(sentence)
             if names and cues.obligation.match(sentence[end:].lstrip(" ,")):
                 return Assignment(names, supports_in(sentence), sentence, "sentence")
-    return Assignment(support=supports_in(text))
+    return _reported_request(text) or Assignment(support=supports_in(text))
+
+
+def _reported_request(text: str) -> Assignment | None:
+    """A request after a long opening clause, in the first sentence: "Thực hiện Chỉ thị số
+    ...; để chủ động ứng phó ..., Chủ tịch UBND tỉnh yêu cầu Ban Chỉ huy ..., Thủ trưởng các sở
+    ... thực hiện tốt các nội dung sau:" — the speaker after a comma, then the request cue."""
+    limit = min(_REQUEST_WINDOW, _first_sentence_end(text))
+    for comma in (m.start() for m in re.finditer(",", text[:limit])):
+        after = text[comma + 1:].lstrip()
+        if not after[:1].isupper():
+            continue
+        names, end = agencies_at(after)
+        if names:
+            asked = _asked(after[end:].lstrip(" ,"))
+            if asked:
+                return asked
+    return None
+
+
+_REQUEST_WINDOW = 800   # characters of opening clause before the speaker of a request
+
+
+def _first_sentence_end(text: str) -> int:
+    """Where the first sentence ends: a period or colon before a space and a word that is not in
+    lower case (OCR's stray period inside a sentence, "tình hình. triển khai", ends none)."""
+    for m in re.finditer(r"[.:](\s+|$)", text):
+        following = text[m.end():m.end() + 1]
+        if not following.islower():
+            return m.start()
+    return len(text)
 
 
 def executors(text: str) -> Assignment | None:
@@ -358,8 +388,8 @@ def sentence_starts(text: str) -> list[int]:
     position = 0
     for sentence in sent_tokenize(text):
         found = text.find(sentence[:40], position)
-        if found >= 0:
-            starts.add(found)
+        if found >= 0 and not text[found:found + 1].islower():
+            starts.add(found)   # (a period before a lower-case word ends no sentence: OCR)
             position = found + len(sentence)
     for m in re.finditer(r"(?<=[;:])\s+(?=[A-ZĐÀ-Ỹ])", text):
         starts.add(m.end())

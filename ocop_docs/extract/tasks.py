@@ -41,11 +41,12 @@ class Frame:
     section: list[str] = field(default_factory=list)
     in_non_task_section: bool = False
     in_membership: bool = False      # under "... gồm các thành viên sau:"
+    general: bool = False            # the lead is a general call's: an item's own words win
 
     def child(self, **changes) -> "Frame":
         values = dict(lead=list(self.lead), support=list(self.support), deadline=self.deadline,
                       section=list(self.section), in_non_task_section=self.in_non_task_section,
-                      in_membership=self.in_membership)
+                      in_membership=self.in_membership, general=self.general)
         values.update(changes)
         return Frame(**values)
 
@@ -140,15 +141,15 @@ class TaskExtractor:
             if not block.children:
                 own = parse_assignment(block.text, allow_sentence_cues=False)
                 if is_bare_assignment(own):
-                    local.lead = own.lead
+                    local.lead, local.general = own.lead, False
                     local.support = dedupe(local.support + own.support)
                     continue
             rest_blocks.append(block)
         if explicit_lead:
-            local.lead = explicit_lead
+            local.lead, local.general = explicit_lead, False
             local.support = dedupe(local.support + performers_lead, exclude=explicit_lead)
         elif performers_lead:
-            local.lead = performers_lead
+            local.lead, local.general = performers_lead, False
         for block, value in content:
             self.emit(block, value, local, Assignment())
         if owner is not None and not content and not rest_blocks \
@@ -164,27 +165,24 @@ class TaskExtractor:
                 base = carried or local
                 carried = base.child(support=dedupe(base.support + self.resolve(partners)))
                 continue
-            base = carried or local
+            base = local if carried is None or _frames_own_items(block) else carried
             when = item_deadline.get(id(block))
             self.visit(block, base.child(deadline=when) if when else base)
-            carried = self.carried_frame(block, local, rest_blocks[index + 1:]) or carried
+            carried = self.carried_frame(block, local) or carried
 
-    def carried_frame(self, block: Block, frame: Frame, after: list[Block]) -> Frame | None:
+    def carried_frame(self, block: Block, frame: Frame) -> Frame | None:
         """A lead-in paragraph that asks agencies for what follows ("... kính đề nghị Ủy ban
-        nhân dân các tỉnh ... cụ thể như sau:") frames the numbered items after it, which the
-        outline does not nest under a paragraph, unless those items name their own agencies
-        (then the lead-in is a general call, "UBND tỉnh yêu cầu các sở, ngành ... như sau:")."""
+        nhân dân các tỉnh ... cụ thể như sau:", "Chủ tịch UBND tỉnh yêu cầu các sở, ngành ...
+        thực hiện tốt các nội dung sau:") frames the numbered items after it, which the outline
+        does not nest under a paragraph. It is a general call: an item that names its own
+        agencies, even in a later sentence ("...: Giao Sở X ..."), keeps them."""
         if block.kind not in ("lead-in", "paragraph") or not block.text.rstrip().endswith(":") \
                 or any(c.kind not in ("table", "row") for c in block.children):
             return None
         own = parse_assignment(block.text)
         if not own.lead or own.how not in ("giao", "sentence"):
             return None
-        for item in after:
-            if any(heading_agencies(b.text) or parse_assignment(
-                    b.text, allow_sentence_cues=False).lead for b in [item, *item.children]):
-                return None
-        return frame.child(lead=self.resolve(own.lead), support=own.support)
+        return frame.child(lead=self.resolve(own.lead), support=own.support, general=True)
 
     def visit(self, block: Block, frame: Frame) -> None:
         cues = cue_sets()
@@ -210,18 +208,19 @@ class TaskExtractor:
         if block.children and not _details_only(block):
             # a heading or an item with sub-items: it frames its children
             if heading:
-                child = frame.child(lead=heading, support=[], deadline=None)
+                child = frame.child(lead=heading, support=[], deadline=None, general=False)
                 self.walk(block.children, child)
                 return
             own = parse_assignment(
-                text, allow_sentence_cues=not frame.lead and not frame.in_non_task_section)
+                text, allow_sentence_cues=(not frame.lead or frame.general)
+            and not frame.in_non_task_section)
             deadline = find_deadline(text, self.doc_date) if _is_title(text) or \
                 text.rstrip().endswith(":") else None
             child = frame.child()
             if deadline is not None and (deadline.due or deadline.recurrence):
                 child.deadline = deadline
             if own.lead:
-                child.lead = own.lead
+                child.lead, child.general = own.lead, False
                 child.support = dedupe(frame.support + own.support
                                         if own.how != "sentence" else own.support)
             elif own.support and text.rstrip().endswith(":"):
@@ -267,8 +266,9 @@ class TaskExtractor:
         if is_membership_item(text) or (frame.in_membership and not states_duty(text)):
             return  # a member of a body and a role
         own = parse_assignment(
-            text, allow_sentence_cues=not frame.lead and not frame.in_non_task_section)
-        by_heading = bool(frame.lead) and block.marker is not None   # a bullet under a heading
+            text, allow_sentence_cues=(not frame.lead or frame.general)
+            and not frame.in_non_task_section)
+        by_heading = bool(frame.lead) and not frame.general and block.marker is not None
         if by_heading and own.how == "giao" and cues.requests_by_heading.match(text):
             # "4. Sở X" / "- Yêu cầu các doanh nghiệp lắp đặt ...": X's duty to require it
             own = Assignment(support=own.support)
@@ -435,6 +435,18 @@ def _partners_lead_in(block: Block, after: list[Block]) -> list[str]:
     if own.lead or not own.support or not cue_sets().lead_after.match(block.text):
         return []
     return own.support
+
+
+def _frames_own_items(block: Block) -> bool:
+    """A heading item ("2. Đối với việc lập hồ sơ ...:") that is not an obligation itself and
+    one of whose items names its own agencies ("a) Yêu cầu Nhà đầu tư ..."): its items belong
+    together, and a general call above it does not lead them."""
+    items = [c for c in block.children if c.kind not in ("table", "row")]
+    if not items or not (_is_title(block.text) or block.text.rstrip().endswith(":")):
+        return False
+    return any(
+        heading_agencies(c.text) or parse_assignment(c.text, allow_sentence_cues=False).lead
+        for c in items)
 
 
 def _rhythm_label(text: str) -> str:
