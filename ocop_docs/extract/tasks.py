@@ -438,10 +438,13 @@ def _partners_lead_in(block: Block, after: list[Block]) -> list[str]:
 
 
 def _frames_own_items(block: Block) -> bool:
-    """A heading item ("2. Đối với việc lập hồ sơ ...:") that is not an obligation itself and
-    one of whose items names its own agencies ("a) Yêu cầu Nhà đầu tư ..."): its items belong
-    together, and a general call above it does not lead them."""
+    """An item whose items are its own, so a general call above it does not lead them: a part
+    over agency headings ("1. Tháo gỡ khó khăn ..." / "a) Ngân hàng Nhà nước:"), or a heading
+    that is no obligation itself ("2. Đối với việc lập hồ sơ ...:") one of whose items names its
+    own agencies ("a) Yêu cầu Nhà đầu tư ...")."""
     items = [c for c in block.children if c.kind not in ("table", "row")]
+    if any(c.children and heading_agencies(c.text) for c in items):
+        return True
     if not items or not (_is_title(block.text) or block.text.rstrip().endswith(":")):
         return False
     return any(
