@@ -366,11 +366,10 @@ def _quarter_re() -> re.Pattern:
 
 def ocr_data(image: np.ndarray, psm: int = 3) -> dict:
     """tesseract's word boxes (image_to_data) for a black-on-white image, single-threaded."""
-    import pytesseract
+    from .tesseract import image_to_data
 
     os.environ["OMP_THREAD_LIMIT"] = "1"
-    return pytesseract.image_to_data(Image.fromarray(image), lang=OCR_LANG, config=f"--psm {psm}",
-                                     output_type=pytesseract.Output.DICT)
+    return image_to_data(image, OCR_LANG, psm)
 
 
 @dataclass
