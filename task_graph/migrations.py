@@ -121,12 +121,104 @@ def _backfill(conn, table: sa.Table, columns, compute, batch: int = 20_000) -> N
         last = rows[-1].id
 
 
+# Step 6: task_agencies keeps a copy of its task's status, next_due and doc_date, so the
+# tasks a set of agencies owes are read in due order from one index (ix_task_agencies_open_due)
+# instead of by looking up every task given to them, and every agency's open tasks are paged
+# (even by offset) from ix_task_agencies_role_agency_open without reading a task row. Triggers keep the copy: a link takes its
+# task's values when inserted, and a change of a task's values reaches all its links.
+COPIED_TASK_COLUMNS = ("status", "next_due", "doc_date")
+TASK_COPY_TRIGGERS = {
+    "sqlite": [
+        """CREATE TRIGGER IF NOT EXISTS tr_task_agencies_copy_task AFTER INSERT ON task_agencies
+        BEGIN
+            UPDATE task_agencies SET (status, next_due, doc_date) =
+                (SELECT t.status, t.next_due, t.doc_date FROM tasks t WHERE t.id = NEW.task_id)
+            WHERE task_id = NEW.task_id AND agency_id = NEW.agency_id AND role = NEW.role;
+        END""",
+        """CREATE TRIGGER IF NOT EXISTS tr_task_agencies_moved AFTER UPDATE OF task_id
+        ON task_agencies
+        BEGIN
+            UPDATE task_agencies SET (status, next_due, doc_date) =
+                (SELECT t.status, t.next_due, t.doc_date FROM tasks t WHERE t.id = NEW.task_id)
+            WHERE task_id = NEW.task_id AND agency_id = NEW.agency_id AND role = NEW.role;
+        END""",
+        """CREATE TRIGGER IF NOT EXISTS tr_tasks_copy_to_agencies
+        AFTER UPDATE OF status, next_due, doc_date ON tasks
+        BEGIN
+            UPDATE task_agencies SET status = NEW.status, next_due = NEW.next_due,
+                doc_date = NEW.doc_date
+            WHERE task_id = NEW.id;
+        END""",
+    ],
+    "postgresql": [
+        """CREATE OR REPLACE FUNCTION task_agencies_copy_task() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+        BEGIN
+            SELECT t.status, t.next_due, t.doc_date INTO NEW.status, NEW.next_due, NEW.doc_date
+            FROM tasks t WHERE t.id = NEW.task_id;
+            RETURN NEW;
+        END $$""",
+        "DROP TRIGGER IF EXISTS tr_task_agencies_copy_task ON task_agencies",
+        """CREATE TRIGGER tr_task_agencies_copy_task
+        BEFORE INSERT OR UPDATE OF task_id ON task_agencies
+        FOR EACH ROW EXECUTE FUNCTION task_agencies_copy_task()""",
+        """CREATE OR REPLACE FUNCTION tasks_copy_to_agencies() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE task_agencies SET status = NEW.status, next_due = NEW.next_due,
+                doc_date = NEW.doc_date
+            WHERE task_id = NEW.id;
+            RETURN NULL;
+        END $$""",
+        "DROP TRIGGER IF EXISTS tr_tasks_copy_to_agencies ON tasks",
+        """CREATE TRIGGER tr_tasks_copy_to_agencies
+        AFTER UPDATE OF status, next_due, doc_date ON tasks FOR EACH ROW
+        WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.next_due IS DISTINCT FROM NEW.next_due
+              OR OLD.doc_date IS DISTINCT FROM NEW.doc_date)
+        EXECUTE FUNCTION tasks_copy_to_agencies()""",
+    ],
+}
+
+
+def _v6_task_copy(conn: sa.Connection) -> None:
+    dialect = conn.dialect.name
+    if dialect not in TASK_COPY_TRIGGERS:
+        raise NotImplementedError(f"task_agencies' copy of task values: no triggers for "
+                                  f"{dialect}")
+    have = {c["name"] for c in sa.inspect(conn).get_columns("task_agencies")}
+    types = {"status": "VARCHAR(10)", "next_due": "DATE", "doc_date": "DATE"}
+    for name in COPIED_TASK_COLUMNS:
+        if name not in have:
+            conn.exec_driver_sql(f"ALTER TABLE task_agencies ADD COLUMN {name} {types[name]}")
+    if dialect == "postgresql":
+        conn.exec_driver_sql("UPDATE task_agencies ta SET status = t.status, "
+                             "next_due = t.next_due, doc_date = t.doc_date "
+                             "FROM tasks t WHERE t.id = ta.task_id")
+    else:
+        conn.exec_driver_sql("UPDATE task_agencies SET (status, next_due, doc_date) = "
+                             "(SELECT t.status, t.next_due, t.doc_date FROM tasks t "
+                             "WHERE t.id = task_agencies.task_id)")
+    for index in schema.task_agencies.indexes:
+        if index.name in ("ix_task_agencies_open_due", "ix_task_agencies_role_agency_open"):
+            index.create(conn, checkfirst=True)
+    # (role, agency, task) of step 1, now with the copied values: the longer index replaces it
+    conn.exec_driver_sql("DROP INDEX IF EXISTS ix_task_agencies_role_agency")
+    for statement in TASK_COPY_TRIGGERS[dialect]:
+        conn.exec_driver_sql(statement)
+    # fresh statistics for the new indexes where the database keeps statistics (SQLite: only
+    # once someone ran ANALYZE; half of them would mislead its planner)
+    if dialect == "postgresql" or sa.inspect(conn).has_table("sqlite_stat1"):
+        conn.exec_driver_sql("ANALYZE task_agencies")
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (1, "initial schema: files, documents, agencies, tasks, citations, statuses", _v1_initial),
     (2, "reminder letters: reminder_letters, reminder_letter_tasks", _v2_reminders),
     (3, "record versions: documents.version, tasks.version", _v3_versions),
     (4, "identity of a file's text: files.text_sha256", _v4_text_identity),
     (5, "full-text search: documents.search_key, tasks.search_key", _v5_search),
+    (6, "task values on task_agencies (status, next_due, doc_date) kept by triggers",
+     _v6_task_copy),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -33,6 +33,11 @@ def _sort_name(name: str) -> str:
 
 
 @lru_cache(maxsize=65536)
+def _name_key(name: str) -> str:
+    return name_key(name)
+
+
+@lru_cache(maxsize=65536)
 def _periods_through(recurrence: str | None, start: date | None, due: date | None,
                      through: date) -> tuple:
     return tuple(rec.occurrences(recurrence, start, due, through))
@@ -89,8 +94,13 @@ def find_agencies(conn: sa.Connection, text: str) -> list[sa.Row]:
 
 
 def _member_prefixes(group_row) -> list[str]:
-    rule = ag.group_rule(group_row.base_key)
-    return list(rule.get("members") or []) if rule else []
+    return list(_member_prefixes_of(group_row.base_key))
+
+
+@lru_cache(maxsize=4096)
+def _member_prefixes_of(base_key: str) -> tuple[str, ...]:
+    rule = ag.group_rule(base_key)
+    return tuple(rule.get("members") or []) if rule else ()
 
 
 def _groups_containing(conn, agency_rows) -> dict[int, list[sa.Row]]:
@@ -102,7 +112,7 @@ def _groups_containing(conn, agency_rows) -> dict[int, list[sa.Row]]:
         scopes = {a.scope_key}
         if a.province:
             scopes.add(f"tinh:{fold(a.province)}")
-        wanted[a.id] = (scopes, name_key(a.name))
+        wanted[a.id] = (scopes, _name_key(a.name))
     all_scopes = set().union(*(v[0] for v in wanted.values())) if wanted else set()
     groups = []
     for chunk in _chunks(sorted(all_scopes)):
@@ -110,9 +120,17 @@ def _groups_containing(conn, agency_rows) -> dict[int, list[sa.Row]]:
             agencies.c.kind == "group", agencies.c.scope_key.in_(chunk),
             agencies.c.merged_into.is_(None))).all())
     prefixes = {g.id: [p.strip() for p in _member_prefixes(g)] for g in groups}
-    return {a_id: [g for g in groups if g.scope_key in scopes
-                   and any(key.startswith(p) for p in prefixes[g.id])]
-            for a_id, (scopes, key) in wanted.items()}
+    by_scope: dict[str, list[sa.Row]] = defaultdict(list)    # an agency looks only at the
+    position = {}                                            # groups of its own scopes
+    for i, g in enumerate(groups):
+        by_scope[g.scope_key].append(g)
+        position[g.id] = i
+    out = {}
+    for a_id, (scopes, key) in wanted.items():
+        near = {g.id: g for s in scopes for g in by_scope.get(s, ())}
+        out[a_id] = [g for g in sorted(near.values(), key=lambda g: position[g.id])
+                     if any(key.startswith(p) for p in prefixes[g.id])]
+    return out
 
 
 def group_members(conn, group_row) -> list[dict]:
@@ -379,35 +397,40 @@ def _open_filters(as_of, include_done=False):
 
 
 def _owed_pairs(conn, ids, roles, as_of, due_before, overdue, include_done, limit, offset):
-    """(task, agency, role) for the given agencies, in (agency, next due) order."""
-    given = sa.select(task_agencies.c.task_id).where(task_agencies.c.agency_id.in_(ids),
-                                                      task_agencies.c.role.in_(roles))
-    conds = [tasks.c.id.in_(given), *_open_filters(as_of, include_done)]
-    if overdue:
-        conds.append(tasks.c.next_due < as_of)
-    if due_before is not None:
-        conds.append(tasks.c.next_due <= due_before)
-    # Task ids page first (a task given to two matched agencies counts once), then its rows.
-    # Open tasks only: ordered as the (status, next_due) index is, so PostgreSQL reads that
-    # index in order and stops at the page's end instead of sorting every matching task.
-    order = [tasks.c.next_due.asc().nulls_last(), tasks.c.id]
+    """(task, agency, role) for the given agencies, in (next due, task) order.
+
+    Task ids page first (a task given to two matched agencies counts once), then its rows.
+    The page is read from task_agencies alone: each link carries its task's status, next_due
+    and doc_date (migration step 6), and ix_task_agencies_open_due holds them in due order per
+    (agency, role), so the 63 Sở Công Thương of a country cost one short index range each
+    instead of a look-up of every task they were given."""
+    ta = task_agencies.c
+    conds = [ta.agency_id.in_(ids), ta.role.in_(roles),
+             sa.or_(ta.doc_date.is_(None), ta.doc_date <= as_of)]
     if not include_done:
-        order.insert(0, tasks.c.status)
-    page = sa.select(tasks.c.id).where(*conds).order_by(*order).limit(limit).offset(offset)
+        conds.append(ta.status == "open")
+    if overdue:
+        conds.append(ta.next_due < as_of)
+    if due_before is not None:
+        conds.append(ta.next_due <= due_before)
+    page = (sa.select(ta.task_id).where(*conds).group_by(ta.task_id, ta.next_due)
+            .order_by(ta.next_due.asc().nulls_last(), ta.task_id).limit(limit).offset(offset))
     task_ids = list(conn.execute(page).scalars())
     return _pairs_for(conn, task_ids, roles, only_agencies=ids)
 
 
 def _pairs_for(conn, task_ids, roles, only_agencies=None):
+    """(task, agency, role) of a page of tasks, in the page's order. Looked up by task id
+    alone (the primary key's prefix; a task has a handful of links) and filtered here, so no
+    planner can prefer an index on role or agency and read far more than the page."""
     pos = {t: i for i, t in enumerate(task_ids)}
+    wanted = set(only_agencies) if only_agencies is not None else None
     out = []
     for chunk in _chunks(task_ids):
-        conds = [task_agencies.c.task_id.in_(chunk), task_agencies.c.role.in_(roles)]
-        if only_agencies is not None:
-            conds.append(task_agencies.c.agency_id.in_(only_agencies))
         out.extend((r.task_id, r.agency_id, r.role) for r in conn.execute(
             sa.select(task_agencies.c.task_id, task_agencies.c.agency_id, task_agencies.c.role)
-            .where(*conds)))
+            .where(task_agencies.c.task_id.in_(chunk)))
+            if r.role in roles and (wanted is None or r.agency_id in wanted))
     out.sort(key=lambda p: (pos[p[0]], p[1]))
     return out
 
@@ -429,8 +452,12 @@ def _parse_cursor(after: str | None):
 
 
 def _owed_pairs_all(conn, roles, as_of, include_done, limit, offset, cursor=None):
-    """Every agency's tasks, walking the (role, agency, task) index: pages stay cheap."""
-    conds = [task_agencies.c.role.in_(roles), *_open_filters(as_of, include_done)]
+    """Every agency's tasks, walking the (role, agency, task, status, doc_date) index: pages
+    stay cheap, the filters read the task's values copied on its links (step 6)."""
+    ta = task_agencies.c
+    conds = [ta.role.in_(roles), sa.or_(ta.doc_date.is_(None), ta.doc_date <= as_of)]
+    if not include_done:
+        conds.append(ta.status == "open")
     if cursor is not None and cursor[0] == "a":
         _role, agency_id, task_id = cursor[1:]
         ta = task_agencies.c
@@ -441,7 +468,6 @@ def _owed_pairs_all(conn, roles, as_of, include_done, limit, offset, cursor=None
                      else after_in_role)
         offset = 0
     stmt = (sa.select(task_agencies.c.task_id, task_agencies.c.agency_id, task_agencies.c.role)
-            .select_from(task_agencies.join(tasks, tasks.c.id == task_agencies.c.task_id))
             .where(*conds)
             .order_by(task_agencies.c.role, task_agencies.c.agency_id, task_agencies.c.task_id)
             .limit(limit).offset(offset))

@@ -161,8 +161,18 @@ task_agencies = sa.Table(
     sa.Column("role", sa.String(8), primary_key=True),         # lead | support
     sa.Column("position", sa.Integer, nullable=False, default=0),
     sa.Column("written", sa.Text),                      # the name as the task wrote it
+    # Copies of the task's status, next_due and doc_date (step 6), kept by database triggers
+    # (task_graph.migrations): "what does this set of agencies owe, earliest first" then
+    # reads one index range per agency instead of looking up every task it was given.
+    sa.Column("status", sa.String(10)),
+    sa.Column("next_due", sa.Date),
+    sa.Column("doc_date", sa.Date),
     sa.Index("ix_task_agencies_agency", "agency_id", "role", "task_id"),
-    sa.Index("ix_task_agencies_role_agency", "role", "agency_id", "task_id"),
+    # every agency's tasks, page by page (the filters on the copied values read no task row)
+    sa.Index("ix_task_agencies_role_agency_open", "role", "agency_id", "task_id", "status",
+             "doc_date"),
+    sa.Index("ix_task_agencies_open_due", "agency_id", "role", "status", "next_due", "task_id",
+             "doc_date"),
 )
 
 # Current status of one occurrence of a task (period "" for a one-off task).
