@@ -4,7 +4,7 @@ communes; a Prime Minister's decision implemented by province plans, department 
 district plans; 1-3 agencies per task; a tenth of the tasks recurring).
 
     .venv/bin/python bench/make_synthetic_store.py [--db bench/results/synthetic.sqlite3]
-        [--documents 100000] [--tasks-per-document 10] [--seed 7]
+        [--documents 100000] [--tasks-per-document 10] [--seed 7] [--if-empty]
 
 Rows go in through SQLAlchemy Core executemany in large batches, so the same script fills a
 PostgreSQL database given a URL.
@@ -50,11 +50,17 @@ def chunks(rows, size=BATCH):
         yield rows[i:i + size]
 
 
-def build(db: str, n_docs: int, per_doc: int, seed: int) -> dict:
+def build(db: str, n_docs: int, per_doc: int, seed: int, if_empty: bool = False) -> dict:
     rnd = random.Random(seed)
     store = open_store(db)
     engine = store.engine
     t0 = time.perf_counter()
+    if if_empty:
+        with engine.connect() as conn:
+            held = conn.execute(sa.select(sa.func.count()).select_from(documents)).scalar()
+            held_tasks = conn.execute(sa.select(sa.func.count()).select_from(tasks)).scalar()
+        if held:
+            return {"db": str(engine.url), "kept": True, "documents": held, "tasks": held_tasks}
     if engine.dialect.name == "sqlite":          # bulk load: no fsync per commit
         engine.dispose()
         sa.event.listen(engine, "connect",
@@ -238,10 +244,13 @@ def main(argv=None) -> int:
     ap.add_argument("--documents", type=int, default=100_000)
     ap.add_argument("--tasks-per-document", type=int, default=10)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--if-empty", action="store_true",
+                    help="a store that already holds documents is kept as it is (no error)")
     args = ap.parse_args(argv)
     if "://" not in args.db:
         Path(args.db).parent.mkdir(parents=True, exist_ok=True)
-    print(build(args.db, args.documents, args.tasks_per_document, args.seed))
+    print(build(args.db, args.documents, args.tasks_per_document, args.seed,
+                args.if_empty))
     return 0
 
 
