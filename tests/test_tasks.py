@@ -360,3 +360,18 @@ def test_an_ocr_period_inside_a_list_of_agencies_is_a_comma():
                              "UBND tỉnh chỉ thị các sở, ban ngành, UBND các huyện. thị xã tập "
                              "trung thực hiện các nội dung sau:")
     assert same(found.lead, ["Các sở, ban ngành", "Ủy ban nhân dân các huyện, thị xã"]), found.lead
+
+
+def test_bodies_listed_under_a_lead_in_lead_the_items_after_the_list():
+    text = ("3. Các cơ quan quản lý chuyên ngành về chợ\n"
+            "Giao các cơ quan quản lý chuyên ngành về chợ theo lĩnh vực, gồm:\n"
+            "- Phòng Kinh tế (đối với chợ hạng 2, hạng 3);\n"
+            "- Phòng Quản lý đô thị (đối với chợ thuộc khu đô thị mới).\n"
+            "Có trách nhiệm:\n"
+            "a) Rà soát, phân loại toàn bộ chợ thuộc phạm vi quản lý.\n"
+            "b) Hướng dẫn các ban quản lý chợ lập hồ sơ tài sản.\n"
+            "4. Phòng Tài chính - Kế hoạch\n"
+            "Bố trí kinh phí sửa chữa chợ trong dự toán năm 2025.\n")
+    tasks = tasks_of(text, 2025)
+    assert [t.lead for t in tasks] == [["Phòng Kinh tế", "Phòng Quản lý đô thị"]] * 2 + [
+        ["Phòng Tài chính - Kế hoạch"]]

@@ -165,6 +165,13 @@ class TaskExtractor:
                 base = carried or local
                 carried = base.child(support=dedupe(base.support + self.resolve(partners)))
                 continue
+            members = _listed_members(block)
+            if members:
+                # "Giao các sở ... gồm:" / "- Sở Công Thương (...);" / "- Sở Xây dựng (...)." /
+                # "Có trách nhiệm:" / "a) ...": the bodies listed lead the items after the list
+                carried = (carried or local).child(lead=self.resolve(members), support=[],
+                                                   general=False)
+                continue
             base = local if carried is None or _frames_own_items(block) else carried
             when = item_deadline.get(id(block))
             self.visit(block, base.child(deadline=when) if when else base)
@@ -450,6 +457,27 @@ def _frames_own_items(block: Block) -> bool:
     return any(
         heading_agencies(c.text) or parse_assignment(c.text, allow_sentence_cues=False).lead
         for c in items)
+
+
+def _listed_members(block: Block) -> list[str]:
+    """The bodies a lead-in enumerates as its items ("Giao các sở quản lý chuyên ngành gồm:" +
+    "- Sở Công Thương (đối với ...);" + "- Sở Xây dựng (...)."), or [] when it is not such a
+    list (a membership list of people and roles is not)."""
+    text = block.text.rstrip()
+    if block.kind not in ("lead-in", "paragraph") or not text.endswith(":") \
+            or introduces_members(text) \
+            or not cue_sets().member_list_openers.search(text[-12:]):
+        return []
+    items = [c for c in block.children if c.kind not in ("table", "row")]
+    if len(items) < 2 or any(c.children for c in items):
+        return []
+    members: list[str] = []
+    for item in items:
+        names = heading_agencies(item.text)
+        if not names:
+            return []
+        members.extend(names)
+    return dedupe(members)
 
 
 def _rhythm_label(text: str) -> str:
