@@ -375,3 +375,28 @@ def test_bodies_listed_under_a_lead_in_lead_the_items_after_the_list():
     tasks = tasks_of(text, 2025)
     assert [t.lead for t in tasks] == [["Phòng Kinh tế", "Phòng Quản lý đô thị"]] * 2 + [
         ["Phòng Tài chính - Kế hoạch"]]
+
+
+def test_a_back_reference_to_the_enterprises_named_before_is_resolved():
+    text = ("1. Kết quả kiểm tra\n"
+            "Qua kiểm tra an toàn thực phẩm tại Công ty TNHH Thực phẩm Hòa Phong (bếp ăn tập thể) "
+            "và Công ty cổ phần Chế biến Nông sản Tân Lộc cho thấy các đơn vị cơ bản chấp hành "
+            "tốt các quy định.\n"
+            "2. Kiến nghị\n"
+            "Chi cục An toàn vệ sinh thực phẩm yêu cầu các đơn vị nêu trên thực hiện các nội dung "
+            "sau:\n"
+            "- Đề nghị Công ty bổ sung hồ sơ nguồn gốc nguyên liệu trước ngày 30/6/2024.\n"
+            "- Định kỳ kiểm tra sức khỏe người trực tiếp chế biến thực phẩm.\n")
+    tasks = tasks_of(text, 2024)
+    enterprises = ["Công ty TNHH Thực phẩm Hòa Phong", "Công ty cổ phần Chế biến Nông sản Tân Lộc"]
+    assert len(tasks) == 2
+    assert all(same(t.lead, enterprises) for t in tasks), [t.lead for t in tasks]
+    assert tasks[0].due == "2024-06-30"
+
+
+def test_a_back_reference_with_no_enterprise_named_before_keeps_its_words():
+    text = ("Để bảo đảm an toàn, Ủy ban nhân dân huyện yêu cầu các đơn vị nêu trên thực hiện các "
+            "nội dung sau:\n"
+            "- Rà soát, bổ sung phương án phòng cháy, chữa cháy tại trụ sở.\n")
+    [task] = tasks_of(text, 2024)
+    assert same(task.lead, ["Các đơn vị nêu trên"])

@@ -1017,6 +1017,30 @@ def _parse_agency_sequence(text: str) -> tuple[tuple[str, ...], int]:
     return tuple(out), offset
 
 
+def is_back_reference(name: str) -> bool:
+    """A name that points back to bodies named earlier ("Các đơn vị nêu trên", a bare "Công
+    ty" after several companies were named): models/agency_types.yaml back_references."""
+    return fold(name).strip() in _back_references()
+
+
+@lru_cache(maxsize=1)
+def _back_references() -> frozenset[str]:
+    return frozenset(fold(_normalize(p)) for p in load_yaml("agency_types.yaml").get(
+        "back_references", []))
+
+
+def enterprises_named(text: str) -> list[str]:
+    """The enterprises (companies, corporations, groups: agency_types.yaml
+    enterprise_types) named in `text`, in order, each once."""
+    types = tuple(fold(_normalize(t)) + " " for t in load_yaml("agency_types.yaml").get(
+        "enterprise_types", []))
+    out: list[str] = []
+    for _, _, name in find_agency_mentions(text):
+        if fold(name).startswith(types) and name not in out:
+            out.append(name)
+    return out
+
+
 def is_addressee(name: str) -> bool:
     """A name that stands for the letter's addressee ("Quý Bộ", "Quý cơ quan")."""
     return name.startswith(ADDRESSEE_PREFIX)

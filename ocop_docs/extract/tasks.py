@@ -58,26 +58,40 @@ class TaskExtractor:
         self.text = text
         self.doc_date = doc_date
         self.addressees = list(addressees)   # the "Kính gửi" list: who "quý Bộ" is
+        self.body_start = 0
+        self._antecedents: dict[int, list[str]] = {}
         self.tasks: list[Task] = []
 
-    def resolve(self, names: list[str]) -> list[str]:
-        """Names with "quý Bộ" / "quý cơ quan" replaced by the letter's addressees."""
+    def resolve(self, names: list[str], at: int | None = None) -> list[str]:
+        """Names with "quý Bộ" / "quý cơ quan" replaced by the letter's addressees and, for an
+        item at offset `at`, a back-reference ("đơn vị nêu trên", a bare "Công ty") by the
+        enterprises the text named before it."""
         out: list[str] = []
         for name in names:
             if agencies.is_addressee(name) and self.addressees:
                 out.extend(self.addressees)
+            elif at is not None and agencies.is_back_reference(name) \
+                    and self.antecedents(at):
+                out.extend(self.antecedents(at))
             else:
                 out.append(name)
         return dedupe(out)
 
+    def antecedents(self, at: int) -> list[str]:
+        """The enterprises named in the body before offset `at` (remembered per offset)."""
+        if at not in self._antecedents:
+            self._antecedents[at] = agencies.enterprises_named(self.text[self.body_start:at])
+        return self._antecedents[at]
+
     # one task
     def emit(self, block: Block, action: str, frame: Frame, own: Assignment,
              extra_text: str = "", deadline: Deadline | None = None) -> None:
-        lead = self.resolve(own.lead or frame.lead)
+        lead = self.resolve(own.lead or frame.lead, block.start)
         if not lead:
             return
         inherit = not own.lead or same_agencies(own.lead, frame.lead)
-        support = dedupe(self.resolve(own.support + (frame.support if inherit else [])),
+        support = dedupe(self.resolve(own.support + (frame.support if inherit else []),
+                                      block.start),
                          exclude=lead)
         probe = action + (" " + extra_text if extra_text else "")
         found = deadline or find_deadline(probe, self.doc_date)
@@ -539,5 +553,6 @@ def extract_tasks(text: str, body_start: int, body_end: int,
     """Tasks assigned in text[body_start:body_end]; `addressees` (the "Kính gửi" list) is who
     "quý Bộ", "quý cơ quan" stand for."""
     extractor = TaskExtractor(text, doc_date, addressees)
+    extractor.body_start = body_start
     extractor.walk(parse_outline(text, body_start, body_end), Frame())
     return extractor.tasks
