@@ -50,15 +50,20 @@ class PageJob:
 
 # ----------------------------------------------------------------------------- preprocessing
 
+def colour_ink_mask(rgb: np.ndarray, difference: int = INK_DIFFERENCE) -> np.ndarray:
+    """255 where a pixel is red or blue ink (its red or blue exceeds both other channels by
+    more than `difference`), else 0. OpenCV's saturating arithmetic on the uint8 channels: a
+    few times faster on a page than the same test in numpy's int16."""
+    r, g, b = cv2.split(np.ascontiguousarray(rgb))
+    red = cv2.compare(cv2.subtract(r, cv2.max(g, b)), difference, cv2.CMP_GT)
+    blue = cv2.compare(cv2.subtract(b, cv2.max(r, g)), difference, cv2.CMP_GT)
+    return cv2.bitwise_or(red, blue)
+
+
 def suppress_colour_ink(rgb: np.ndarray) -> np.ndarray:
     """Turn red and blue ink (seals, signatures) white; black text, even under a seal, stays."""
-    img = rgb.astype(np.int16)
-    r, g, b = img[..., 0], img[..., 1], img[..., 2]
-    red = (r - np.maximum(g, b)) > INK_DIFFERENCE
-    blue = (b - np.maximum(r, g)) > INK_DIFFERENCE
-    out = rgb.copy()
-    out[red | blue] = 255
-    return out
+    mask = colour_ink_mask(rgb)
+    return cv2.max(np.ascontiguousarray(rgb), cv2.merge([mask, mask, mask]))
 
 
 def estimate_skew(gray: np.ndarray, max_angle: float = 5.0) -> float:
@@ -622,8 +627,16 @@ def ocr_jobs(jobs: list[PageJob], source: str | Path, workers: int | None = None
         return [ocr_page(job) for job in jobs]
     from concurrent.futures.process import BrokenProcessPool
 
+    # first pages first: they carry the header, whose number and date lines are read a second
+    # time, so they take longest; started early, they do not leave one worker alone at the end
+    order = sorted(range(len(jobs)), key=lambda k: jobs[k].number != 1)
+    ordered = [jobs[k] for k in order]
     try:
-        return list(_pool(os.cpu_count() or 1).map(ocr_page, jobs))
+        pages = list(_pool(os.cpu_count() or 1).map(ocr_page, ordered))
     except BrokenProcessPool:            # a worker died (out of memory, killed): start afresh
         _close_pool()
-        return list(_pool(os.cpu_count() or 1).map(ocr_page, jobs))
+        pages = list(_pool(os.cpu_count() or 1).map(ocr_page, ordered))
+    out: list[Page] = [None] * len(jobs)          # type: ignore[list-item]
+    for k, page in zip(order, pages):
+        out[k] = page
+    return out
