@@ -400,3 +400,12 @@ def test_a_back_reference_with_no_enterprise_named_before_keeps_its_words():
             "- Rà soát, bổ sung phương án phòng cháy, chữa cháy tại trụ sở.\n")
     [task] = tasks_of(text, 2024)
     assert same(task.lead, ["Các đơn vị nêu trên"])
+
+
+def test_an_assignment_after_an_opening_clause_without_a_subject():
+    # "Trên cơ sở báo cáo của X, giao Y chủ trì ...": Y leads, X only reported
+    found = parse_assignment("Trên cơ sở báo cáo của Công ty Cổ phần Cấp nước Hòa Phú, giao Sở Xây "
+                             "dựng chủ trì, phối hợp với Sở Tài chính thẩm định phương án giá nước "
+                             "sạch, báo cáo UBND tỉnh trước ngày 15/5/2025.")
+    assert same(found.lead, ["Sở Xây dựng"]), found.lead
+    assert same(found.support, ["Sở Tài chính"]), found.support

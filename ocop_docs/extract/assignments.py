@@ -192,6 +192,9 @@ def _parse_assignment(text: str, allow_sentence_cues: bool = True) -> Assignment
             if cues.support_before.search(text[:comma]):
                 break   # "Hằng năm, phối hợp với A và các sở, ngành ...": no subject follows
             after = text[after_comma:].lstrip()
+            asked = _asked(after)
+            if asked:
+                return asked    # "Trên cơ sở báo cáo của Công ty X, giao Sở Y chủ trì ..."
             if not after[:1].isupper() and not re.match(r"(?:các|những)\s", after):
                 continue
             names, end = agencies_at(text[after_comma:])
