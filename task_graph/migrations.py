@@ -211,6 +211,50 @@ def _v6_task_copy(conn: sa.Connection) -> None:
         conn.exec_driver_sql("ANALYZE task_agencies")
 
 
+# Step 7: SQLite's word index (FTS5) over search_key, the counterpart of PostgreSQL's GIN
+# index of step 5: an external-content table per searched table (no copy of the text; tokens
+# only, `detail=none`: search asks for words, never phrases), kept by triggers.
+SEARCH_FTS = {"documents": "documents_fts", "tasks": "tasks_fts"}
+
+
+def fts_table_names() -> set[str]:
+    """The FTS5 tables and their shadow tables (not data of their own: never copied)."""
+    shadows = ("data", "idx", "docsize", "config", "content")
+    return {n for fts in SEARCH_FTS.values() for n in (fts, *(f"{fts}_{s}" for s in shadows))}
+
+
+def _fts_statements(table: str, fts: str) -> list[str]:
+    remove = (f"INSERT INTO {fts}({fts}, rowid, search_key) "
+              f"VALUES ('delete', OLD.id, OLD.search_key)")
+    add = f"INSERT INTO {fts}(rowid, search_key) VALUES (NEW.id, NEW.search_key)"
+    return [
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5(search_key, content='{table}', "
+        f"content_rowid='id', tokenize='unicode61', detail='none')",
+        f"CREATE TRIGGER IF NOT EXISTS tr_{fts}_insert AFTER INSERT ON {table} BEGIN {add}; END",
+        f"CREATE TRIGGER IF NOT EXISTS tr_{fts}_delete AFTER DELETE ON {table} "
+        f"BEGIN {remove}; END",
+        f"CREATE TRIGGER IF NOT EXISTS tr_{fts}_update AFTER UPDATE OF search_key ON {table} "
+        f"BEGIN {remove}; {add}; END",
+        f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",
+    ]
+
+
+def sqlite_has_fts5(conn: sa.Connection) -> bool:
+    return bool(conn.exec_driver_sql("SELECT 1 FROM pragma_compile_options "
+                                     "WHERE compile_options = 'ENABLE_FTS5'").first())
+
+
+def _v7_sqlite_word_index(conn: sa.Connection) -> None:
+    """SQLite: FTS5 word indexes over documents.search_key and tasks.search_key (built from
+    the stored rows). Elsewhere nothing: PostgreSQL has its GIN indexes (step 5); an SQLite
+    built without FTS5 keeps scanning."""
+    if conn.dialect.name != "sqlite" or not sqlite_has_fts5(conn):
+        return
+    for table, fts in SEARCH_FTS.items():
+        for statement in _fts_statements(table, fts):
+            conn.exec_driver_sql(statement)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (1, "initial schema: files, documents, agencies, tasks, citations, statuses", _v1_initial),
     (2, "reminder letters: reminder_letters, reminder_letter_tasks", _v2_reminders),
@@ -219,6 +263,8 @@ MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (5, "full-text search: documents.search_key, tasks.search_key", _v5_search),
     (6, "task values on task_agencies (status, next_due, doc_date) kept by triggers",
      _v6_task_copy),
+    (7, "SQLite word index: documents_fts, tasks_fts (FTS5 over search_key)",
+     _v7_sqlite_word_index),
 ]
 LATEST = MIGRATIONS[-1][0]
 

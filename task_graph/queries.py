@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from task_graph import agencies as ag
 from task_graph import recurrence as rec
+from task_graph.migrations import SEARCH_FTS
 from task_graph.schema import (agencies, agency_aliases, citations, documents, files,
                                reminder_letter_tasks, reminder_letters, status_history,
                                task_agencies, task_status, tasks)
@@ -243,10 +244,10 @@ def _row(t, occ: dict, role: str | None = None, via_group: str | None = None,
                              "subject": t.subject}}
         if _cache is not None:
             _cache[t.id] = base
-    row = dict(base)
-    row.update(period=occ["period"] or None, due=_iso(occ["due"]), status=occ["status"],
-               overdue=occ["overdue"], role=role, via_group=via_group)
-    return row
+    due = occ["due"]
+    return {**base, "period": occ["period"] or None, "due": due.isoformat() if due else None,
+            "status": occ["status"], "overdue": occ["overdue"], "role": role,
+            "via_group": via_group}
 
 
 def _keep(occ: dict, *, as_of: date, due_before: date | None, overdue: bool,
@@ -747,6 +748,8 @@ def _search_ids(conn, table: sa.Table, words: list[str], limit: int) -> list[int
     """Ids of `table` rows holding every word, newest (highest id) first, `limit` of them.
     PostgreSQL: the word index finds the matches of rare words at once; words so common that
     more than SEARCH_PROBE rows hold them are found by walking the ids backwards instead."""
+    if conn.dialect.name == "sqlite" and _has_word_index(conn, table.name):
+        return _fts_search_ids(conn, table.name, words, limit)
     match = _words_match(conn, table.c.search_key, words)
     if conn.dialect.name == "postgresql":
         found = sa.select(table.c.id).where(match).limit(SEARCH_PROBE + 1).cte(
@@ -756,6 +759,26 @@ def _search_ids(conn, table: sa.Table, words: list[str], limit: int) -> list[int
             return sorted(ids, reverse=True)[:limit]
     return list(conn.execute(sa.select(table.c.id).where(match)
                              .order_by(table.c.id.desc()).limit(limit)).scalars())
+
+
+def _has_word_index(conn, table_name: str) -> bool:
+    """SQLite: whether the store has the FTS5 word index of `table_name` (migration 7; an
+    SQLite built without FTS5 has none and scans)."""
+    fts = SEARCH_FTS.get(table_name)
+    return fts is not None and conn.execute(sa.text(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name"),
+        {"name": fts}).first() is not None
+
+
+def _fts_search_ids(conn, table_name: str, words: list[str], limit: int) -> list[int]:
+    """SQLite: ids holding every word, newest first, from the FTS5 word index. The words are
+    search keys ([0-9a-z] only), each quoted as one term; FTS5 walks the ids backwards and
+    stops at `limit`, for rare and common words alike."""
+    fts = SEARCH_FTS[table_name]
+    terms = " ".join(f'"{w}"' for w in words)
+    return list(conn.execute(sa.text(
+        f"SELECT rowid FROM {fts} WHERE {fts} MATCH :terms ORDER BY rowid DESC LIMIT :n"),
+        {"terms": terms, "n": limit}).scalars())
 
 
 def search(store: Store, text: str, *, limit: int = 50) -> dict:

@@ -211,7 +211,7 @@ def test_a_bad_cursor_is_a_store_error(loaded):
 
 def test_search_finds_words_without_accents(loaded):
     """Full-text search: accents and case aside, every word must be there (PostgreSQL: the
-    GIN word index; SQLite: a scan)."""
+    GIN word index; SQLite: the FTS5 word index, tests/test_search_index.py)."""
     found = q.search(loaded, "ke hoach trien khai")
     assert found["documents"] and all(
         {"ke", "hoach", "trien", "khai"} <= set(fold_words(
