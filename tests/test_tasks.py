@@ -409,3 +409,15 @@ def test_an_assignment_after_an_opening_clause_without_a_subject():
                              "sạch, báo cáo UBND tỉnh trước ngày 15/5/2025.")
     assert same(found.lead, ["Sở Xây dựng"]), found.lead
     assert same(found.support, ["Sở Tài chính"]), found.support
+
+
+def test_a_heading_that_names_a_body_by_its_role_leads_its_items():
+    text = ("II. TRÁCH NHIỆM CỤ THỂ\n"
+            "2. Cơ quan chủ trì thẩm định hồ sơ đề nghị cấp phép\n"
+            "a) Kiểm tra tính hợp lệ của hồ sơ trong 03 ngày làm việc.\n"
+            "b) Phối hợp với Phòng Tài nguyên và Môi trường kiểm tra thực địa.\n"
+            "3. Cơ quan chủ trì:\n"
+            "- Phòng Kinh tế.\n")
+    tasks = tasks_of(text, 2024)
+    assert [t.lead for t in tasks] == [["Cơ quan chủ trì thẩm định hồ sơ đề nghị cấp phép"]] * 2
+    assert same(tasks[1].support, ["Phòng Tài nguyên và Môi trường"])

@@ -37,6 +37,7 @@ class _Cues:
     detail_labels: CueSet
     non_task_sections: CueSet
     scope_articles: CueSet
+    role_headings: CueSet
     requests_by_heading: CueSet
     topic_labels: CueSet
     adverbial_openers: CueSet
@@ -68,6 +69,7 @@ def cue_sets() -> _Cues:
         detail_labels=cue_pattern(data["detail_labels"]),
         non_task_sections=cue_pattern(data["non_task_sections"]),
         scope_articles=cue_pattern(data["scope_articles"]),
+        role_headings=cue_pattern(data["role_headings"]),
         requests_by_heading=cue_pattern(data["requests_by_heading"]),
         topic_labels=cue_pattern(data["topic_labels"]),
         adverbial_openers=cue_pattern(data["adverbial_openers"]),
@@ -519,6 +521,11 @@ def _heading_agencies(text: str) -> tuple[str, ...] | None:
             # to leads them, even a body of no known type
             name = clean.rstrip(" :")
             return (name[:1].upper() + name[1:],)
+        role = cue_sets().role_headings.match(clean)
+        if role and not prefix and field_line(clean) is None and clean[role.end():].strip() \
+                and len(clean.split()) <= 12 and not re.search(r"[.;,:]|\svà\s", clean):
+            # "3. Cơ quan chủ trì giải quyết thủ tục đầu tư dự án": a body named by its role
+            return (clean[:1].upper() + clean[1:],)
         return None
     parsed, end = agencies.parse_agency_sequence(clean)
     rest = clean[end:].strip(" :;.,") if parsed else clean
