@@ -374,3 +374,20 @@ def test_old_tone_marks_only_in_whole_syllables():
     # "hoà" -> "hòa", but "Hoàng" and "toàn" keep their spelling
     assert canonical_name("Vườn quốc gia Hoàng Liên") == "Vườn quốc gia Hoàng Liên"
     assert canonical_name("UBND xã Hoà Bình") == "Ủy ban nhân dân xã Hòa Bình"
+
+
+@pytest.mark.parametrize("text, expected, rest", [
+    # a parenthesis that glosses an agency does not end the list ...
+    ("Sở Y tế (cơ quan thường trực Ban Chỉ đạo), Sở Tài chính và các địa phương liên quan "
+     "cung cấp số liệu", ["Sở Y tế", "Sở Tài chính", "Các địa phương liên quan"], "cung cấp"),
+    # ... nor hides the colon after it
+    ("Sở Công Thương (cơ quan đầu mối): Chủ trì kiểm tra thị trường", ["Sở Công Thương"],
+     "Chủ trì"),
+    # an alias followed by other words stays outside the name
+    ("Ban Chỉ đạo tỉnh (Ban Chỉ đạo), cấp huyện là cơ quan điều hành", ["Ban Chỉ đạo tỉnh"],
+     "(Ban"),
+])
+def test_a_gloss_in_parentheses_after_an_agency(text, expected, rest):
+    names, end = parse_agency_sequence(text)
+    assert names == expected
+    assert text[end:].startswith(rest), text[end:]

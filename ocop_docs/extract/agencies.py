@@ -968,20 +968,46 @@ def _sequence(text: str, start_tok: int, toks: list[_Tok], loose_first: bool = T
             names.extend(_agency_names(text, toks, ag))
             j = ag.end
         end = j
-        # separator followed by another agency?
-        k = j
-        if k < len(toks) and toks[k].t in (",", ";", "/") \
-                and not (k + 1 < len(toks) and toks[k + 1].nl):
-            k += 1
-        if k < len(toks) and toks[k].l == "và" and not toks[k].nl:
-            k += 1
-        if k == j or k >= len(toks):
-            break
-        if _parse_one(toks, k, True) is None:
+        glossed = _past_gloss(toks, j)
+        if glossed > j and glossed < len(toks) and toks[glossed].t == ":":
+            end = glossed   # "Sở X (Cơ quan thường trực ...): Phối hợp ..."
+        k = _next_agency(toks, glossed) if glossed > j else None
+        if k is not None:
+            end = glossed   # "... phối hợp Sở X (Cơ quan thường trực ...), Sở Y, ..."
+        else:
+            k = _next_agency(toks, j)
+        if k is None:
             break
         i = k
         loose = True
     return names, end
+
+
+def _next_agency(toks: list[_Tok], j: int) -> int | None:
+    """Where the next agency of a list starts after a separator at toks[j], or None."""
+    k = j
+    if k < len(toks) and toks[k].t in (",", ";", "/") \
+            and not (k + 1 < len(toks) and toks[k + 1].nl):
+        k += 1
+    if k < len(toks) and toks[k].l == "và" and not toks[k].nl:
+        k += 1
+    if k == j or k >= len(toks) or _parse_one(toks, k, True) is None:
+        return None
+    return k
+
+
+def _past_gloss(toks: list[_Tok], j: int) -> int:
+    """After an agency, the end of a parenthesis that glosses it on the same line ("Sở Nông
+    nghiệp và PTNT (Cơ quan Thường trực về Phòng, chống thiên tai), Sở Giao thông vận tải"); j
+    when none follows."""
+    if j >= len(toks) or toks[j].t != "(" or toks[j].nl:
+        return j
+    for k in range(j + 1, min(len(toks), j + 40)):
+        if toks[k].nl or toks[k].t == "(":
+            return j
+        if toks[k].t == ")":
+            return k + 1
+    return j
 
 
 def parse_agency_sequence(text: str) -> tuple[list[str], int]:
