@@ -168,7 +168,7 @@ def summary(paths: list[str]) -> int:
     reports = [json.loads(Path(p).read_text(encoding="utf-8")) for p in paths]
     names = list(dict.fromkeys(n for r in reports for n in r["results"]))
     head = "".join(f"{r['backend'] + ' p50 / p95 ms':>26}" for r in reports)
-    print(f"{'query (1M tasks)':<44}{head}")
+    print(f"{'query':<44}{head}")
     misses = []
     for name in names:
         cells = ""
@@ -182,6 +182,8 @@ def summary(paths: list[str]) -> int:
                 misses.append(f"{r['backend']}: {name} ({res['p50_ms']} ms)")
             cells += f"{res['p50_ms']:>14.1f} / {res['p95_ms']:>7.1f}{' *' if over else '  '}"
         print(f"{name:<44}{cells}")
+    print("stores: " + ", ".join(f"{r['backend']} {r['documents']:,} documents / "
+                                 f"{r['tasks']:,} tasks, {r['repeat']} runs" for r in reports))
     print("load average (before, after): " + ", ".join(
         f"{r['backend']} {r.get('load_average_before')}, {r.get('load_average_after')}"
         for r in reports))

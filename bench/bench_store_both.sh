@@ -11,26 +11,29 @@
 #     kept between runs); without it a throw-away server under build/bench/services
 #     (scripts/services.sh), filled on every run (about 9-20 min) and stopped at the end.
 # Results: build/bench/bench_store_sqlite.json, build/bench/bench_store_postgresql.json.
-# Python: $PYTHON, else .venv/bin/python of this checkout.
+# Python: $PYTHON, else .venv/bin/python of this checkout. For a quick try of the whole
+# path: OCOP_DOCS_BENCH_DIR=build/bench-small OCOP_DOCS_BENCH_DOCUMENTS=2000 (a store of
+# that many documents, 10 tasks each, in another folder).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY="${PYTHON:-.venv/bin/python}"
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
-out=build/bench
+out="${OCOP_DOCS_BENCH_DIR:-build/bench}"
+n_docs="${OCOP_DOCS_BENCH_DOCUMENTS:-100000}"
 mkdir -p "$out"
 sqlite_db="$out/synthetic.sqlite3"
 
 pg_url="${OCOP_DOCS_BENCH_PG_URL:-}"
 if [ -z "$pg_url" ]; then
-  export OCOP_DOCS_SERVICES_DIR="$PWD/$out/services"
+  export OCOP_DOCS_SERVICES_DIR="$(cd "$out" && pwd)/services"
   trap 'bash scripts/services.sh stop' EXIT
   eval "$(bash scripts/services.sh start)"
   pg_url="$OCOP_DOCS_TEST_PG_URL"
 fi
 
 echo "== building the stores (kept when already full)"
-"$PY" bench/make_synthetic_store.py --db "$sqlite_db" --if-empty
-"$PY" bench/make_synthetic_store.py --db "$pg_url" --if-empty
+"$PY" bench/make_synthetic_store.py --db "$sqlite_db" --if-empty --documents "$n_docs"
+"$PY" bench/make_synthetic_store.py --db "$pg_url" --if-empty --documents "$n_docs"
 
 echo "== SQLite"
 "$PY" bench/bench_store.py --db "$sqlite_db" --out "$out/bench_store_sqlite.json" "$@"
