@@ -26,15 +26,20 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ocop_docs.extract.pipeline import extract_file
+    from ocop_docs.extract.pipeline import extract_ingested
+    from ocop_docs.ingest import read_document
+    from ocop_docs.ingest.ahead import read_ahead
 
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
     failures = 0
     printed: list[dict] = []
-    for path in args.files:
+    # the next files are read (OCR) while this one is extracted
+    for path, ingested, error in read_ahead(args.files, read_document):
         try:
-            result = extract_file(path)
+            if error is not None:
+                raise error
+            result = extract_ingested(ingested)
         except IngestError as exc:
             failures += 1
             print(msg("cli.error", message=exc), file=sys.stderr)
