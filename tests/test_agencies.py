@@ -391,3 +391,9 @@ def test_a_gloss_in_parentheses_after_an_agency(text, expected, rest):
     names, end = parse_agency_sequence(text)
     assert names == expected
     assert text[end:].startswith(rest), text[end:]
+
+
+def test_all_of_a_group_is_the_group():
+    names, end = parse_agency_sequence("Tất cả các cơ quan, đơn vị trên địa bàn tỉnh Hà Nam phải "
+                                       "thực hiện chế độ trực ban")
+    assert names == ["Các cơ quan, đơn vị trên địa bàn tỉnh Hà Nam"]

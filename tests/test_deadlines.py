@@ -64,6 +64,7 @@ PHRASES = [
     ("trước ngày 15 hằng tháng", D2019, None, "monthly"),
     ("hằng tuần", D2019, None, "weekly"),
     ("định kỳ 6 tháng", D2019, None, "semiannual"),
+    ("định kỳ 03 tháng", D2019, None, "quarterly"),
     ("6 tháng một lần", D2019, None, "semiannual"),
     ("định kỳ", D2019, None, "periodic"),
     ("định kỳ hằng quý", D2019, None, "quarterly"),

@@ -953,6 +953,9 @@ def _sequence(text: str, start_tok: int, toks: list[_Tok], loose_first: bool = T
     i = start_tok
     while i < len(toks) and (toks[i].t in _LEADING_JUNK or toks[i].l in _LEADING_JUNK):
         i += 1
+    if i + 2 < len(toks) and (toks[i].l, toks[i + 1].l) == ("tất", "cả") \
+            and toks[i + 2].l in ("các", "những"):
+        i += 2      # "Tất cả các cơ quan, đơn vị trên địa bàn tỉnh ...": the group itself
     names: list[str] = []
     end = None
     loose = loose_first
