@@ -397,3 +397,13 @@ def test_all_of_a_group_is_the_group():
     names, end = parse_agency_sequence("Tất cả các cơ quan, đơn vị trên địa bàn tỉnh Hà Nam phải "
                                        "thực hiện chế độ trực ban")
     assert names == ["Các cơ quan, đơn vị trên địa bàn tỉnh Hà Nam"]
+
+
+def test_colon_list_members_that_are_a_group_or_a_company():
+    # a trailing group keeps its lower-case members; a company's name runs over its commas
+    names, _ = parse_agency_sequence(
+        "các Sở: Tư pháp, Nội vụ, Công ty TNHH MTV Xổ số, Dịch vụ và Du lịch Bình Minh và các cơ "
+        "quan, đơn vị liên quan rà soát hồ sơ")
+    assert names == ["Sở Tư pháp", "Sở Nội vụ",
+                     "Công ty TNHH MTV Xổ số, Dịch vụ và Du lịch Bình Minh",
+                     "Các cơ quan, đơn vị liên quan"]

@@ -785,11 +785,28 @@ def _expand_member_list(head: str, body: str) -> list[str]:
             out.append(canonical_name(m.group(1).strip() + " " + p))
             i += 1
             continue
-        if re.match(r"(?i)^(các|những)\s", p) or _parse_one(_tokenize(expand_abbreviations(p)), 0,
-                                                             loose=False) is not None \
-                and not _in_gazetteer(stem + " " + p):
-            out.append(canonical_name(p))
-            i += 1
+        if re.match(r"(?i)^(các|những)\s", p):
+            # "..., các cơ quan, đơn vị liên quan": the lower-case members after it are its own
+            j = i + 1
+            while j < len(pieces) and pieces[j][:1].islower():
+                j += 1
+            out.append(canonical_name(", ".join(pieces[i:j])))
+            i = j
+            continue
+        toks = _tokenize(expand_abbreviations(p))
+        agency = _parse_one(toks, 0, loose=False)
+        if agency is not None and not _in_gazetteer(stem + " " + p):
+            j = i + 1
+            if _match(_lex().comma_name_types, toks, getattr(agency, "type_start", 0)):
+                # "Công ty TNHH MTV Đầu tư, Xây dựng và Kinh doanh dịch vụ X": a company's name
+                # runs over commas up to the next member
+                while j < len(pieces) and pieces[j][:1].isupper() \
+                        and _parse_one(_tokenize(expand_abbreviations(pieces[j])), 0,
+                                       loose=False) is None \
+                        and not _in_gazetteer(stem + " " + pieces[j]):
+                    j += 1
+            out.append(canonical_name(", ".join(pieces[i:j])))
+            i = j
             continue
         # merge pieces while the result is a standard name ("Văn hóa, Thể thao và Du lịch")
         best = i
