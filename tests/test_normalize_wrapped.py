@@ -158,10 +158,11 @@ def test_layout_text_with_indented_first_lines_joins_a_clause_broken_after_a_sem
 
 
 def test_report_schedule_line_label_gives_the_rhythm():
-    """ "Báo cáo năm: A gửi ... trước ngày 15/12; ...": the label is the rhythm of the line,
-    its days recur (due null); the subject after the label leads, not the lead-in's agencies.
-    (The second clause, another agency's, stays in the same task: splitting at ";" before an
-    agency also splits lists of agencies written with ";".)"""
+    """ "Báo cáo năm: A gửi ... trước ngày 15/12; B tổng hợp ...": the label is the rhythm of
+    the line, its days recur (due null); the subject after the label leads, not the lead-in's
+    agencies. The second clause, with its own named subject, is B's task with the same rhythm
+    (GUIDELINES: two obligations for different agencies are two tasks); a ";" inside an opening
+    list of agencies never splits (tests/test_tasks.py)."""
     text = normalize_text(
         "3. Các phòng chuyên môn định kỳ tổng hợp báo cáo kết quả thực hiện như sau:\n"
         "- Báo cáo năm: Các phòng chuyên môn gửi Văn phòng Sở trước ngày 15/12; Văn phòng Sở "
@@ -169,6 +170,7 @@ def test_report_schedule_line_label_gives_the_rhythm():
     tasks = extract_tasks(text, 0, len(text), dt.date(2026, 5, 4))
     assert [(t.lead, t.due, t.recurrence) for t in tasks] == [
         (["Các phòng chuyên môn"], None, "annual"),
+        (["Văn phòng Sở"], None, "annual"),
     ]
 
 
