@@ -82,9 +82,18 @@ def reviewed_extraction(extraction_dir: Path | None, path: Path) -> dict | None:
     return None
 
 
-def ingest_file(store: Store, path: Path, *, extraction_dir: Path | None = None,
-                extractor: Callable[[str, str], dict] | None = None):
-    """Store one file; returns task_graph.store.StoredFile. Raises on any failure."""
+@dataclass
+class FileReading:
+    """A file read for ingestion: its bytes' hash and size, and its text (None when the same
+    bytes are stored already)."""
+    sha256: str
+    size: int
+    ingested: object | None
+
+
+def read_for_ingest(store: Store, path: Path) -> FileReading:
+    """The first half of `ingest_file`: check the file, hash it and, unless the same bytes are
+    stored, read it (OCR included). Reads the store only, so it may run on another thread."""
     from ocop_docs.ingest import IngestError, read_document
     from ocop_docs.ingest.gate import regular_file
 
@@ -95,11 +104,20 @@ def ingest_file(store: Store, path: Path, *, extraction_dir: Path | None = None,
         raise IngestError(path, f"không đọc được tệp ({exc.strerror or exc})") from exc
     sha = hashlib.sha256(raw).hexdigest()
     if store.file_by_hash(sha):
-        from task_graph.store import StoredFile
-        return StoredFile(0, 0, 0, already_present=True)
-    ingested = read_document(path)
-    if store.file_by_text(ingested.text):      # the same text in other bytes (CRLF, BOM, TCVN3)
-        from task_graph.store import StoredFile
+        return FileReading(sha, len(raw), None)
+    return FileReading(sha, len(raw), read_document(path))
+
+
+def store_reading(store: Store, path: Path, reading: FileReading, *,
+                  extraction_dir: Path | None = None,
+                  extractor: Callable[[str, str], dict] | None = None):
+    """The second half of `ingest_file`: extract the text read and store it in one
+    transaction; returns task_graph.store.StoredFile."""
+    from task_graph.store import StoredFile
+
+    ingested = reading.ingested
+    if ingested is None or store.file_by_hash(reading.sha256) \
+            or store.file_by_text(ingested.text):   # the same text in other bytes (CRLF, BOM, TCVN3)
         return StoredFile(0, 0, 0, already_present=True)
     extraction = reviewed_extraction(extraction_dir, path)
     used = "reviewed"
@@ -114,8 +132,15 @@ def ingest_file(store: Store, path: Path, *, extraction_dir: Path | None = None,
             apply_header(extraction["documents"][0], ingested.package)
     if not isinstance(extraction, dict) or "documents" not in extraction:
         raise ValueError("bản trích xuất không đúng định dạng ocop-docs.extraction/1")
-    return store.store_extraction(extraction, source_path=str(path), sha256=sha,
-                                  text=ingested.text, size=len(raw), extractor=used)
+    return store.store_extraction(extraction, source_path=str(path), sha256=reading.sha256,
+                                  text=ingested.text, size=reading.size, extractor=used)
+
+
+def ingest_file(store: Store, path: Path, *, extraction_dir: Path | None = None,
+                extractor: Callable[[str, str], dict] | None = None):
+    """Store one file; returns task_graph.store.StoredFile. Raises on any failure."""
+    return store_reading(store, path, read_for_ingest(store, path),
+                         extraction_dir=extraction_dir, extractor=extractor)
 
 
 def ingest_paths(store: Store, paths: Iterable[str | Path], *,
@@ -125,14 +150,21 @@ def ingest_paths(store: Store, paths: Iterable[str | Path], *,
     """Ingest every file under `paths`. `progress=None`: a bar on stderr when it is a TTY."""
     from tqdm import tqdm
 
+    from ocop_docs.ingest.ahead import read_ahead
+
     files = collect_files(paths)
     extractor = extractor or default_extractor()
     ext_dir = Path(extraction_dir) if extraction_dir else None
     report = IngestReport(files=len(files))
     show = sys.stderr.isatty() if progress is None else progress
-    for path in tqdm(files, desc="ingest", unit="tệp", file=sys.stderr, disable=not show):
+    # the next files are read (OCR) while this one is extracted and stored
+    readings = read_ahead(files, lambda path: read_for_ingest(store, path))
+    for path, reading, error in tqdm(readings, total=len(files), desc="ingest", unit="tệp",
+                                     file=sys.stderr, disable=not show):
         try:
-            stored = ingest_file(store, path, extraction_dir=ext_dir, extractor=extractor)
+            if error is not None:
+                raise error
+            stored = store_reading(store, path, reading, extraction_dir=ext_dir, extractor=extractor)
         except Exception as exc:  # noqa: BLE001 - report the file, go on with the others
             message = database_message(exc) or str(exc) or exc.__class__.__name__
             if str(path) not in message:
