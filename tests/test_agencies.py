@@ -407,3 +407,13 @@ def test_colon_list_members_that_are_a_group_or_a_company():
     assert names == ["Sở Tư pháp", "Sở Nội vụ",
                      "Công ty TNHH MTV Xổ số, Dịch vụ và Du lịch Bình Minh",
                      "Các cơ quan, đơn vị liên quan"]
+
+
+def test_a_board_of_an_economic_zone_and_the_industrial_parks():
+    names, _ = parse_agency_sequence("Ban quản lý KKT Nam Định Vũ và các KCN Hải Hà, Sở Xây dựng và "
+                                     "các cơ quan liên quan rà soát")
+    assert names == ["Ban Quản lý Khu kinh tế Nam Định Vũ và các Khu công nghiệp Hải Hà",
+                     "Sở Xây dựng", "Các cơ quan liên quan"]
+    # a body that is not a zone's board does not take the parks into its name
+    assert parse_agency_sequence("Sở Công Thương và các khu công nghiệp rà soát")[0] \
+        != ["Sở Công Thương và các khu công nghiệp"]

@@ -530,6 +530,10 @@ def _name_body(toks: list[_Tok], j: int, agency: _Agency, kind: str) -> int:
         if tok.l == "và":
             if j + 1 >= len(toks) or toks[j + 1].nl:
                 break
+            n = _match(lex.collocations, toks, j)
+            if n and any(t.l == "khu" for t in toks[agency.start:j]):
+                j += n      # "Ban Quản lý Khu kinh tế Dung Quất và các Khu công nghiệp Quảng Ngãi"
+                continue
             if getattr(agency, "gazetteer_end", None) is not None:
                 break       # a complete standard name: "Thủ tướng Chính phủ và Chương trình ..."
             if _agency_starts(toks, j + 1, loose=False):
