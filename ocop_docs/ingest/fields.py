@@ -190,21 +190,34 @@ STRIP_HEIGHTS = (160, 256)   # a line crop is read at these heights (pixels) and
 NUMBER_HEIGHTS = (160, 96, 128, 192, 256)
 
 
-def read_strip(rgb: np.ndarray, heights: tuple[int, ...] = STRIP_HEIGHTS) -> list[tuple[str, float]]:
+def _engine_reading(engine, rgb: np.ndarray, height: int, memo: dict | None = None):
+    """The crop scaled to `height` pixels and the engine's boxes on it. With `memo` (a dict
+    kept for one crop), each height is read once: the number line is read whole at 160
+    pixels, then cut at the same size to read the number alone."""
+    if memo is not None and height in memo:
+        return memo[height]
+    import cv2
+
+    f = height / rgb.shape[0]
+    img = cv2.resize(rgb, None, fx=f, fy=f, interpolation=cv2.INTER_AREA if f < 1 else cv2.INTER_CUBIC)
+    result, _ = engine(img, use_cls=False)
+    if memo is not None:
+        memo[height] = (img, result)
+    return img, result
+
+
+def read_strip(rgb: np.ndarray, heights: tuple[int, ...] = STRIP_HEIGHTS,
+               memo: dict | None = None) -> list[tuple[str, float]]:
     """Readings of a one-line crop, one per height in STRIP_HEIGHTS: the words on the crop's
     main line left to right, and their mean confidence. The engine's reading of handwriting
     changes with the scale ("575" / "515"), so the caller votes."""
     engine = second_reader()
     if engine is None or rgb.size == 0:
         return []
-    import cv2
-
     out = []
     for height in heights:
-        f = height / rgb.shape[0]
-        img = cv2.resize(rgb, None, fx=f, fy=f, interpolation=cv2.INTER_AREA if f < 1 else cv2.INTER_CUBIC)
         try:
-            result, _ = engine(img, use_cls=False)
+            img, result = _engine_reading(engine, rgb, height, memo)
         except Exception:
             continue
         if not result:
@@ -256,8 +269,8 @@ def _day_bounds(steps: list[str]) -> tuple[float, float] | None:
     return (y + first) / 2 + 0.5, (last + t) / 2
 
 
-def number_token(rgb: np.ndarray, height: int = STRIP_HEIGHTS[0], bounds=_number_bounds
-                 ) -> tuple[np.ndarray, int] | None:
+def number_token(rgb: np.ndarray, height: int = STRIP_HEIGHTS[0], bounds=_number_bounds,
+                 memo: dict | None = None) -> tuple[np.ndarray, int] | None:
     """The number of a number-line crop cut out alone, and how many separate marks it is
     written with: the printed "Số:" and "/" are found by the second reader (their columns from
     its CTC alignment), and the ink blobs between them as tall as the tallest one's
@@ -270,10 +283,8 @@ def number_token(rgb: np.ndarray, height: int = STRIP_HEIGHTS[0], bounds=_number
         return None
     import cv2
 
-    f = height / rgb.shape[0]
-    img = cv2.resize(rgb, None, fx=f, fy=f, interpolation=cv2.INTER_AREA if f < 1 else cv2.INTER_CUBIC)
     try:
-        result, _ = engine(img, use_cls=False)
+        img, result = _engine_reading(engine, rgb, height, memo)
         box = _main_line(result or [], img.shape[0])
         if box is None:
             return None
@@ -434,6 +445,7 @@ def check_header_lines(lines, rgb: np.ndarray | None, page: int, page_height: in
         second_r = None
         t_misfit = False
         crop = _crop(rgb, box_of(number_line), number_line.height) if use_second else None
+        memo: dict = {}                  # the second reader's boxes on this crop, by height
         ink = _ink_share(crop) if crop is not None else 0.0
         # a clean, confident, printed reading needs no second look
         if crop is not None and not (t_digits and not t_mapped and t_conf >= 0.9 and ink < 0.05):
@@ -441,7 +453,7 @@ def check_header_lines(lines, rgb: np.ndarray | None, page: int, page_height: in
             for heights in (NUMBER_HEIGHTS[:1], NUMBER_HEIGHTS[1:]):
                 if accepted and t_digits and accepted[0][0] == t_digits:
                     break                # the first reading parses and agrees: enough
-                for text, conf in read_strip(crop, heights):
+                for text, conf in read_strip(crop, heights, memo):
                     parsed = parse_number_line(text) or parse_number_line("Số: " + text)
                     if parsed:
                         r_digits, r_mapped = to_digits(parsed[0])
@@ -454,7 +466,7 @@ def check_header_lines(lines, rgb: np.ndarray | None, page: int, page_height: in
             if len(values) > 1 or not t_digits:
                 # the readings disagree, or tesseract saw no number: the number read alone
                 # too, and the readings with as many digits as the handwritten marks kept
-                found = number_token(crop)
+                found = number_token(crop, memo=memo)
                 marks = found[1] if found else None
                 for text, conf in read_token(found[0]) if found else []:
                     r_digits, r_mapped = to_digits(text)
@@ -497,6 +509,7 @@ def check_header_lines(lines, rgb: np.ndarray | None, page: int, page_height: in
         ink = 0.0
         alternatives = []
         crop = _crop(rgb, box_of(date_line), date_line.height) if use_second else None
+        memo = {}
         ink = _ink_share(crop) if crop is not None else 0.0
         sure = tess[0] and not t_mapped and t_conf >= 0.9 and ink < 0.05
         if crop is not None and not sure:
@@ -505,7 +518,7 @@ def check_header_lines(lines, rgb: np.ndarray | None, page: int, page_height: in
             for heights in (STRIP_HEIGHTS[:1], STRIP_HEIGHTS[1:]):
                 if accepted and (not t_key or accepted[0][0] == t_key):
                     break                # the first reading parses and agrees: enough
-                for text, conf in read_strip(crop, heights):
+                for text, conf in read_strip(crop, heights, memo):
                     rp = parse_date_line(text)
                     if rp:
                         r_day, r_mapped = to_digits(rp["day"])
@@ -522,7 +535,7 @@ def check_header_lines(lines, rgb: np.ndarray | None, page: int, page_height: in
             if len(values) > 1 or not t_key:
                 # the readings disagree, or tesseract read no day: the day read alone too, and
                 # the readings with as many digits as the handwritten marks kept
-                found = number_token(crop, bounds=_day_bounds)
+                found = number_token(crop, bounds=_day_bounds, memo=memo)
                 marks = found[1] if found else None
                 for text, conf in read_token(found[0]) if found else []:
                     r_day, r_mapped = to_digits(text)
