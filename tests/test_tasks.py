@@ -421,3 +421,10 @@ def test_a_heading_that_names_a_body_by_its_role_leads_its_items():
     tasks = tasks_of(text, 2024)
     assert [t.lead for t in tasks] == [["Cơ quan chủ trì thẩm định hồ sơ đề nghị cấp phép"]] * 2
     assert same(tasks[1].support, ["Phòng Tài nguyên và Môi trường"])
+
+
+def test_partners_after_a_second_verb_of_cooperation():
+    found = parse_assignment("Bộ Chỉ huy Bộ đội Biên phòng tỉnh phối hợp, hỗ trợ chính quyền địa "
+                             "phương, Sở Y tế trong công tác kiểm dịch tại cửa khẩu.")
+    assert same(found.lead, ["Bộ Chỉ huy Bộ đội Biên phòng tỉnh"])
+    assert same(found.support, ["Các chính quyền địa phương", "Sở Y tế"]), found.support

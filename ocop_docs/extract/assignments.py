@@ -29,6 +29,7 @@ class _Cues:
     lead_after: CueSet
     executor_predicates: CueSet
     support_before: CueSet
+    support_second_verbs: CueSet
     non_assignment: CueSet
     obligation: CueSet
     fields: dict[str, CueSet]
@@ -61,6 +62,7 @@ def cue_sets() -> _Cues:
         lead_after=cue_pattern(data["lead_after"]),
         executor_predicates=cue_pattern(data["executor_predicates"]),
         support_before=cue_pattern(data["support_before"]),
+        support_second_verbs=cue_pattern(data["support_second_verbs"]),
         non_assignment=cue_pattern(data["non_assignment_predicates"]),
         obligation=cue_pattern(data["obligation_predicates"]),
         fields={k: cue_pattern(v) for k, v in data["fields"].items()},
@@ -133,7 +135,12 @@ def supports_in(text: str) -> list[str]:
     folded = fold(text)
     found: list[str] = []
     for m in cues.support_before.finditer(text, folded):
-        names, _ = agencies_at(text[m.end():])
+        after = text[m.end():]
+        joined = re.match(r"\s*(?:,|và)\s*", after)
+        verb = cues.support_second_verbs.match(after[joined.end():]) if joined else None
+        if verb:
+            after = after[joined.end() + verb.end():]   # "phối hợp, hỗ trợ X": X supports
+        names, _ = agencies_at(after)
         found.extend(names)
     return found
 
