@@ -153,6 +153,11 @@ def test_implied_work_is_not_a_task():
      "tham mưu Ủy ban nhân dân tỉnh.", ["Sở quản lý ngành, lĩnh vực"]),
     ("Trường hợp hồ sơ chưa đầy đủ thì Phòng Kinh tế hướng dẫn tổ chức bổ sung trong 03 ngày.",
      ["Phòng Kinh tế"]),
+    # a short label of the step before a sentence whose subject is an agency
+    ("Thẩm định hồ sơ: Phòng Tài chính - Kế hoạch chủ trì thẩm định trong 05 ngày làm việc.",
+     ["Phòng Tài chính - Kế hoạch"]),
+    ("Hạn gửi kế hoạch: Các đơn vị được giao nhiệm vụ gửi về Sở Nội vụ trước ngày 15/01.",
+     ["Các đơn vị được giao nhiệm vụ"]),
 ])
 def test_subject_after_label_or_clause(sentence, lead):
     assert same(parse_assignment(sentence).lead, lead)

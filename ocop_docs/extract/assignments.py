@@ -191,6 +191,13 @@ def _parse_assignment(text: str, allow_sentence_cues: bool = True) -> Assignment
         found = parse_assignment(text[colon + 1:], allow_sentence_cues)
         if found.lead:
             return found
+    elif 0 < colon < 60 and len(text[:colon].split()) <= 6 and text[:1].isupper() \
+            and not agencies.parse_agency_sequence(text[:colon])[0]:
+        # "Lập phương án giá: Cơ quan được giao thẩm định ... tham mưu ...": a short label of
+        # the step, then a sentence whose subject is an agency
+        found = parse_assignment(text[colon + 1:], allow_sentence_cues=False)
+        if found.lead and found.how == "subject":
+            return found
     # "Trên cơ sở ..., Hội đồng OCOP cấp huyện tổ chức ...": the subject after the clause
     if cues.adverbial_openers.match(text):
         sentence_end = re.search(r"[.:](\s|$)", text)
