@@ -145,6 +145,8 @@ def test_not_a_deadline(sentence):
 @pytest.mark.parametrize("text,expected", [
     ("Hằng năm", "annual"), ("định kỳ hằng năm", "annual"), ("hàng quý", "quarterly"),
     ("thường xuyên", None), ("6 tháng đầu năm 2020", None), ("báo cáo 6 tháng", "semiannual"),
+    # OCR's tone misread of "hằng" before a period word; "hãng" alone is a firm
+    ("báo cáo UBND tỉnh hãng tháng", "monthly"), ("xe của hãng Toyota", None),
 ])
 def test_find_recurrence(text, expected):
     assert find_recurrence(text) == expected
