@@ -346,3 +346,31 @@ def test_table_with_faint_rules(tmp_path):
     text = read_document(path).text
     assert "| 2 | Báo cáo kết quả | Sở Tài chính | 30/6/2025 |" in text
     assert "| TT | Nhiệm vụ | Cơ quan chủ trì | Thời hạn |" in text
+
+
+@pytest.mark.ocr
+@pytest.mark.usefixtures("require_ocr")
+def test_table_without_rules(tmp_path):
+    """An appendix printed without any rules: its rows come back as rows and cells (a wrapped
+    cell joined to its row), and the paragraph below stays a paragraph."""
+    img = Image.new("RGB", (2480, 1500), "white")
+    d = ImageDraw.Draw(img)
+    f = _font("LiberationSerif-Regular.ttf", 46)
+    rows = [(0, ["TT", "Nhiệm vụ", "Đơn vị chủ trì", "Tiến độ"]),
+            (1, ["1", "Cập nhật cơ sở dữ liệu", "Sở Nội vụ", "30/9/2026"]),
+            (2, ["", "hồ sơ cán bộ", "", ""]),
+            (3, ["2", "Tổng hợp số liệu", "Cục Thống kê", "Tháng 9/2026"]),
+            (4, ["3", "Đánh giá kết quả", "Sở Tư pháp", "31/12/2026"])]
+    xs, y0, rh = [220, 380, 1120, 1720], 420, 70
+    d.text((220, 250), "Phụ lục: danh mục nhiệm vụ", font=f, fill="black")
+    for r, row in rows:
+        for c, cell in enumerate(row):
+            d.text((xs[c], y0 + r * rh), cell, font=f, fill="black")
+    d.text((220, 900), "Các đơn vị chủ động triển khai thực hiện theo đúng tiến độ.", font=f, fill="black")
+    path = tmp_path / "unruled.png"
+    img.save(path)
+    text = read_document(path).text
+    assert "| TT | Nhiệm vụ | Đơn vị chủ trì | Tiến độ |" in text
+    assert "| 1 | Cập nhật cơ sở dữ liệu hồ sơ cán bộ | Sở Nội vụ | 30/9/2026 |" in text
+    assert "| 3 | Đánh giá kết quả | Sở Tư pháp | 31/12/2026 |" in text
+    assert "\nCác đơn vị chủ động triển khai thực hiện theo đúng tiến độ." in text

@@ -246,3 +246,45 @@ def test_letter_case_and_list_marker_confusions():
     parts = "I. MỤC ĐÍCH\n\n1. Mục đích\n\n2. Yêu cầu\n\nII. NỘI DUNG"
     assert fix_confusions(parts) == parts
     assert fix_confusions("triển khai Chương trình OCOP năm 2019") == "triển khai Chương trình OCOP năm 2019"
+
+
+# ----------------------------------------------------------------------------- unruled tables
+
+def _words(row_texts: list[tuple[int, list[tuple[int, str]]]]):
+    """Words of visual rows: (top, [(left, text), ...]) each, CHAR pixels per character."""
+    from ocop_docs.ingest.layout import OcrLine, Word
+
+    lines = []
+    for top, cells in row_texts:
+        for left, text in cells:
+            words, x = [], left
+            for w in text.split():
+                words.append(Word(x, top, x + CHAR * len(w), top + H, w, 90))
+                x += CHAR * (len(w) + 1)
+            lines.append(OcrLine(len(lines), 1, words))
+    return lines
+
+
+def test_unruled_band_is_found_below_the_header_only():
+    from ocop_docs.ingest.unruled import find_band
+
+    cols = (100, 400, 1200, 1800)
+    rows = [(900 + 60 * k, [(x, t) for x, t in zip(cols, cells)]) for k, cells in enumerate(
+        [["TT", "Nội dung", "Chủ trì", "Thời hạn"], ["1", "Rà soát hồ sơ", "Sở Tư pháp", "Quý I"],
+         ["2", "Kiểm tra", "Sở Nội vụ", "Quý II"]])]
+    band = find_band(_words(rows), 3500)
+    assert band is not None and band.top == 900 and band.bottom == 900 + 120 + H
+    # the same rows in the header's height, and two-column rows (a signature block), are no table
+    assert find_band(_words([(t - 700, c) for t, c in rows]), 3500) is None
+    two = [(2800 + 60 * k, [(100, "Nơi nhận:"), (1500, "KT. CHỦ TỊCH")]) for k in range(5)]
+    assert find_band(_words(two), 3500) is None
+
+
+def test_unruled_columns_are_the_union_of_pieces():
+    from ocop_docs.ingest.unruled import columns, pieces, visual_rows
+
+    lines = _words([(100, [(100, "1"), (400, "Rà soát hồ sơ"), (1200, "Sở Tư pháp")]),
+                    (160, [(400, "đất đai còn lại"), (1250, "tỉnh")])])
+    rows = [pieces(r, 3 * H) for r in visual_rows([w for ln in lines for w in ln.words])]
+    assert [len(r) for r in rows] == [3, 2]
+    assert [a for a, _ in columns(rows)] == [100, 400, 1200]

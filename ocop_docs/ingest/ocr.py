@@ -438,6 +438,7 @@ def read_page(prep: Prepared, image: Image.Image | None, number: int, second: bo
     from .fields import check_header_lines, is_header_date_line, is_header_number_line, merge_row_pieces
     from .layout import Paragraph, build_lines, order_signature_block, page_text, paragraphs
     from .tables import find_tables, ocr_cells, table_lines
+    from .unruled import find_band, read_band
 
     binary = prep.binary
     tables = find_tables(binary)
@@ -465,8 +466,18 @@ def read_page(prep: Prepared, image: Image.Image | None, number: int, second: bo
             for ln in lines):
         rgb = prep.aligned(image)
     readings = check_header_lines(lines, rgb, number, height, second=second)
+    # a table printed without rules: read again as rows and cells, in place of its pieces
+    unruled: list[str] = []
+    band = find_band(lines, height)
+    if band is not None:
+        unruled = read_band(binary, band, ocr_data)
+        if unruled:
+            lines = [ln for ln in lines if not band.top <= ln.top + ln.height / 2 <= band.bottom]
     lines = order_signature_block(lines, binary.shape[1])
     parts = paragraphs(lines)
+    if unruled:
+        at = next((k for k, p in enumerate(parts) if p.top > band.top), len(parts))
+        parts.insert(at, Paragraph(band.top, unruled))
     if tables:
         ocr_cells(binary, tables, ocr_data)
         for table in tables:
