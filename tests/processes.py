@@ -23,28 +23,17 @@ def descendants(pid: int) -> list[tuple[int, str, str, int]]:
     return out
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time a process has used so far (0 when it is gone)."""
-    import os
-
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def wait_for_ocr(pid: int, timeout: float = 120, busy: float = 3.0) -> list[tuple[int, str, str, int]]:
-    """Wait until an OCR pool worker below `pid` is reading a page: a process at least two
-    levels down (fork server -> worker) that has used `busy` CPU seconds (started, models
-    loaded, tesseract at work inside it), or a `tesseract` command below one. The tree then."""
+def wait_for_descendant(pid: int, name: str, timeout: float = 120,
+                        min_depth: int = 1) -> list[tuple[int, str, str, int]]:
+    """Wait until a process called `name` runs below `pid` (at least `min_depth` levels
+    down); the tree at that moment."""
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         tree = descendants(pid)
-        if any(n == "tesseract" or cpu_seconds(p) >= busy for p, _, n, d in tree if d >= 2):
+        if any(n == name and d >= min_depth for _, _, n, d in tree):
             return tree
         time.sleep(0.2)
-    raise AssertionError(f"no OCR worker at work below {pid} within {timeout} s")
+    raise AssertionError(f"no {name} process started below {pid} within {timeout} s")
 
 
 def survivors(tree: list[tuple], timeout: float = 20) -> list[tuple]:

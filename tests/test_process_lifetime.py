@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from processes import survivors, wait_for_ocr
+from processes import survivors, wait_for_descendant
 
 REPO = Path(__file__).resolve().parent.parent
 SCAN = REPO / "corpus" / "real" / "scans" / "007.pdf"      # 3 pages: the pool is used
@@ -36,8 +36,8 @@ def test_killed_command_leaves_no_ocr_worker(require_ocr, tmp_path, command, sig
         args += ["--db", str(tmp_path / "store.sqlite3")]
     proc = _start(args, tmp_path)
     try:
-        # a pool worker (fork server -> worker) reading a page
-        tree = wait_for_ocr(proc.pid)
+        # tesseract run by a pool worker (fork server -> worker -> tesseract)
+        tree = wait_for_descendant(proc.pid, "tesseract", min_depth=3)
         proc.send_signal(sig)
         proc.wait(timeout=30)
         left = survivors(tree, timeout=20)

@@ -371,10 +371,11 @@ def _quarter_re() -> re.Pattern:
 
 def ocr_data(image: np.ndarray, psm: int = 3) -> dict:
     """tesseract's word boxes (image_to_data) for a black-on-white image, single-threaded."""
-    from .tesseract import image_to_data
+    import pytesseract
 
     os.environ["OMP_THREAD_LIMIT"] = "1"
-    return image_to_data(image, OCR_LANG, psm)
+    return pytesseract.image_to_data(Image.fromarray(image), lang=OCR_LANG, config=f"--psm {psm}",
+                                     output_type=pytesseract.Output.DICT)
 
 
 @dataclass
