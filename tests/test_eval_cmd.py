@@ -323,3 +323,22 @@ def test_real_extractor_legacy_and_jobs(tmp_path, capsys):
     assert all(not f.get("disagreements") for f in one["files"])
     code, out, _ = run_cli(capsys, tmp_path / "gold", "--sources", src, "--json", "--jobs", "2")
     assert code == 0 and json.loads(out) == one
+
+
+@pytest.mark.ocr
+@pytest.mark.usefixtures("require_ocr")
+def test_parallel_eval_of_scans_ends(tmp_path):
+    """`eval --jobs 2` on scans: each worker reads its pages itself and the run ends (an OCR
+    pool inside a worker kept it from exiting: the run hung after the last file)."""
+    import subprocess
+    import sys
+
+
+    scans = Path(__file__).resolve().parent.parent / "corpus" / "real" / "scans"
+    code = ("import sys; from pathlib import Path; from ocop_docs.evaluation.report import extract_all;"
+            f"r = extract_all([Path({str(scans / '005.pdf')!r}), Path({str(scans / '019.jpg')!r})], jobs=2);"
+            "print(sum(1 for p, e in r if p and p['documents']))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600,
+                         cwd=tmp_path)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == "2"

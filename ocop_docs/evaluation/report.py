@@ -84,12 +84,21 @@ def _extract_one(path: Path) -> tuple[dict | None, str | None]:
         return None, f"{path}: không trích xuất được ({exc.__class__.__name__}: {exc})"
 
 
+def _one_ocr_process() -> None:
+    """An eval worker reads its scans' pages itself, in order (as a queue worker does): the
+    files are already spread over the workers, and an OCR pool inside a pool worker would
+    keep it from ever exiting (multiprocessing waits for the pool's idle processes)."""
+    import os
+
+    os.environ["OCOP_DOCS_OCR_WORKERS"] = "1"
+
+
 def extract_all(paths: list[Path], jobs: int = 1) -> list[tuple[dict | None, str | None]]:
     """Extract every file, in order. The pipeline is built once per process; with jobs > 1 the
     files are shared among that many worker processes (each builds its own pipeline)."""
     if jobs > 1 and len(paths) > 1:
         from concurrent.futures import ProcessPoolExecutor
-        with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(paths)), initializer=_one_ocr_process) as pool:
             return list(pool.map(_extract_one, paths))
     return [_extract_one(p) for p in paths]
 
