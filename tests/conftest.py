@@ -87,3 +87,17 @@ def module_db_url(request, tmp_path_factory):
     if request.param != "sqlite":
         dispose_engines()
     cleanup()
+
+
+@pytest.fixture
+def seeded_store(db_url):
+    """A store on each back end holding the five seeds, with their gold extractions."""
+    from task_graph import open_store
+    from task_graph.ingest import ingest_paths
+
+    s = open_store(db_url)
+    assert not ingest_paths(s, [SEEDS_DIR], extraction_dir=REPO / "corpus" / "gold",
+                            progress=False).failures
+    yield s
+    s.close()
+

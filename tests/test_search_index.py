@@ -24,11 +24,8 @@ QUERIES = ["ke hoach trien khai", "bao cao ket qua", "ocop", "so cong thuong", "
 
 
 @pytest.fixture
-def store(db_url):
-    s = open_store(db_url)
-    assert not ingest_paths(s, [SEEDS], extraction_dir=GOLD, progress=False).failures
-    yield s
-    s.close()
+def store(seeded_store):
+    return seeded_store
 
 
 def expected(store, table: sa.Table, text: str, limit: int) -> list[int]:

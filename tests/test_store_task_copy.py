@@ -23,11 +23,8 @@ AGENCY = "Sở Công Thương tỉnh Hòa Bình"
 
 
 @pytest.fixture
-def store(db_url):
-    s = open_store(db_url)
-    assert not ingest_paths(s, [SEEDS], extraction_dir=GOLD, progress=False).failures
-    yield s
-    s.close()
+def store(seeded_store):
+    return seeded_store
 
 
 def stale_links(store) -> list:
