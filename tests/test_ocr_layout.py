@@ -225,6 +225,11 @@ def test_a_sentence_running_over_a_page_break_is_one_paragraph():
     assert "\n\n6. Công an tỉnh" in text
     # an item letter misread at the top of the next page follows the page before's items
     assert "\ng) Chủ trì" in join_pages(["d) Chuẩn bị;\n\ne) Tổ chức thanh tra;", "ø) Chủ trì, phối hợp"])
+    # so does a numbered item's "5," for "5." (a page's OCR cannot see the "4." before it)
+    joined = join_pages(["4. Đẩy mạnh giải quyết khó khăn của nhà đầu tư.",
+                         "5, Đối với các dự án chậm tiến độ:\na) Giao Sở Xây dựng rà soát."])
+    assert "\n5. Đối với các dự án" in joined
+    assert join_pages(["3. Sở Y tế kiểm tra.", "5, Đối với các dự án"]).endswith("\n5, Đối với các dự án")
     # a closed sentence, a signer's name, a list item or a heading on the next page stay apart
     for end, start in (("cung cấp thông tin.", "Phát triển"), ("Nguyễn Văn An", "Phụ lục kèm theo"),
                        ("phối hợp với", "- Sở Y tế"), ("phối hợp với", "PHỤ LỤC"),

@@ -250,7 +250,9 @@ def join_pages(texts: list[str]) -> str:
         tail = out.rsplit("\n", 1)[-1]
         out = out + (" " if _continues(tail, head) else "\n\n") + text
     if len(texts) > 1:
-        from .ocr import fix_item_letters
+        from .ocr import fix_list_markers
 
-        out = fix_item_letters(out)      # an item letter misread at the top of a page
+        # a list marker misread at the top of a page, the item before on the page before
+        # ("5," after "4.", "ø)" after "e)")
+        out = fix_list_markers(out)
     return out

@@ -321,7 +321,7 @@ _ITEM_LETTERS = "abcdđeghiklmnopqrstuvxy"
 def fix_item_letters(text: str) -> str:
     """A lettered item whose letter is no item letter is the next one after the item before
     ("ø)" after "e)" is "g)"); the item before may be on the page before (ingest.layout.join_pages
-    runs this on the whole document too)."""
+    runs fix_list_markers on the whole document too)."""
     lines = text.split("\n")
     previous = None
     for k, line in enumerate(lines):
