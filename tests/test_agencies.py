@@ -417,3 +417,15 @@ def test_a_board_of_an_economic_zone_and_the_industrial_parks():
     # a body that is not a zone's board does not take the parks into its name
     assert parse_agency_sequence("Sở Công Thương và các khu công nghiệp rà soát")[0] \
         != ["Sở Công Thương và các khu công nghiệp"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # owners named by what they own are actors, also after a company in a list
+    ("Công ty TNHH MTV Thủy lợi Bắc Hà, Chủ các hồ chứa thủy điện thường xuyên theo dõi mực nước",
+     ["Công ty TNHH MTV Thủy lợi Bắc Hà", "Chủ các hồ chứa thủy điện"]),
+    ("Các chủ rừng phối hợp với Hạt Kiểm lâm tuần tra, bảo vệ rừng", ["Các chủ rừng"]),
+    ("Chủ đầu tư các dự án khẩn trương hoàn thiện hồ sơ", ["Chủ đầu tư các dự án"]),
+])
+def test_owners_named_by_what_they_own(text, expected):
+    found = parse_assignment(text).lead
+    assert found == expected, found

@@ -401,8 +401,11 @@ def _parse_one(toks: list[_Tok], i: int, loose: bool) -> _Agency | None:
         # "Nhà đầu tư (của) 02 dự án cao tốc Tân Phú – Bảo Lộc": one body, named by its project
         agency = _Agency(start=start, end=owner, family=family)
         return agency
-    if kind == "group" and not plural and not titled:
-        prefix = "các"          # "phối hợp với địa phương" -> "Các địa phương"
+    if kind == "group" and not plural and not titled and not any(
+            t.l in ("các", "những") for t in toks[k:k + n + 1]):
+        # "phối hợp với địa phương" -> "Các địa phương"; a noun whose own words say "các"
+        # stays as written ("Chủ các hồ chứa", "Chủ đầu tư các dự án")
+        prefix = "các"
     agency = _Agency(start=start, end=j, prefix=prefix, family=family, plural=plural)
     agency.gazetteer_end = j if g and g >= n else None  # type: ignore[attr-defined]
     agency.type_end = k + n  # type: ignore[attr-defined]
