@@ -433,3 +433,14 @@ def test_partners_after_a_second_verb_of_cooperation():
                              "phương, Sở Y tế trong công tác kiểm dịch tại cửa khẩu.")
     assert same(found.lead, ["Bộ Chỉ huy Bộ đội Biên phòng tỉnh"])
     assert same(found.support, ["Các chính quyền địa phương", "Sở Y tế"]), found.support
+
+
+def test_an_item_naming_its_headings_body_by_level_gets_the_full_name():
+    text = ("5. Sở Tài chính và Kho bạc Nhà nước Bắc Hà\n"
+            "a) Sở Tài chính bố trí kinh phí cho Hội đồng thi.\n"
+            "b) Kho bạc Nhà nước tỉnh giải quyết kinh phí kịp thời.\n"
+            "c) Kho bạc Nhà nước cấp huyện thanh toán cho các điểm thi.\n")
+    leads = [t.lead for t in tasks_of(text)]
+    assert ["Kho bạc Nhà nước Bắc Hà"] in leads
+    # another level is another body: "cấp huyện" stays as written
+    assert ["Kho bạc Nhà nước cấp huyện"] in leads

@@ -1070,6 +1070,32 @@ def _parse_agency_sequence(text: str) -> tuple[tuple[str, ...], int]:
     return tuple(out), offset
 
 
+def named_in_full(name: str, fuller: list[str]) -> str | None:
+    """The full name among `fuller` (a heading's agencies) that `name` shortens by its level
+    word: "Kho bạc Nhà nước tỉnh" under "Sở Tài chính và Kho bạc Nhà nước Quảng Ngãi" is "Kho
+    bạc Nhà nước Quảng Ngãi". The full name is the same words followed by a place name (each
+    word capitalised); None when no such name is there."""
+    words = name.split()
+    for level in _own_levels():
+        n = len(level)
+        if len(words) <= n + 1 or tuple(fold(w) for w in words[-n:]) != level:
+            continue
+        stem = fold(" ".join(words[:-n]))
+        for full in fuller:
+            head, rest = full.split()[:len(words) - n], full.split()[len(words) - n:]
+            if fold(" ".join(head)) == stem and 0 < len(rest) <= 4 \
+                    and all(w[:1].isupper() for w in rest):
+                return full
+    return None
+
+
+@lru_cache(maxsize=1)
+def _own_levels() -> tuple[tuple[str, ...], ...]:
+    """models/agency_types.yaml own_levels, folded, longest first."""
+    levels = {tuple(fold(w) for w in lv.split()) for lv in load_yaml("agency_types.yaml").get("own_levels", [])}
+    return tuple(sorted(levels, key=len, reverse=True))
+
+
 def is_back_reference(name: str) -> bool:
     """A name that points back to bodies named earlier ("Các đơn vị nêu trên", a bare "Công
     ty" after several companies were named): models/agency_types.yaml back_references."""

@@ -89,6 +89,10 @@ class TaskExtractor:
         lead = self.resolve(own.lead or frame.lead, block.start)
         if not lead:
             return
+        if own.lead and frame.lead:
+            # "b) Kho bạc Nhà nước tỉnh ..." under "5. Sở Tài chính và Kho bạc Nhà nước Quảng
+            # Ngãi": the heading's full name
+            lead = [agencies.named_in_full(name, frame.lead) or name for name in lead]
         inherit = not own.lead or same_agencies(own.lead, frame.lead)
         support = dedupe(self.resolve(own.support + (frame.support if inherit else []),
                                       block.start),
