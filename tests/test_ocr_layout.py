@@ -57,6 +57,24 @@ def test_wrapped_line_starting_with_a_capital_is_joined():
                    "Chương trình OCOP thường niên;"]
 
 
+def test_a_sentence_tesseract_cut_into_two_blocks_is_one_paragraph():
+    first = full("- Hướng dẫn các địa phương tổ chức triển khai tại điểm 1")
+    out = rebuild([(1, 1, 100, full("Các sở, ngành thực hiện nghiêm túc nội dung sau đây và")),
+                   (1, 1, 100, "báo cáo kết quả."),
+                   (2, 1, 100, first), (3, 1, 100, "Công văn này và tổng hợp, theo dõi."),
+                   (4, 1, 100, full("- Tổ chức kiểm tra, đánh giá mức độ an toàn công trình.")),
+                   (5, 1, 100, "- Công an tỉnh phối hợp.")])
+    assert [ln for ln in out if ln] == [
+        full("Các sở, ngành thực hiện nghiêm túc nội dung sau đây và").rstrip() + " báo cáo kết quả.",
+        first + " Công văn này và tổng hợp, theo dõi.",
+        # a list marker starts a new paragraph, in a new block or not
+        full("- Tổ chức kiểm tra, đánh giá mức độ an toàn công trình."),
+        "- Công an tỉnh phối hợp."]
+    # a short line before the new block ends its paragraph
+    out = rebuild([(1, 1, 100, "- Hướng dẫn các địa phương"), (2, 1, 100, "Công văn này và tổng hợp.")])
+    assert [ln for ln in out if ln] == ["- Hướng dẫn các địa phương", "Công văn này và tổng hợp."]
+
+
 def test_list_markers_and_new_paragraphs_start_lines():
     out = rebuild([(1, 1, 100, full("Căn cứ Quyết định số 490/QĐ-TTg ngày 9/5/2018 của Thủ")),
                    (1, 1, 100, "1. Xây dựng kế hoạch;"),

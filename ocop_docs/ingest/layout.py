@@ -153,10 +153,27 @@ def paragraphs(lines: list[OcrLine]) -> list[Paragraph]:
             return False
         return True
 
+    wide = sorted(ln.right for ln in lines if ln.right - ln.left > 0.5 * max(
+        (m[1] - m[0] for m in margins.values()), default=0))
+    page_right = wide[int(0.9 * (len(wide) - 1))] if len(wide) >= 3 else None
+
+    def runs_on(prev: OcrLine, line: OcrLine) -> bool:
+        """tesseract started a new block inside a sentence: the line before fills the page's
+        width with no sentence end, and this line follows at a line's spacing, no marker."""
+        if page_right is None or own_line(prev) or own_line(line) or marker_re.match(line.text):
+            return False
+        h = max(prev.height, line.height)
+        if prev.text.endswith(_SENTENCE_END) or not 0 < line.top - prev.top < 1.6 * h:
+            return False
+        return page_right - prev.right < (line.words[0].right - line.words[0].left) + 0.3 * h
+
     out: list[Paragraph] = []
     prev = None
     for line in lines:
-        if prev is None or (line.block, line.par) != (prev.block, prev.par):
+        if prev is not None and (line.block, line.par) != (prev.block, prev.par) \
+                and runs_on(prev, line):
+            out[-1].lines[-1] = f"{out[-1].lines[-1]} {line.text}"
+        elif prev is None or (line.block, line.par) != (prev.block, prev.par):
             out.append(Paragraph(line.top, [line.text]))
         elif continues(prev, line):
             last = out[-1].lines[-1]
