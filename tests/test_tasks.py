@@ -444,3 +444,17 @@ def test_an_item_naming_its_headings_body_by_level_gets_the_full_name():
     assert ["Kho bạc Nhà nước Bắc Hà"] in leads
     # another level is another body: "cấp huyện" stays as written
     assert ["Kho bạc Nhà nước cấp huyện"] in leads
+
+
+@pytest.mark.parametrize("text, lead", [
+    # an item's title, a colon, a condition and then the request
+    ("Tháo gỡ vướng mắc cho doanh nghiệp: Khi doanh nghiệp có kiến nghị về thủ tục đất đai, "
+     "yêu cầu các sở, ngành, địa phương liên quan trả lời bằng văn bản.",
+     ["Các sở, ngành, địa phương liên quan"]),
+    ("Giải quyết hồ sơ tồn đọng: Trường hợp hồ sơ chưa đầy đủ, Phòng Kinh tế hướng dẫn bổ sung ngay.",
+     ["Phòng Kinh tế"]),
+    # a short step label, then "Giao X"
+    ("Lập phương án giá: Giao Sở Tài chính thẩm định phương án giá.", ["Sở Tài chính"]),
+])
+def test_a_title_then_a_condition_then_the_request(text, lead):
+    assert same(parse_assignment(text).lead, lead), parse_assignment(text).lead
