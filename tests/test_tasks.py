@@ -458,3 +458,15 @@ def test_an_item_naming_its_headings_body_by_level_gets_the_full_name():
 ])
 def test_a_title_then_a_condition_then_the_request(text, lead):
     assert same(parse_assignment(text).lead, lead), parse_assignment(text).lead
+
+
+def test_a_call_for_the_items_after_it_is_no_task_itself():
+    text = ("Nhằm nâng cao hiệu quả quản lý tài nguyên nước trên địa bàn, Chủ tịch Ủy ban nhân dân "
+            "tỉnh yêu cầu Thủ trưởng các sở, ban, ngành, Chủ tịch Ủy ban nhân dân các huyện tập "
+            "trung thực hiện các nhiệm vụ sau:\n"
+            "1. Sở Nông nghiệp và Môi trường kiểm tra các công trình khai thác nước dưới đất.\n"
+            "2. Tăng cường tuyên truyền, phổ biến pháp luật về tài nguyên nước.\n")
+    found = tasks_of(text)
+    assert [t.action[:10] for t in found] == ["Sở Nông ng", "Tăng cường"]
+    assert found[0].lead == ["Sở Nông nghiệp và Môi trường"]
+    assert same(found[1].lead, ["Các sở, ban, ngành", "Ủy ban nhân dân các huyện"])

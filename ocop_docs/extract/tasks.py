@@ -190,10 +190,16 @@ class TaskExtractor:
                 carried = (carried or local).child(lead=self.resolve(members), support=[],
                                                    general=False)
                 continue
+            call = self.carried_frame(block, local)
+            if call is not None and rest_blocks[index + 1:]:
+                # "Nhằm ..., Chủ tịch UBND tỉnh yêu cầu các sở ... thực hiện các nội dung sau:"
+                # asks for the items after it: they are the tasks, the call itself is none
+                carried = call
+                continue
             base = local if carried is None or _frames_own_items(block) else carried
             when = item_deadline.get(id(block))
             self.visit(block, base.child(deadline=when) if when else base)
-            carried = self.carried_frame(block, local) or carried
+            carried = call or carried
 
     def carried_frame(self, block: Block, frame: Frame) -> Frame | None:
         """A lead-in paragraph that asks agencies for what follows ("... kính đề nghị Ủy ban
