@@ -470,3 +470,14 @@ def test_a_call_for_the_items_after_it_is_no_task_itself():
     assert [t.action[:10] for t in found] == ["Sở Nông ng", "Tăng cường"]
     assert found[0].lead == ["Sở Nông nghiệp và Môi trường"]
     assert same(found[1].lead, ["Các sở, ban, ngành", "Ủy ban nhân dân các huyện"])
+
+
+def test_an_agency_reported_to_is_no_subject():
+    text = ("6. Sở Tài chính\n"
+            "a) Hướng dẫn các đơn vị quản lý, sử dụng tài sản kết cấu hạ tầng.\n"
+            "b) Định kỳ hoặc đột xuất tổng hợp, báo cáo Ủy ban nhân dân tỉnh, Bộ Tài chính về "
+            "tình hình quản lý, sử dụng tài sản kết cấu hạ tầng.\n")
+    assert [t.lead for t in tasks_of(text)] == [["Sở Tài chính"], ["Sở Tài chính"]]
+    # the subject after an opening clause still leads
+    assert parse_assignment("Định kỳ hằng quý, Sở Tài chính tổng hợp, báo cáo Ủy ban nhân dân "
+                            "tỉnh về tình hình thực hiện.").lead == ["Sở Tài chính"]

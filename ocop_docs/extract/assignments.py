@@ -52,6 +52,7 @@ class _Cues:
     detail_lead_in_endings: CueSet
     alias_openers: CueSet
     object_lead_in_endings: CueSet
+    object_followers: CueSet
 
 
 @lru_cache(maxsize=1)
@@ -85,6 +86,7 @@ def cue_sets() -> _Cues:
         detail_lead_in_endings=cue_pattern(data["detail_lead_in_endings"]),
         alias_openers=cue_pattern(data["alias_openers"]),
         object_lead_in_endings=cue_pattern(data["object_lead_in_endings"]),
+        object_followers=cue_pattern(data["object_followers"]),
     )
 
 
@@ -223,7 +225,8 @@ def _parse_assignment(text: str, allow_sentence_cues: bool = True) -> Assignment
                 continue
             names, end = agencies_at(text[after_comma:])
             rest = text[after_comma + end:].lstrip(" ,")
-            if names and rest[:1].islower() and not cues.non_assignment.match(rest):
+            if names and rest[:1].islower() and not cues.non_assignment.match(rest) \
+                    and not cues.object_followers.match(rest):
                 return _asked(rest) or Assignment(names, supports_in(rest), rest, "subject")
     folded = fold(text)
     # "Giao X ...", "Đề nghị X ...", "Yêu cầu X ..."
