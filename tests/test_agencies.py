@@ -429,3 +429,15 @@ def test_a_board_of_an_economic_zone_and_the_industrial_parks():
 def test_owners_named_by_what_they_own(text, expected):
     found = parse_assignment(text).lead
     assert found == expected, found
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Vườn quốc gia Cúc Phương, các Công ty Lâm nghiệp chủ động triển khai phương án bảo vệ rừng",
+     ["Vườn quốc gia Cúc Phương", "Các Công ty Lâm nghiệp"]),
+    ("Hạt Kiểm lâm huyện Mường Tè phối hợp với Ủy ban nhân dân các xã tuần tra rừng",
+     ["Hạt Kiểm lâm huyện Mường Tè"]),
+    ("Bệnh viện Đa khoa tỉnh chuẩn bị giường bệnh, thuốc và trang thiết bị", ["Bệnh viện Đa khoa tỉnh"]),
+])
+def test_parks_forest_rangers_and_hospitals_lead(text, expected):
+    found = parse_assignment(text).lead
+    assert found == expected, found
