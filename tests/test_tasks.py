@@ -481,3 +481,14 @@ def test_an_agency_reported_to_is_no_subject():
     # the subject after an opening clause still leads
     assert parse_assignment("Định kỳ hằng quý, Sở Tài chính tổng hợp, báo cáo Ủy ban nhân dân "
                             "tỉnh về tình hình thực hiện.").lead == ["Sở Tài chính"]
+
+
+def test_a_condition_without_a_comma_then_giao():
+    text = ("7. Trách nhiệm của các sở, ban, ngành, Ủy ban nhân dân các xã, phường\n"
+            "a) Khi có kết quả xếp hạng chỉ số chuyển đổi số của tỉnh giao Sở Khoa học và Công nghệ "
+            "chủ trì cùng các đơn vị phân tích từng chỉ tiêu.\n"
+            "b) Căn cứ chức năng, nhiệm vụ được giao Thủ trưởng các sở rà soát thủ tục hành chính.\n")
+    leads = [t.lead for t in tasks_of(text)]
+    assert leads[0] == ["Sở Khoa học và Công nghệ"]
+    # "nhiệm vụ được giao" is a passive: the heading's agencies lead
+    assert "Sở Khoa học và Công nghệ" not in leads[1]

@@ -228,6 +228,14 @@ def _parse_assignment(text: str, allow_sentence_cues: bool = True) -> Assignment
             if names and rest[:1].islower() and not cues.non_assignment.match(rest) \
                     and not cues.object_followers.match(rest):
                 return _asked(rest) or Assignment(names, supports_in(rest), rest, "subject")
+        # no comma after the clause: "Khi có kết quả đánh giá ... giao Sở Nội vụ chủ trì ..."
+        for cue in cues.lead_before.finditer(text[:limit], fold(text[:limit])):
+            if cue.start() == 0 or not text[cue.end():].lstrip()[:1].isupper() \
+                    or fold(text[:cue.start()]).rstrip().endswith("duoc"):
+                continue         # "nhiệm vụ được giao ...": a passive, not a request
+            asked = _asked(text[cue.start():])
+            if asked:
+                return asked
     folded = fold(text)
     # "Giao X ...", "Đề nghị X ...", "Yêu cầu X ..."
     m = cues.lead_before.match(text, folded)
