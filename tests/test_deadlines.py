@@ -208,3 +208,19 @@ def test_time_expressions_data_integrity():
     assert values == {"annual", "quarterly", "monthly", "weekly", "semiannual", "periodic"}
     for cue in data["recurrence"]:
         assert cue["pattern"] == cue["pattern"].lower(), cue
+
+
+@pytest.mark.parametrize("text, due", [
+    # a time in a clause that notes something about the objects is no deadline
+    ("Lập kế hoạch thi công gửi các địa phương, trong đó lưu ý các vị trí thi công trong "
+     "tháng 4/2026.", None),
+    ("Phối hợp giải phóng mặt bằng các đoạn tuyến mà dự kiến khởi công trước ngày 30/4/2026.", None),
+    # a deadline before the note, or in the next clause, still counts
+    ("Hoàn thành trước ngày 15/5/2026, lưu ý các hộ chưa nhận tiền.", "2026-05-15"),
+    ("Lưu ý các điểm thi công; hoàn thành bàn giao mặt bằng trong tháng 5/2026.", "2026-05-31"),
+    # a planned completion is a deadline
+    ("Dự kiến hoàn thành trong tháng 6/2026.", "2026-06-30"),
+])
+def test_a_time_noted_about_the_objects_is_no_deadline(text, due):
+    found = find_deadline(text, datetime.date(2026, 4, 1))
+    assert (found.due if found else None) == due, found

@@ -70,6 +70,7 @@ def _grammar() -> dict[str, re.Pattern]:
         "period_start": fold_pattern(data["period_start"]),
         "span_inside": fold_pattern(data["span_inside"]),
         "occasion": fold_pattern(data["occasion_prefix"]),
+        "note": fold_pattern(data["note_context"]),
         "relative": fold_pattern(data["relative_time"]),
         "month_words": {fold(k): v for k, v in data["month_words"].items()},
         "half_end": {fold(k): v for k, v in data["half_year"]["end_month"].items()},
@@ -250,6 +251,9 @@ def _deadline(text: str, doc_date: datetime.date | None, phrase: bool) -> Deadli
                     due=datetime.date(last, 12, 31).isoformat(),
                     text=text[hit.start:hit.end].strip(), recurrence=recurrence)))
             continue
+        clause = folded[max(folded.rfind(c, 0, hit.start) for c in ";.\n") + 1:hit.start]
+        if not phrase and g["note"].search(clause):
+            continue            # "..., trong đó lưu ý các vị trí thi công trong tháng 4/2026"
         start, cued = _extend_prefix(folded, hit.start)
         if hit.kind == "year" and not phrase:
             if spanned:
