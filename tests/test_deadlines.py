@@ -224,3 +224,14 @@ def test_time_expressions_data_integrity():
 def test_a_time_noted_about_the_objects_is_no_deadline(text, due):
     found = find_deadline(text, datetime.date(2026, 4, 1))
     assert (found.due if found else None) == due, found
+
+
+@pytest.mark.parametrize("text, rhythm", [
+    # a rhythm that qualifies a payment describes the payment
+    ("Bộ Quốc phòng hướng dẫn điều chỉnh mức trợ cấp đối với đối tượng hưởng chế độ trợ cấp "
+     "hàng tháng.", None),
+    ("Chi trả phụ cấp hằng tháng cho cán bộ; báo cáo kết quả hằng quý.", "quarterly"),
+    ("Hàng tháng, báo cáo tình hình chi trả trợ cấp.", "monthly"),
+])
+def test_a_rhythm_of_a_payment_is_no_rhythm_of_the_task(text, rhythm):
+    assert find_recurrence(text) == rhythm
