@@ -441,3 +441,13 @@ def test_owners_named_by_what_they_own(text, expected):
 def test_parks_forest_rangers_and_hospitals_lead(text, expected):
     found = parse_assignment(text).lead
     assert found == expected, found
+
+
+def test_a_named_force_ends_the_group_list():
+    from ocop_docs.extract.agencies import split_agency_list
+
+    assert split_agency_list("lực lượng Công an, chính quyền địa phương, các tổ chức chính trị - xã hội") \
+        == ["Các lực lượng Công an", "Các chính quyền địa phương", "Các tổ chức chính trị - xã hội"]
+    # a group of nouns alone stays one group phrase
+    assert split_agency_list("các sở, ban, ngành, chính quyền địa phương") == \
+        ["Các sở, ban, ngành, chính quyền địa phương"]

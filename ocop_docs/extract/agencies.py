@@ -488,6 +488,8 @@ def _name_body(toks: list[_Tok], j: int, agency: _Agency, kind: str) -> int:
             # group continuation: "các sở, ban, ngành", "các huyện, thị xã, thành phố"; a period
             # before a lower-case member is a comma misread by OCR ("các huyện. thành phố")
             nxt = j + 1
+            if not agency.plural and any(t.cap and t.word for t in toks[getattr(agency, "type_end", j):j]):
+                break   # "lực lượng Công an, chính quyền địa phương": a force named, then others
             if _match(lex.distinct_groups, toks, nxt) and not agency.plural:
                 break   # "Thủ trưởng cơ quan ngang bộ, cơ quan thuộc Chính phủ": bodies one by
                 # one after a leader's title; written as a group ("các bộ, cơ quan ngang bộ,
