@@ -193,18 +193,15 @@ def _parse_assignment(text: str, allow_sentence_cues: bool = True) -> Assignment
         found = parse_assignment(text[colon + 1:], allow_sentence_cues)
         if found.lead:
             return found
-    elif 0 < colon < 60 and len(text[:colon].split()) <= 6 and text[:1].isupper() \
+    elif text[:1].isupper() and (
+            # "Lập phương án giá: Cơ quan được giao thẩm định ... tham mưu ...": a short label
+            # of the step, then a sentence whose subject is an agency or a request
+            (0 < colon < 60 and len(text[:colon].split()) <= 6)
+            # "Đẩy mạnh giải quyết khó khăn của Nhà đầu tư: Khi nhà đầu tư có kiến nghị, ...,
+            # yêu cầu các sở, ngành liên quan trả lời": an item's title, a condition, a request
+            or (0 < colon < 100 and len(text[:colon].split()) <= 14
+                and cues.adverbial_openers.match(text[colon + 1:].lstrip()))) \
             and not agencies.parse_agency_sequence(text[:colon])[0]:
-        # "Lập phương án giá: Cơ quan được giao thẩm định ... tham mưu ...": a short label of
-        # the step, then a sentence whose subject is an agency
-        found = parse_assignment(text[colon + 1:].lstrip(), allow_sentence_cues=False)
-        if found.lead and found.how in ("subject", "giao"):
-            return found
-    elif 0 < colon < 100 and len(text[:colon].split()) <= 14 and text[:1].isupper() \
-            and cues.adverbial_openers.match(text[colon + 1:].lstrip()) \
-            and not agencies.parse_agency_sequence(text[:colon])[0]:
-        # "Đẩy mạnh giải quyết khó khăn của Nhà đầu tư: Khi nhà đầu tư có kiến nghị, ..., yêu
-        # cầu các sở, ngành liên quan trả lời": the item's title, then a condition and the request
         found = parse_assignment(text[colon + 1:].lstrip(), allow_sentence_cues=False)
         if found.lead and found.how in ("subject", "giao"):
             return found

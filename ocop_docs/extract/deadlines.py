@@ -251,8 +251,8 @@ def _deadline(text: str, doc_date: datetime.date | None, phrase: bool) -> Deadli
                     due=datetime.date(last, 12, 31).isoformat(),
                     text=text[hit.start:hit.end].strip(), recurrence=recurrence)))
             continue
-        clause = folded[max(folded.rfind(c, 0, hit.start) for c in ";.\n") + 1:hit.start]
-        if not phrase and g["note"].search(clause):
+        if not phrase and g["note"].search(
+                folded[max(folded.rfind(c, 0, hit.start) for c in ";.\n") + 1:hit.start]):
             continue            # "..., trong đó lưu ý các vị trí thi công trong tháng 4/2026"
         start, cued = _extend_prefix(folded, hit.start)
         if hit.kind == "year" and not phrase:

@@ -133,6 +133,11 @@ def paragraphs(lines: list[OcrLine]) -> list[Paragraph]:
         return (line.left - lo > 2 * h and hi - line.right > 2 * h
                 and abs((line.left + line.right) / 2 - (lo + hi) / 2) < 1.5 * h)
 
+    def fills(right: float, prev: OcrLine, line: OcrLine, slack: float) -> bool:
+        """`prev` reaches `right` so nearly that `line`'s first word would not have fitted
+        after it."""
+        return right - prev.right < (line.words[0].right - line.words[0].left) + slack
+
     def continues(prev: OcrLine, line: OcrLine) -> bool:
         """Is `line` the wrapped continuation of `prev`?"""
         if own_line(prev) or own_line(line):
@@ -142,7 +147,7 @@ def paragraphs(lines: list[OcrLine]) -> list[Paragraph]:
         text, before = line.text, prev.text
         # the line's first word would not have fitted at the end of the previous line
         tolerance = 0.0 if before.endswith(_SENTENCE_END) else 0.3 * h
-        full = hi - prev.right < (line.words[0].right - line.words[0].left) + 0.3 * h + tolerance
+        full = fills(hi, prev, line, 0.3 * h + tolerance)
         if marker_re.match(text):
             # "giai đoạn 2019" / "- 2020": a dash between numbers wrapped onto the next line
             return (full and text[0] in "-–" and len(text) > 2 and (text[2].isdigit() or text[2].islower())
@@ -165,17 +170,15 @@ def paragraphs(lines: list[OcrLine]) -> list[Paragraph]:
         h = max(prev.height, line.height)
         if prev.text.endswith(_SENTENCE_END) or not 0 < line.top - prev.top < 1.6 * h:
             return False
-        return page_right - prev.right < (line.words[0].right - line.words[0].left) + 0.3 * h
+        return fills(page_right, prev, line, 0.3 * h)
 
     out: list[Paragraph] = []
     prev = None
     for line in lines:
-        if prev is not None and (line.block, line.par) != (prev.block, prev.par) \
-                and runs_on(prev, line):
-            out[-1].lines[-1] = f"{out[-1].lines[-1]} {line.text}"
-        elif prev is None or (line.block, line.par) != (prev.block, prev.par):
+        new_block = prev is None or (line.block, line.par) != (prev.block, prev.par)
+        if new_block and not (prev is not None and runs_on(prev, line)):
             out.append(Paragraph(line.top, [line.text]))
-        elif continues(prev, line):
+        elif new_block or continues(prev, line):
             last = out[-1].lines[-1]
             if re.search(r"[^\W\d_]-$", last) and line.text[:1].islower():
                 out[-1].lines[-1] = last[:-1] + line.text

@@ -20,6 +20,7 @@ import multiprocessing
 import os
 import re
 import shutil
+import tempfile
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -371,8 +372,6 @@ def _quarter_re() -> re.Pattern:
 
 def ocr_data(image: np.ndarray, psm: int = 3) -> dict:
     """tesseract's word boxes (image_to_data) for a black-on-white image, single-threaded."""
-    import tempfile
-
     import pytesseract
 
     os.environ["OMP_THREAD_LIMIT"] = "1"
