@@ -32,6 +32,7 @@ from PIL import Image
 
 from ocop_docs.messages import msg
 
+from .tables import opened
 from .types import IngestError, Page
 
 OCR_LANG = "vie"
@@ -61,10 +62,11 @@ def colour_ink_mask(rgb: np.ndarray, difference: int = INK_DIFFERENCE) -> np.nda
     return cv2.bitwise_or(red, blue)
 
 
-def suppress_colour_ink(rgb: np.ndarray) -> np.ndarray:
-    """Turn red and blue ink (seals, signatures) white; black text, even under a seal, stays."""
-    mask = colour_ink_mask(rgb)
-    return cv2.max(np.ascontiguousarray(rgb), cv2.merge([mask, mask, mask]))
+def suppress_colour_ink(rgb: np.ndarray, gray: np.ndarray) -> np.ndarray:
+    """The grey page (`gray`, from `rgb`) with red and blue ink (seals, signatures) turned
+    white; black text, even under a seal, stays. (The same grey as whitening the ink in
+    colour first: white is 255 in grey too.)"""
+    return cv2.max(gray, colour_ink_mask(rgb))
 
 
 def estimate_skew(gray: np.ndarray, max_angle: float = 5.0) -> float:
@@ -113,9 +115,10 @@ class Prepared:
     warp: tuple | None = None   # a photo's page: (3x3 perspective matrix as nested tuples, (w, h))
     faint_rules: np.ndarray | None = None   # long faint strokes Otsu lost (table rules), as a mask
 
-    def aligned(self, image: Image.Image) -> np.ndarray:
-        """The page image in colour, ink kept, with the same rotation, scale and deskew."""
-        rgb = np.asarray(image.convert("RGB"))
+    def aligned(self, image: Image.Image, rows: int | None = None) -> np.ndarray:
+        """The page image in colour, ink kept, with the same rotation, scale and deskew; with
+        `rows`, only its top `rows` rows (the header), the same pixels as the whole page's."""
+        rgb = rgb_array(image)
         rgb = _quarter_turn(rgb, self.rotation)
         if self.warp is not None:
             m, size = self.warp
@@ -123,11 +126,17 @@ class Prepared:
                                       borderValue=(255, 255, 255))
         if self.scale != 1.0:
             rgb = cv2.resize(rgb, None, fx=self.scale, fy=self.scale, interpolation=cv2.INTER_CUBIC)
+        h, w = rgb.shape[:2]
+        rows = min(rows or h, h)
         if abs(self.angle) >= 0.05:
-            h, w = rgb.shape[:2]
             m = cv2.getRotationMatrix2D((w / 2, h / 2), self.angle, 1.0)
-            rgb = cv2.warpAffine(rgb, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=(255, 255, 255))
-        return rgb
+            return cv2.warpAffine(rgb, m, (w, rows), flags=cv2.INTER_LINEAR, borderValue=(255, 255, 255))
+        return rgb[:rows]
+
+
+def rgb_array(image: Image.Image) -> np.ndarray:
+    """The image's pixels as an RGB array (no copy of an RGB image before the array's own)."""
+    return np.asarray(image if image.mode == "RGB" else image.convert("RGB"))
 
 
 def _quarter_turn(img: np.ndarray, degrees: int) -> np.ndarray:
@@ -197,11 +206,11 @@ def prepare(image: Image.Image, suppress_ink: bool = True, deskew: bool = True,
             rotation: int = 0) -> Prepared:
     """A page image → a deskewed black-on-white binary image ready for tesseract, with the
     transformation applied (a photo's perspective, upscaling, deskew angle, quarter turns)."""
-    rgb = _quarter_turn(np.asarray(image.convert("RGB")), rotation)
+    rgb = _quarter_turn(rgb_array(image), rotation)
     rgb, warp = _flatten_photo(rgb)
-    if suppress_ink:
-        rgb = suppress_colour_ink(rgb)
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    if suppress_ink:
+        gray = suppress_colour_ink(rgb, gray)
     if looks_blank(gray):
         return Prepared(np.full((8, 8), 255, np.uint8), blank=True, rotation=rotation)
     scale = 1.0
@@ -224,8 +233,8 @@ def faint_strokes(gray: np.ndarray, binary: np.ndarray) -> np.ndarray | None:
     if cv2.countNonZero(lost) < 200:
         return None
     h, w = gray.shape
-    hl = cv2.morphologyEx(lost, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(w // 30, 20), 1)))
-    vl = cv2.morphologyEx(lost, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(h // 30, 20))))
+    hl = opened(lost, (max(w // 30, 20), 1))
+    vl = opened(lost, (1, max(h // 30, 20)))
     strokes = cv2.bitwise_or(hl, vl)
     return strokes if cv2.countNonZero(strokes) >= max(w, h) // 4 else None
 
@@ -459,7 +468,8 @@ def read_page(prep: Prepared, image: Image.Image | None, number: int, second: bo
     Tables are found on the page first (tables.find_tables); the rest of the page is read with
     the table areas blanked, so nothing is read twice, and each table's rows are placed before
     the first paragraph below the table's top."""
-    from .fields import check_header_lines, is_header_date_line, is_header_number_line, merge_row_pieces
+    from .fields import (check_header_lines, header_limit, is_header_date_line, is_header_number_line,
+                         merge_row_pieces)
     from .layout import Paragraph, build_lines, order_signature_block, page_text, paragraphs
     from .tables import find_tables, ocr_cells, table_lines
     from .unruled import find_band, read_band
@@ -484,11 +494,14 @@ def read_page(prep: Prepared, image: Image.Image | None, number: int, second: bo
     height = binary.shape[0]
     lines, boxes = take_signature_boxes(lines, number, height)
     rgb = None
-    merge_row_pieces(lines, height * 0.4)
-    if second and image is not None and any(
-            ln.top < height * 0.4 and (is_header_number_line(ln.text) or is_header_date_line(ln.text))
-            for ln in lines):
-        rgb = prep.aligned(image)
+    limit = header_limit(height)
+    merge_row_pieces(lines, limit)
+    header = [ln for ln in lines if ln.top < limit
+              and (is_header_number_line(ln.text) or is_header_date_line(ln.text))]
+    if second and image is not None and header:
+        # the colour page only down to the header lines' crops (a line and its margins below)
+        rows = max(max(w.bottom for w in ln.words) + 2 * ln.height for ln in header)
+        rgb = prep.aligned(image, rows=int(rows))
     readings = check_header_lines(lines, rgb, number, height, second=second)
     # a table printed without rules: read again as rows and cells, in place of its pieces
     unruled: list[str] = []

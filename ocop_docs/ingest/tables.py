@@ -39,13 +39,26 @@ class Table:
     cells: list[Cell] = field(default_factory=list)
 
 
-def _line_masks(binary: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def opened(mask: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """Morphological opening of `mask` by a `size` rectangle (what is left: the runs at least
+    that long, whole), as OpenCV's MORPH_OPEN computes it: an erosion, then a dilation, which
+    is skipped when the erosion left nothing (most pages have no ruling at all)."""
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, size)
+    eroded = cv2.erode(mask, kernel)
+    return cv2.dilate(eroded, kernel) if cv2.countNonZero(eroded) else eroded
+
+
+def _line_masks(binary: np.ndarray, need_both: bool = False) -> tuple[np.ndarray, np.ndarray] | None:
+    """The long horizontal and vertical strokes of the page, slightly thickened. With
+    `need_both`, None when there is no vertical one (then there is no ruled table)."""
     ink = cv2.bitwise_not(binary)
     h, w = ink.shape
     hlen = max(int(w * MIN_LINE_FRACTION), 20)
     vlen = max(int(h * MIN_LINE_FRACTION), 20)
-    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (hlen, 1)))
-    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, vlen)))
+    vertical = opened(ink, (1, vlen))
+    if need_both and not cv2.countNonZero(vertical):
+        return None
+    horizontal = opened(ink, (hlen, 1))
     # close small gaps left by noise or a residual skew
     horizontal = cv2.dilate(horizontal, cv2.getStructuringElement(cv2.MORPH_RECT, (15, 3)))
     vertical = cv2.dilate(vertical, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 15)))
@@ -82,7 +95,10 @@ def _coverage(mask: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> float:
 
 def find_tables(binary: np.ndarray) -> list[Table]:
     """Ruled tables (at least 2 rows and 2 columns of bordered cells) on a black-on-white page."""
-    horizontal, vertical = _line_masks(binary)
+    masks = _line_masks(binary, need_both=True)
+    if masks is None:
+        return []
+    horizontal, vertical = masks
     grid = cv2.bitwise_or(horizontal, vertical)
     n, _, stats, _ = cv2.connectedComponentsWithStats(grid, connectivity=8)
     tables = []
