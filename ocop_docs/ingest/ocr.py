@@ -115,7 +115,7 @@ class Prepared:
     warp: tuple | None = None   # a photo's page: (3x3 perspective matrix as nested tuples, (w, h))
     faint_rules: np.ndarray | None = None   # long faint strokes Otsu lost (table rules), as a mask
 
-    def aligned(self, image: Image.Image, rows: int | None = None) -> np.ndarray:
+    def aligned(self, image: Image.Image | np.ndarray, rows: int | None = None) -> np.ndarray:
         """The page image in colour, ink kept, with the same rotation, scale and deskew; with
         `rows`, only its top `rows` rows (the header), the same pixels as the whole page's."""
         rgb = rgb_array(image)
@@ -134,8 +134,11 @@ class Prepared:
         return rgb[:rows]
 
 
-def rgb_array(image: Image.Image) -> np.ndarray:
-    """The image's pixels as an RGB array (no copy of an RGB image before the array's own)."""
+def rgb_array(image: Image.Image | np.ndarray) -> np.ndarray:
+    """The image's pixels as an RGB array (an array is taken as RGB already; an RGB image is
+    not copied before the array's own copy)."""
+    if isinstance(image, np.ndarray):
+        return image
     return np.asarray(image if image.mode == "RGB" else image.convert("RGB"))
 
 
@@ -202,7 +205,7 @@ def _flatten_photo(rgb: np.ndarray) -> tuple[np.ndarray, tuple | None]:
     return out, (tuple(map(tuple, m.tolist())), (w, h))
 
 
-def prepare(image: Image.Image, suppress_ink: bool = True, deskew: bool = True,
+def prepare(image: Image.Image | np.ndarray, suppress_ink: bool = True, deskew: bool = True,
             rotation: int = 0) -> Prepared:
     """A page image → a deskewed black-on-white binary image ready for tesseract, with the
     transformation applied (a photo's perspective, upscaling, deskew angle, quarter turns)."""
@@ -239,7 +242,8 @@ def faint_strokes(gray: np.ndarray, binary: np.ndarray) -> np.ndarray | None:
     return strokes if cv2.countNonZero(strokes) >= max(w, h) // 4 else None
 
 
-def preprocess(image: Image.Image, suppress_ink: bool = True, deskew: bool = True) -> np.ndarray:
+def preprocess(image: Image.Image | np.ndarray, suppress_ink: bool = True,
+               deskew: bool = True) -> np.ndarray:
     """A page image → a deskewed black-on-white binary image ready for tesseract."""
     return prepare(image, suppress_ink, deskew).binary
 
@@ -460,7 +464,8 @@ def take_signature_boxes(lines: list, page: int, height: int) -> tuple[list, lis
     return [ln for ln in lines if id(ln) not in ids], [box]
 
 
-def read_page(prep: Prepared, image: Image.Image | None, number: int, second: bool = True) -> PageReading:
+def read_page(prep: Prepared, image: Image.Image | np.ndarray | None, number: int,
+              second: bool = True) -> PageReading:
     """OCR a prepared page: text with paragraphs rebuilt, ruled tables as `| a | b |` rows in
     their place, the mean word confidence, the header fields checked (with `image`, the page
     in colour, for the second reading) and the signature box taken out.
@@ -570,19 +575,22 @@ def needs_orientation(r: PageReading, binary: np.ndarray) -> bool:
     return r.confidence < 70 or (r.words < 30 and ink > 0.01)
 
 
-def load_page_image(job: PageJob) -> Image.Image:
+def load_page_image(job: PageJob) -> np.ndarray:
+    """The page's pixels as an RGB array: a PDF page rendered at OCR_DPI (straight into the
+    array, in RGB order), or an image file's frame."""
     if job.kind == "pdf":
         import pypdfium2 as pdfium
 
         pdf = pdfium.PdfDocument(job.path)
         try:
             page = pdf[job.index]
-            return page.render(scale=OCR_DPI / 72).to_pil()
+            bitmap = page.render(scale=OCR_DPI / 72, rev_byteorder=True)
+            return np.ascontiguousarray(bitmap.to_numpy())    # a copy: the bitmap is freed
         finally:
             pdf.close()
     with Image.open(job.path) as img:
         img.seek(job.index)
-        return img.convert("RGB")
+        return rgb_array(img)
 
 
 def ocr_page(job: PageJob, suppress_ink: bool = True, second: bool = True) -> Page:
