@@ -223,6 +223,12 @@ def test_no_agency_at_start(text):
     ("IV. TỔ CHỨC THỰC HIỆN", None),
     ("6. Phát triển sản phẩm", None),
     ("3. Giao Sở Nông nghiệp và PTNT:", None),
+    # a group narrowed by what its members are; a parenthesis left open by the line break
+    ("4. Các chủ tàu là doanh nghiệp, hợp tác xã (các", ["Các chủ tàu là doanh nghiệp, hợp tác xã"]),
+    ("2. Các hội là tổ chức:", ["Các hội là tổ chức"]),
+    # a copula before a role is no narrowing
+    ("3. Các sở, ngành là cơ quan thường trực", None),
+    ("1. Sở Tài chính là cơ quan", None),
 ])
 def test_heading_agencies(line, expected):
     assert heading_agencies(line) == expected

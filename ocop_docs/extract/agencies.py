@@ -1209,6 +1209,7 @@ def heading_agencies(line: str) -> list[str] | None:
     """The agencies a heading line names, or None when the line is not (only) agencies."""
     text = _HEADING_NUM_RE.sub("", _normalize(line), count=1)
     text = _PAREN_RE.sub("", text).strip()
+    text = re.sub(r"\s*\([^()]*$", "", text)      # a parenthesis the heading's line break left open
     text = re.sub(r"[\s:;.,]+$", "", text)
     if not text:
         return None
@@ -1216,8 +1217,34 @@ def heading_agencies(line: str) -> list[str] | None:
         if not candidate:
             continue
         names, off = parse_agency_sequence(candidate)
-        if names and not candidate[off:].strip(" :;.,-–"):
+        rest = candidate[off:].strip(" :;.,-–")
+        if names and rest and _defining_clause(rest) and names[-1].lower().startswith(("các ", "những ")):
+            # "Các chủ rừng là tổ chức": the group narrowed by what its members are
+            return names[:-1] + [f"{names[-1]} {rest}"]
+        if names and not rest:
             return names
         if names and off == 0:
             continue
     return None
+
+
+def _defining_clause(text: str) -> bool:
+    """ "là tổ chức", "là hộ gia đình, cá nhân": a copula and nothing but kinds of body (the
+    group nouns of agency_types.yaml), which narrows the group before it."""
+    toks = _tokenize(text)
+    if len(toks) < 2 or toks[0].l != "là":
+        return False
+    lex = _lex()
+    k = 1
+    while k < len(toks):
+        n = _match(lex.group, toks, k)
+        if not n:
+            return False
+        k += n
+        if k < len(toks):
+            if toks[k].t != "," and toks[k].l != "và":
+                return False
+            k += 1
+            if k == len(toks):
+                return False
+    return True
