@@ -110,6 +110,9 @@ SENTENCES = [
      "hàng tháng"),
     ("giám sát việc tuân thủ các tiêu chí của OCOP, báo cáo hàng Quý/năm;", D2018, None,
      "quarterly", "hàng Quý"),
+    # work done within a period is due at its end
+    ("tổng hợp, trình UBND tỉnh bố trí vốn để nâng cấp các tuyến đê trong giai đoạn 2026 - 2027.",
+     D2019, "2027-12-31", None, "trong giai đoạn 2026 - 2027"),
 ]
 
 
@@ -134,6 +137,8 @@ NOT_DEADLINES = [
     # a task spanning a multi-year period has no single-year deadline (gold 003 item 11)
     "Xây dựng kế hoạch triển khai Chương trình OCOP từ năm 2018- 2020 tại địa phương; trong đó chú "
     "ý xây dựng kế hoạch phát triển các sản phẩm theo Phương án thí điểm trong năm 2018",
+    # a prohibition holds throughout its period: it is not done by the period's end
+    "đẩy nhanh tiến độ các dự án; không để thiếu nước sinh hoạt cho Nhân dân trong giai đoạn 2026 - 2030.",
 ]
 
 

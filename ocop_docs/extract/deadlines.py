@@ -67,6 +67,8 @@ def _grammar() -> dict[str, re.Pattern]:
         "licence": fold_pattern(data["year_licence"]),
         "horizon": fold_pattern(data["horizon_prefix"]),
         "span": fold_pattern(data["task_span"]),
+        "within": fold_pattern(data["range_within"]),
+        "prohibition": fold_pattern(data["prohibition_context"]),
         "period_start": fold_pattern(data["period_start"]),
         "span_inside": fold_pattern(data["span_inside"]),
         "occasion": fold_pattern(data["occasion_prefix"]),
@@ -240,6 +242,15 @@ def _deadline(text: str, doc_date: datetime.date | None, phrase: bool) -> Deadli
         if hit.kind == "range":
             if phrase:
                 return Deadline(due=_iso(hit.due), text=text.strip(), recurrence=recurrence)
+            within = g["within"].search(folded, max(0, hit.start - 12), hit.start)
+            clause = folded[max(folded.rfind(c, 0, hit.start) for c in ";.\n") + 1:hit.start]
+            if within and not g["prohibition"].search(clause):
+                # "bố trí kinh phí ... trong giai đoạn 2024 - 2025": done within the period
+                last = int(re.findall(r"(?:19|20)\d\d", folded[hit.start:hit.end])[-1])
+                candidates.append(("year", Deadline(
+                    due=datetime.date(last, 12, 31).isoformat(),
+                    text=text[within.start():hit.end].strip(), recurrence=recurrence)))
+                continue
             if g["span"].search(folded[hit.start:hit.end]):
                 spanned = True
             if spanned and g["span_inside"].search(folded[hit.start:hit.end]) \
