@@ -492,3 +492,27 @@ def test_a_condition_without_a_comma_then_giao():
     assert leads[0] == ["Sở Khoa học và Công nghệ"]
     # "nhiệm vụ được giao" is a passive: the heading's agencies lead
     assert "Sở Khoa học và Công nghệ" not in leads[1]
+
+
+def test_an_assignment_in_parentheses():
+    text = ("II. NHIỆM VỤ\n"
+            "1. Rà soát, đề xuất sửa đổi danh mục hồ sơ lưu trữ của các cơ quan trên địa bàn tỉnh "
+            "(Giao Sở Nội vụ chủ trì, phối hợp với Sở Tư pháp và các cơ quan có liên quan tham mưu).\n"
+            "III. TỔ CHỨC THỰC HIỆN\n"
+            "1. Ủy ban nhân dân các huyện\n"
+            "- Cập nhật dữ liệu về hợp tác xã, báo cáo Ủy ban nhân dân tỉnh hằng quý (Sở Tài chính "
+            "chịu trách nhiệm tổng hợp báo cáo chung của tỉnh).\n"
+            "- Tham gia hội nghị tập huấn (do Sở Tài chính chủ trì) và cử cán bộ dự đầy đủ.\n"
+            "- Cử cán bộ tham gia Tổ công tác (Công an, Tài chính, Nội vụ) theo đề nghị của Sở.\n")
+    found = tasks_of(text)
+    # an item naming no lead takes it from its parenthesis
+    assert found[0].action.startswith("Rà soát") and found[0].lead == ["Sở Nội vụ"]
+    assert same(found[0].support, ["Sở Tư pháp", "Các cơ quan có liên quan"])
+    # beside the item's own lead, another agency's duty in parentheses is a task of its own,
+    # at the item's rhythm
+    extra = [t for t in found if t.action.startswith("Sở Tài chính chịu trách nhiệm")]
+    assert len(extra) == 1 and extra[0].lead == ["Sở Tài chính"]
+    assert extra[0].recurrence == "quarterly"
+    # "(do X chủ trì)" and a list of names assign nothing
+    assert [t.lead for t in found if not t.action.startswith("Sở Tài chính chịu")][1:] == \
+        [["Ủy ban nhân dân các huyện"]] * 3

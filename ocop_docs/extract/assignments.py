@@ -376,6 +376,24 @@ def _asked(rest: str) -> Assignment | None:
     return Assignment(asked, supports_in(tail), tail, "giao")
 
 
+def bracketed_assignments(text: str) -> list[tuple[str, Assignment]]:
+    """Assignments written in parentheses inside an item, with each parenthesis's text: "...
+    ban hành Quy chế (Giao Công an tỉnh chủ trì, phối hợp với Sở Tư pháp ...)", "... báo cáo
+    hằng tháng (Sở Kế hoạch và Đầu tư chịu trách nhiệm tổng hợp báo cáo chung toàn tỉnh)". Only
+    an agency given the work ("Giao X ...") or one as the subject of a duty's cue words counts;
+    "(do X chủ trì)", "(Sở Tài chính)", a list of names and "(theo Quyết định ...)" assign
+    nothing."""
+    found = []
+    for m in re.finditer(r"\(([^()]{10,400})\)", text):
+        inner = m.group(1).strip(" .;")
+        if not inner[:1].isupper() or not states_duty(inner):
+            continue
+        assignment = parse_assignment(inner, allow_sentence_cues=True)
+        if assignment.lead and assignment.how in ("giao", "subject"):
+            found.append((inner, assignment))
+    return found
+
+
 def later_assignments(text: str, subjects_after: int | None = None
                       ) -> list[tuple[int, Assignment]]:
     """(offset, assignment) of each later sentence or clause of an item that opens with

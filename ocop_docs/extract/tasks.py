@@ -22,7 +22,8 @@ from underthesea import pos_tag
 
 from ocop_docs.extract import agencies
 from ocop_docs.extract.assignments import (
-    Assignment, block_fields, cue_sets, dedupe, heading_agencies, is_bare_assignment,
+    Assignment, block_fields, bracketed_assignments, cue_sets, dedupe, heading_agencies,
+    is_bare_assignment,
     introduces_members, is_formula, is_membership_item, later_assignments, parse_assignment, performers,
     same_agencies, states_duty,
 )
@@ -307,6 +308,12 @@ class TaskExtractor:
             return  # "X có ý kiến như sau:" introduces what follows
         if text.rstrip().endswith(":") and cues.topic_labels.match(text) and not own.lead:
             return  # "Về nội dung trao đổi tín chỉ các-bon ra nước ngoài:" names a topic
+        # an assignment in parentheses: the lead of an item that names none ("Xây dựng Quy chế
+        # ... (Giao Công an tỉnh chủ trì, phối hợp với ...)"), or another agency's duty beside
+        # the item's ("... báo cáo hằng tháng (Sở X chịu trách nhiệm tổng hợp ...)")
+        bracketed = bracketed_assignments(text) if "(" in text else []
+        if bracketed and not (own.lead or frame.lead):
+            own, bracketed = bracketed[0][1], bracketed[1:]
         action = text
         if own.how == "sentence" and block.kind == "paragraph":
             action = own.rest
@@ -335,6 +342,12 @@ class TaskExtractor:
         for (start, assignment), end in zip(cuts, ends):
             self.emit(block, action[start:end].rstrip(" ;"), frame, assignment,
                       extra_text=details if start == 0 else label)
+        host = own.lead or frame.lead
+        for inner, assignment in bracketed:
+            if host and not same_agencies(assignment.lead, host) \
+                    and len(assignment.rest.split()) >= 4:
+                # its time is the item's ("hằng tháng, quý ...")
+                self.emit(block, inner, frame, assignment, extra_text=action)
 
     def table(self, table: Block, frame: Frame) -> None:
         columns = table_columns(table.header)
