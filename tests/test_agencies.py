@@ -457,3 +457,17 @@ def test_a_named_force_ends_the_group_list():
     # a group of nouns alone stays one group phrase
     assert split_agency_list("các sở, ban, ngành, chính quyền địa phương") == \
         ["Các sở, ban, ngành, chính quyền địa phương"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a unit named by its proper name acts through its People's Committee
+    ("Huyện Ba Tơ chủ động sơ tán dân", ["Ủy ban nhân dân huyện Ba Tơ"]),
+    ("thành phố Hội An tăng cường kiểm tra", ["Ủy ban nhân dân thành phố Hội An"]),
+    ("huyện đảo Cô Tô chuẩn bị lương thực", ["Ủy ban nhân dân huyện đảo Cô Tô"]),
+    ("Phường 4, xã Tân Hòa thực hiện", ["Ủy ban nhân dân phường 4", "Ủy ban nhân dân xã Tân Hòa"]),
+    # unnamed, they stay a group
+    ("các huyện, thành phố chủ động rà soát", ["Các huyện, thành phố"]),
+    ("huyện phối hợp Sở Y tế", ["Các huyện"]),
+])
+def test_a_named_unit_is_its_peoples_committee(text, expected):
+    assert parse_agency_sequence(text)[0] == expected

@@ -516,3 +516,14 @@ def test_an_assignment_in_parentheses():
     # "(do X chủ trì)" and a list of names assign nothing
     assert [t.lead for t in found if not t.action.startswith("Sở Tài chính chịu")][1:] == \
         [["Ủy ban nhân dân các huyện"]] * 3
+
+
+def test_a_later_subject_after_rieng_without_a_comma():
+    text = ("c) Các huyện miền núi: Ủy ban nhân dân các cấp rà soát các điểm có nguy cơ sạt lở. "
+            "Riêng huyện Ba Tơ tăng cường phối hợp với các cơ quan chức năng di dời các hộ dân "
+            "ra khỏi vùng nguy hiểm.\n")
+    found = tasks_of(text)
+    assert [t.lead for t in found][-1] == ["Ủy ban nhân dân huyện Ba Tơ"]
+    assert same(found[-1].support, ["Các cơ quan chức năng"])
+    # the partners named in the later clause are not the first clause's
+    assert found[0].support == []

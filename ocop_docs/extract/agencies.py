@@ -72,6 +72,7 @@ class _Lexicon:
     comma_name_types: dict = field(default_factory=dict)
     distinct_groups: dict = field(default_factory=dict)
     never_in_names: dict = field(default_factory=dict)
+    unit_qualifiers: dict = field(default_factory=dict)
 
 
 def _phrase_index(phrases) -> dict:
@@ -146,6 +147,7 @@ def _lex() -> _Lexicon:
         distinct_groups=_phrase_index(types.get("distinct_groups", [])),
         never_in_names=_phrase_index(bounds.get("never_in_names", [])),
         project_words=_phrase_index(types.get("project_words", [])),
+        unit_qualifiers=_phrase_index(types.get("unit_qualifiers", [])),
     )
     for r in load_tsv("agencies_gazetteer.tsv"):
         name = _normalize(r["name"])
@@ -401,6 +403,14 @@ def _parse_one(toks: list[_Tok], i: int, loose: bool) -> _Agency | None:
         # "Nhà đầu tư (của) 02 dự án cao tốc Tân Phú – Bảo Lộc": one body, named by its project
         agency = _Agency(start=start, end=owner, family=family)
         return agency
+    if kind == "group" and family == "admin" and not plural and not titled and not prefix:
+        named = _named_unit(toks, k + n)
+        if named is not None:
+            # "Huyện Lý Sơn tăng cường ...", "phối hợp với thành phố Quảng Ngãi": a unit named
+            # acts through its People's Committee
+            agency = _Agency(start=start, end=named, prefix="Ủy ban nhân dân", family=family)
+            agency.unit_named = True  # type: ignore[attr-defined]
+            return agency
     if kind == "group" and not plural and not titled and not any(
             t.l in ("các", "những") for t in toks[k:k + n + 1]):
         # "phối hợp với địa phương" -> "Các địa phương"; a noun whose own words say "các"
@@ -414,6 +424,21 @@ def _parse_one(toks: list[_Tok], i: int, loose: bool) -> _Agency | None:
     j = _name_body(toks, j, agency, kind)
     agency.end = j
     return agency
+
+
+def _named_unit(toks: list[_Tok], j: int) -> int | None:
+    """The end of a unit's proper name after its unit word ("huyện [đảo] Lý Sơn", "phường 3"),
+    or None when no name follows."""
+    lex = _lex()
+    n = _match(lex.unit_qualifiers, toks, j)
+    j += n
+    start = j
+    if j < len(toks) and toks[j].t.isdigit() and not toks[j].nl:
+        return j + 1
+    while j < len(toks) and toks[j].cap and toks[j].word and not toks[j].nl \
+            and not _match(lex.never_in_names, toks, j):
+        j += 1          # (a type word may begin a place's name: "thành phố Hội An")
+    return j if j > start else None
 
 
 def _title_at(toks: list[_Tok], k: int) -> bool:
@@ -749,6 +774,8 @@ def _agency_names(text: str, toks: list[_Tok], ag: _Agency) -> list[str]:
     members = getattr(ag, "_members", None)
     if members is None:
         surface = _surface(text, toks, ag.start, ag.end)
+        if getattr(ag, "unit_named", False):
+            surface = surface[:1].lower() + surface[1:]     # "Huyện Lý Sơn" in a sentence's start
         if ag.prefix:
             surface = ag.prefix + " " + surface
         return [canonical_name(surface)] if surface.strip() else []

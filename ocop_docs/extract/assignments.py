@@ -422,8 +422,11 @@ def later_assignments(text: str, subjects_after: int | None = None
             if cue:
                 names, end = agencies_at(clause[cue.end():])
                 rest = clause[cue.end() + end:]
+                said = rest.lstrip()
                 if names and (clause[cue.end():cue.end() + end].rstrip().endswith(",")
-                              or rest.lstrip().startswith(",")):
+                              or said.startswith(",")
+                              # "Riêng huyện đảo Lý Sơn tăng cường ...": the subject, then its duty
+                              or (said[:1].islower() and not cues.non_assignment.match(said))):
                     found.append((m.end(), Assignment(names, supports_in(rest), rest, "subject")))
             continue
         names, end = agencies_at(clause[cue.end():])

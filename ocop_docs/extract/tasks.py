@@ -338,6 +338,13 @@ class TaskExtractor:
                 cuts.append((start, later))
                 lead = later.lead
         ends = [start for start, _ in cuts[1:]] + [len(action)]
+        if len(cuts) > 1 and own.support:
+            # the first clause's partners are those named in it, not a later clause's
+            # ("...; Riêng huyện X tăng cường phối hợp với các cơ quan chức năng ...")
+            first = parse_assignment(action[:ends[0]], allow_sentence_cues=(
+                not frame.lead or frame.general) and not frame.in_non_task_section)
+            cuts[0] = (0, Assignment(own.lead, [a for a in own.support if a in first.support],
+                                     own.rest, own.how))
         label = _rhythm_label(action)
         for (start, assignment), end in zip(cuts, ends):
             self.emit(block, action[start:end].rstrip(" ;"), frame, assignment,
