@@ -454,9 +454,8 @@ def test_a_named_force_ends_the_group_list():
 
     assert split_agency_list("lực lượng Công an, chính quyền địa phương, các tổ chức chính trị - xã hội") \
         == ["Các lực lượng Công an", "Các chính quyền địa phương", "Các tổ chức chính trị - xã hội"]
-    # a group of nouns alone stays one group phrase
-    assert split_agency_list("các sở, ban, ngành, chính quyền địa phương") == \
-        ["Các sở, ban, ngành, chính quyền địa phương"]
+    # a group of nouns of one kind alone stays one group phrase
+    assert split_agency_list("các sở, ban, ngành, địa phương") == ["Các sở, ban, ngành, địa phương"]
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -471,3 +470,16 @@ def test_a_named_force_ends_the_group_list():
 ])
 def test_a_named_unit_is_its_peoples_committee(text, expected):
     assert parse_agency_sequence(text)[0] == expected
+
+
+@pytest.mark.parametrize("phrase, expected", [
+    # the local government is a kind of body of its own, not one more department
+    ("các sở, ngành và chính quyền địa phương", ["Các sở, ngành", "Chính quyền địa phương"]),
+    ("các cơ quan chức năng, chính quyền địa phương", ["Các cơ quan chức năng", "Chính quyền địa phương"]),
+    # Party committees and administrations together stay one
+    ("cấp ủy, chính quyền địa phương", ["Cấp ủy, chính quyền địa phương"]),
+])
+def test_local_government_is_its_own_kind(phrase, expected):
+    got = split_agency_list(phrase)
+    assert [g.lower().removeprefix("các ") for g in got] == \
+        [e.lower().removeprefix("các ") for e in expected]
