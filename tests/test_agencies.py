@@ -478,6 +478,7 @@ def test_a_named_unit_is_its_peoples_committee(text, expected):
     ("các cơ quan chức năng, chính quyền địa phương", ["Các cơ quan chức năng", "Chính quyền địa phương"]),
     # Party committees and administrations together stay one
     ("cấp ủy, chính quyền địa phương", ["Cấp ủy, chính quyền địa phương"]),
+    ("các bộ, ngành; các cấp chính quyền địa phương", ["Các bộ, ngành", "Các cấp chính quyền địa phương"]),
 ])
 def test_local_government_is_its_own_kind(phrase, expected):
     got = split_agency_list(phrase)
