@@ -68,3 +68,18 @@ def test_blank_and_tiny_images(tmp_path):
     Image.new("RGB", (40, 30), "white").save(tiny)
     with pytest.raises(IngestError, match="ảnh quá nhỏ"):
         read_document(tiny)
+
+
+def test_prepare_takes_arrays_grey_or_colour():
+    import numpy as np
+
+    from ocop_docs.ingest.ocr import prepare, rgb_array
+
+    grey = np.full((400, 300), 255, np.uint8)
+    for k in range(12):                             # a row of letter-sized blobs of ink
+        grey[100:130, 20 + 22 * k:36 + 22 * k] = 0
+    assert rgb_array(grey).shape == (400, 300, 3)
+    for image in (grey, rgb_array(grey)):
+        prep = prepare(image, deskew=False)
+        assert not prep.blank
+        assert prep.binary.shape[:2] == (round(400 * prep.scale), round(300 * prep.scale))

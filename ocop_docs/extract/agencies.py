@@ -1245,7 +1245,8 @@ def heading_agencies(line: str) -> list[str] | None:
             continue
         names, off = parse_agency_sequence(candidate)
         rest = candidate[off:].strip(" :;.,-–")
-        if names and rest and _defining_clause(rest) and names[-1].lower().startswith(("các ", "những ")):
+        if names and rest and _defining_clause(rest) \
+                and names[-1].lower().startswith(("các ", "những ")):
             # "Các chủ rừng là tổ chức": the group narrowed by what its members are
             return names[:-1] + [f"{names[-1]} {rest}"]
         if names and not rest:

@@ -23,9 +23,8 @@ from underthesea import pos_tag
 from ocop_docs.extract import agencies
 from ocop_docs.extract.assignments import (
     Assignment, block_fields, bracketed_assignments, cue_sets, dedupe, heading_agencies,
-    is_bare_assignment,
-    introduces_members, is_formula, is_membership_item, later_assignments, parse_assignment, performers,
-    same_agencies, states_duty,
+    introduces_members, is_bare_assignment, is_formula, is_membership_item, later_assignments,
+    parse_assignment, performers, same_agencies, states_duty,
 )
 from ocop_docs.extract.deadlines import find_deadline, find_recurrence, normalize_deadline
 from ocop_docs.model import Deadline, Task

@@ -207,7 +207,6 @@ def second_reader():
                 from rapidocr_onnxruntime import RapidOCR
 
                 logging.getLogger("RapidOCR").setLevel(logging.ERROR)
-                # one thread: pages are read one process per core already
                 # one thread (pages are read one process per core already); the detector gets
                 # the line crop at the size given (read_strip scales it), not upscaled to 736
                 with _memory_arena():

@@ -130,15 +130,16 @@ class Prepared:
         rows = min(rows or h, h)
         if abs(self.angle) >= 0.05:
             m = cv2.getRotationMatrix2D((w / 2, h / 2), self.angle, 1.0)
-            return cv2.warpAffine(rgb, m, (w, rows), flags=cv2.INTER_LINEAR, borderValue=(255, 255, 255))
+            return cv2.warpAffine(rgb, m, (w, rows), flags=cv2.INTER_LINEAR,
+                                  borderValue=(255, 255, 255))
         return rgb[:rows]
 
 
 def rgb_array(image: Image.Image | np.ndarray) -> np.ndarray:
-    """The image's pixels as an RGB array (an array is taken as RGB already; an RGB image is
-    not copied before the array's own copy)."""
+    """The image's pixels as an RGB array (a colour array is taken as RGB already, a grey one
+    is made RGB; an RGB image is not copied before the array's own copy)."""
     if isinstance(image, np.ndarray):
-        return image
+        return cv2.cvtColor(image, cv2.COLOR_GRAY2RGB) if image.ndim == 2 else image
     return np.asarray(image if image.mode == "RGB" else image.convert("RGB"))
 
 
