@@ -243,8 +243,8 @@ def _deadline(text: str, doc_date: datetime.date | None, phrase: bool) -> Deadli
             if phrase:
                 return Deadline(due=_iso(hit.due), text=text.strip(), recurrence=recurrence)
             within = g["within"].search(folded, max(0, hit.start - 12), hit.start)
-            clause = folded[max(folded.rfind(c, 0, hit.start) for c in ";.\n") + 1:hit.start]
-            if within and not g["prohibition"].search(clause):
+            if within and not g["prohibition"].search(
+                    folded, max(folded.rfind(c, 0, hit.start) for c in ";.\n") + 1, hit.start):
                 # "bố trí kinh phí ... trong giai đoạn 2024 - 2025": done within the period
                 last = int(re.findall(r"(?:19|20)\d\d", folded[hit.start:hit.end])[-1])
                 candidates.append(("year", Deadline(
