@@ -58,6 +58,13 @@ def contents(db: Path) -> dict[str, tuple[int, int, int]]:
     try:
         assert con.execute("pragma integrity_check").fetchone()[0] == "ok"
         assert con.execute("pragma foreign_key_check").fetchall() == []
+        tables = {name for (name,) in con.execute(
+            "select name from sqlite_master where type = 'table'")}
+        if not tables - {"schema_version"}:
+            # killed before the first schema step committed: an empty store, which is whole
+            return {}
+        missing = {"files", "documents", "tasks", "task_agencies", "citations"} - tables
+        assert not missing, f"a schema step half applied: {sorted(missing)} missing"
         dangling = {
             "documents": "select count(*) from documents where file_id not in (select id from files)",
             "tasks": "select count(*) from tasks where document_id not in (select id from documents)",
