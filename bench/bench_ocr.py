@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""OCR throughput: our pipeline (preprocessing + tesseract through pytesseract, one process per
-core, tesseract single-threaded) against the bare `tesseract IMG - -l vie` command on the same
+"""OCR throughput: our pipeline (preprocessing + tesseract, in process through tesserocr where it is
+installed, else the program through pytesseract; one process per core, tesseract
+single-threaded) against the bare `tesseract IMG - -l vie` command on the same
 pages, also one process per core, run two ways: as shipped (tesseract's own OpenMP threads, what
 the command does when nobody tunes it: the issue's baseline) and single-threaded
 (OMP_THREAD_LIMIT=1, our tuning given to bare too: the stronger baseline).
@@ -67,6 +68,7 @@ def real_scans(folder: Path) -> int:
     import pdfplumber
     from PIL import Image
 
+    from ocop_docs.ingest import tesseract
     from ocop_docs.ingest.ocr import PageJob, ocr_jobs
     from ocop_docs.ingest.pdf import needs_ocr, page_text
 
@@ -121,7 +123,7 @@ def real_scans(folder: Path) -> int:
     print(f"{'runner':<58} {'seconds':>8} {'pages/min':>10} {'s/page':>8}")
     for name, secs in (("bare pdftoppm -r 300 + tesseract -l vie, as shipped", shipped),
                        ("bare pdftoppm -r 300 + tesseract -l vie, OMP_THREAD_LIMIT=1", bare),
-                       ("ocop-docs ingestion (tesseract OMP_THREAD_LIMIT=1)", ours)):
+                       (f"ocop-docs ingestion (tesseract {tesseract.engine()}, 1 thread)", ours)):
         print(f"{name:<58} {secs:8.1f} {60 * n / secs:10.1f} {secs / n:8.2f}")
     print(f"speed ratio (ours / bare, pages per minute): {shipped / ours:.2f} against bare as shipped, "
           f"{bare / ours:.2f} against bare single-threaded; "
@@ -140,8 +142,9 @@ def main() -> int:
     if args.real:
         return real_scans(args.real)
 
-    from ocop_docs.ingest.ocr import PageJob, ocr_jobs
     import render_scans
+    from ocop_docs.ingest import tesseract
+    from ocop_docs.ingest.ocr import PageJob, ocr_jobs
 
     tmp = None
     scans = args.scans
@@ -169,7 +172,7 @@ def main() -> int:
     print(f"{n} pages, 300 dpi A4, {workers} worker processes, OMP_THREAD_LIMIT=1")
     print(f"{'runner':<40} {'seconds':>8} {'pages/s':>8} {'s/page':>8}")
     print(f"{'bare tesseract IMG - -l vie':<40} {bare:8.1f} {n / bare:8.2f} {bare / n:8.2f}")
-    print(f"{'ocop-docs (preprocess + pytesseract)':<40} {ours:8.1f} {n / ours:8.2f} {ours / n:8.2f}")
+    print(f"{'ocop-docs (preprocess + ' + tesseract.engine() + ')':<40} {ours:8.1f} {n / ours:8.2f} {ours / n:8.2f}")
     print(f"overhead ratio (ours / bare): {ours / bare:.2f}; mean page confidence {sum(conf) / len(conf):.1f}")
     if tmp:
         tmp.cleanup()

@@ -270,6 +270,7 @@ def test_signed_pdf_like_page_is_ocred_and_box_kept_apart(tmp_path):
     assert "Ký bởi" not in doc.text and "08:56:09" not in doc.text
     box = doc.signatures[0]
     assert box.signer == "Ủy ban nhân dân tỉnh Quảng Ngãi" and box.signed_at == ["2025-01-17T08:56:09"]
+    assert box.source == "pdf-text"          # the box's own characters, not a reading of 7-pt type
 
 
 def test_day_from_the_issuers_signature_time():

@@ -120,6 +120,10 @@ def test_document_code_confusions():
     assert fix_confusions("Quyết định số 490/QĐÐTTg ngày 9/5/2018") == "Quyết định số 490/QĐ-TTg ngày 9/5/2018"
     assert fix_confusions("số 01/QĐÐ-BCĐTW và 1598/SNN-PTNT") == "số 01/QĐ-BCĐTW và 1598/SNN-PTNT"
     assert fix_confusions("ÐỒNG NAI") == "ĐỒNG NAI"
+    # a section sign among a code number's digits is an 8; elsewhere it stays
+    assert fix_confusions("Nghị định số 8§/CP ngày 17/8/1994, số §5 / QĐ-UB") \
+        == "Nghị định số 88/CP ngày 17/8/1994, số 85/QĐ-UB"
+    assert fix_confusions("mục § 5/2020 và 3§ khoản") == "mục § 5/2020 và 3§ khoản"
 
 
 def ruled_grid() -> np.ndarray:

@@ -11,7 +11,8 @@ Per page, after tesseract:
   (ingest.fields), so a handwritten or red "575" and "04" reach the header parser.
 
 Pages are OCRed in parallel, one process per core, each tesseract single-threaded
-(OMP_THREAD_LIMIT=1): on 2 cores that is ~4x faster than tesseract's own threading.
+(OMP_THREAD_LIMIT=1): on 2 cores that is ~4x faster than tesseract's own threading. tesseract
+runs in process where tesserocr is installed (ingest.tesseract), else as a program.
 """
 from __future__ import annotations
 
@@ -19,8 +20,6 @@ import atexit
 import multiprocessing
 import os
 import re
-import shutil
-import tempfile
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -32,10 +31,11 @@ from PIL import Image
 
 from ocop_docs.messages import msg
 
+from . import tesseract
 from .tables import opened
 from .types import IngestError, Page
 
-OCR_LANG = "vie"
+OCR_LANG = tesseract.LANG
 OCR_DPI = 300
 MIN_SIDE = 100          # pixels: smaller images cannot hold readable text
 INK_DIFFERENCE = 60     # a channel this much above both others is coloured ink, not black text
@@ -258,27 +258,31 @@ def is_blank(binary: np.ndarray) -> bool:
 
 def check_tesseract() -> None:
     """Raise RuntimeError with a clear message when tesseract or its Vietnamese data is missing."""
-    import pytesseract
-
-    if shutil.which(pytesseract.pytesseract.tesseract_cmd) is None:
-        raise RuntimeError("OCR needs the tesseract program (Debian: tesseract-ocr)")
-    if OCR_LANG not in pytesseract.get_languages(config=""):
-        raise RuntimeError("OCR needs tesseract's Vietnamese data (Debian: tesseract-ocr-vie)")
+    problem = tesseract.missing()
+    if problem:
+        raise RuntimeError(problem)
 
 
 # a document number or code: "490/QĐ-TTg", "01/QĐ-BCĐTW", "5077/KH-SNN"
 _CODE = re.compile(r"\b\d+\s?/\s?[A-ZĐÐ][\wĐÐ.-]*")
 
 
+# a number of a document code with a section sign among its digits ("8§/CP", "1§5/QĐ-UBND"):
+# tesseract's reading of an "8" (the sign's two loops); Vietnamese texts number with "Điều"
+_SECTION_IN_NUMBER = re.compile(r"(?<![\w§])(?=[\d§]*\d)[\d§]*§[\d§]*(?=\s?/\s?[A-ZĐÐ])")
+
+
 def fix_confusions(text: str) -> str:
-    """OCR confusions that no Vietnamese text has. A quarter "Quý 11/2019" is "Quý II/2019". The Icelandic eth "Ð" is tesseract's reading
-    of "Đ", or, inside a document code, of the hyphen after a "Đ" ("490/QĐÐTTg" for
-    "490/QĐ-TTg", "01/QĐÐ-BCĐTW" for "01/QĐ-BCĐTW")."""
+    """OCR confusions that no Vietnamese text has. A quarter "Quý 11/2019" is "Quý II/2019".
+    The Icelandic eth "Ð" is tesseract's reading of "Đ", or, inside a document code, of the
+    hyphen after a "Đ" ("490/QĐÐTTg" for "490/QĐ-TTg", "01/QĐÐ-BCĐTW" for "01/QĐ-BCĐTW"). A
+    section sign among a code number's digits is an 8 ("8§/CP" for "88/CP")."""
     def code(m: re.Match) -> str:
         token = re.sub(r"(?<=Đ)Ð(?=-)", "", m.group())
         token = re.sub(r"(?<=Đ)Ð", "-", token)
         return token.replace(" ", "")
 
+    text = _SECTION_IN_NUMBER.sub(lambda m: m.group().replace("§", "8"), text)
     text = _CODE.sub(code, text)
     text = _quarter_re().sub(lambda m: m.group(1) + re.sub(r"[1l|]", "I", m.group(2)), text)
     text = re.sub(r"/?\u2044", "/", text)        # tesseract's fraction slash in dates and codes
@@ -386,33 +390,7 @@ def _quarter_re() -> re.Pattern:
 
 def ocr_data(image: np.ndarray, psm: int = 3) -> dict:
     """tesseract's word boxes (image_to_data) for a black-on-white image, single-threaded."""
-    import pytesseract
-
-    os.environ["OMP_THREAD_LIMIT"] = "1"
-    # handed over as an uncompressed BMP written by OpenCV: pytesseract would compress a PNG
-    # (~0.2 s a page, as much as a tenth of tesseract's own time); tesseract reads the same pixels
-    with tempfile.NamedTemporaryFile(suffix=".bmp", dir=_scratch_dir()) as f:
-        if not cv2.imwrite(f.name, np.ascontiguousarray(image)):
-            raise OSError(f"cannot write the page image for tesseract to {f.name}")
-        # tessedit_do_invert=0: tesseract reads a line again inverted (white on black) when its
-        # first reading is poor; our pages are black on white by construction, so that second
-        # reading only ever re-reads noise (seal rims, stamps): ~8% of tesseract's time.
-        # (Administrative letters print no white-on-black text; ND 30/2020 has none.)
-        return pytesseract.image_to_data(f.name, lang=OCR_LANG,
-                                         config=f"--psm {psm} -c tessedit_do_invert=0",
-                                         output_type=pytesseract.Output.DICT)
-
-
-def _scratch_dir() -> str | None:
-    """Memory-backed /dev/shm for the page images handed to tesseract where it is writable and
-    has room (a container's is often 64 MB), else the system's temporary directory."""
-    shm = "/dev/shm"
-    try:
-        st = os.statvfs(shm)
-    except OSError:
-        return None
-    roomy = st.f_bavail * st.f_frsize >= 256 * 2**20
-    return shm if roomy and os.access(shm, os.W_OK) else None
+    return tesseract.image_to_data(image, psm)
 
 
 @dataclass

@@ -379,7 +379,8 @@ _HEADER_LINE = re.compile(r"cong\s*hoa\s*xa|doc\s*lap\s*-?\s*tu\s*do|uy\s*ban\s*
 
 def split_text_box(text: str, number: int) -> tuple[str, list[Signature]]:
     """A signature box drawn in the page content itself (not as an annotation): the lines
-    above the document's header (issuer, national motto) when one of them carries a box cue."""
+    above the document's header (issuer, national motto) when one of them carries a box cue,
+    or a small text layer that is nothing but a box (over a scanned page)."""
     from ocop_docs.textutil import fold
 
     lines = text.split("\n")
@@ -387,6 +388,10 @@ def split_text_box(text: str, number: int) -> tuple[str, list[Signature]]:
     if head and any(is_signature_box(ln) for ln in lines[:head]):
         box = parse_box("\n".join(lines[:head]), number, "pdf-text")
         return "\n".join(lines[head:]).strip(), [box]
+    if not head and len("".join(text.split())) < SCAN_MAX_TEXT and is_signature_box(text):
+        # the whole of a small text layer is the box: a scan signed by an e-office system. The
+        # page is OCRed; the box is taken from its characters, not from a reading of 7-pt type
+        return "", [parse_box(text.strip(), number, "pdf-text")]
     return text, []
 
 
