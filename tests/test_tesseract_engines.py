@@ -100,3 +100,32 @@ def test_missing_language_data_is_named(monkeypatch, tmp_path):
         for cached in (tesseract.engine, tesseract.tessdata_dir, tesseract._library_languages):
             cached.cache_clear()
     assert tesseract.engine() == "library"
+
+
+def test_a_black_and_white_page_reads_the_same_at_1_bit(monkeypatch):
+    """A page of only black and white goes to the library at 1 bit a pixel; the words and
+    boxes are those of the same page handed over at 8 bits (one grey pixel in a corner)."""
+    pytest.importorskip("tesserocr")
+    import cv2
+
+    page = cv2.threshold(rendered(LINES), 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)[1]
+    handed = []
+    api = tesseract._api()
+    original = type(api).SetImageBytes
+
+    class Spy:
+        def __getattr__(self, name):
+            return getattr(api, name)
+
+        def SetImageBytes(self, data, width, height, bytes_per_pixel, bytes_per_line):
+            handed.append(bytes_per_pixel)
+            return original(api, data, width, height, bytes_per_pixel, bytes_per_line)
+
+    monkeypatch.setattr(tesseract, "_api", lambda: Spy())
+    at_1_bit = tesseract.image_to_data(page, 6)
+    grey = page.copy()
+    grey[-1, -1] = 128
+    at_8_bits = tesseract.image_to_data(grey, 6)
+    assert handed == [0, 1]
+    assert at_1_bit == at_8_bits
+    assert words(at_1_bit) == " ".join(LINES).split()
