@@ -662,9 +662,14 @@ def ocr_jobs(jobs: list[PageJob], source: str | Path, workers: int | None = None
         return [ocr_page(job) for job in jobs]
     from concurrent.futures.process import BrokenProcessPool
 
-    # first pages first: they carry the header, whose number and date lines are read a second
-    # time, so they take longest; started early, they do not leave one worker alone at the end
-    order = sorted(range(len(jobs)), key=lambda k: jobs[k].number != 1)
+    # longest first, so that no worker is left alone with a long page at the end: first pages
+    # (the header's number and date lines are read a second time), then pages of body text,
+    # then last pages (mostly the signature and the recipients, half a page)
+    last = {}
+    for job in jobs:
+        last[job.path] = max(last.get(job.path, 0), job.number)
+    order = sorted(range(len(jobs)), key=lambda k: (jobs[k].number != 1,
+                                                    jobs[k].number == last[jobs[k].path]))
     ordered = [jobs[k] for k in order]
     try:
         pages = list(_pool(os.cpu_count() or 1).map(ocr_page, ordered))
