@@ -23,17 +23,28 @@ def descendants(pid: int) -> list[tuple[int, str, str, int]]:
     return out
 
 
-def wait_for_descendant(pid: int, name: str, timeout: float = 120,
-                        min_depth: int = 1) -> list[tuple[int, str, str, int]]:
-    """Wait until a process called `name` runs below `pid` (at least `min_depth` levels
-    down); the tree at that moment."""
+def runs_tesseract(pid: int, name: str) -> bool:
+    """The process is tesseract: the program, or a process with the tesseract library loaded
+    (an OCR worker reading in process, ocop_docs.ingest.tesseract)."""
+    if name == "tesseract":
+        return True
+    try:
+        return "libtesseract" in Path(f"/proc/{pid}/maps").read_text()
+    except OSError:
+        return False
+
+
+def wait_for_ocr(pid: int, timeout: float = 120) -> list[tuple[int, str, str, int]]:
+    """Wait until a pool worker below `pid` reads a page: a tesseract program below a worker
+    (command -> fork server -> worker -> tesseract) or a worker with the library loaded
+    (command -> fork server -> worker); the tree at that moment."""
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         tree = descendants(pid)
-        if any(n == name and d >= min_depth for _, _, n, d in tree):
+        if any(d >= 2 and runs_tesseract(p, n) for p, _, n, d in tree):
             return tree
         time.sleep(0.2)
-    raise AssertionError(f"no {name} process started below {pid} within {timeout} s")
+    raise AssertionError(f"no OCR worker started reading below {pid} within {timeout} s")
 
 
 def survivors(tree: list[tuple], timeout: float = 20) -> list[tuple]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from processes import survivors, wait_for_descendant
+from processes import survivors, wait_for_ocr
 
 httpx = pytest.importorskip("httpx")
 
@@ -94,8 +94,8 @@ def test_restart_during_ocr_resumes_the_upload(require_ocr, tmp_path, sig):
                                                    "application/pdf")})
         assert r.status_code == 200, r.text
         upload_id = r.json()["id"]
-    # server -> fork server -> OCR worker -> tesseract
-    tree = wait_for_descendant(proc.pid, "tesseract", min_depth=3)
+    # server -> fork server -> OCR worker reading (tesseract in it, or below it)
+    tree = wait_for_ocr(proc.pid)
     proc.send_signal(sig)
     proc.wait(timeout=120)
     left = survivors(tree, timeout=20)
