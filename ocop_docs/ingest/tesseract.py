@@ -52,18 +52,22 @@ def image_to_data(image: np.ndarray, psm: int = 3) -> dict:
 
     api.SetPageSegMode(psm)
     height, width = image.shape[:2]
+    # the pixels stay referenced (`pixels`) until the page is read
     if image.ndim == 2 and image.dtype == np.uint8 and not cv2.countNonZero(cv2.inRange(image, 1, 254)):
         # a black-and-white page goes in at 1 bit a pixel (1 is white, tesseract's convention):
         # tesseract then skips its own thresholding; the same words and boxes
         packed = np.packbits(image > 127, axis=1)
-        api.SetImageBytes(packed.tobytes(), width, height, 0, packed.shape[1])
+        pixels = packed.tobytes()
+        api.SetImageBytes(pixels, width, height, 0, packed.shape[1])
     else:
         channels = 1 if image.ndim == 2 else image.shape[2]
-        api.SetImageBytes(image.tobytes(), width, height, channels, width * channels)
+        pixels = image.tobytes()
+        api.SetImageBytes(pixels, width, height, channels, width * channels)
     try:
         tsv = api.GetTSVText(0)
     finally:
         api.Clear()
+        del pixels
     return file_to_dict(f"{TSV_HEADER}\n{tsv}", "\t", -1)
 
 
