@@ -35,7 +35,6 @@ from . import tesseract
 from .tables import opened
 from .types import IngestError, Page
 
-OCR_LANG = tesseract.LANG
 OCR_DPI = 300
 MIN_SIDE = 100          # pixels: smaller images cannot hold readable text
 INK_DIFFERENCE = 60     # a channel this much above both others is coloured ink, not black text
@@ -388,11 +387,6 @@ def _quarter_re() -> re.Pattern:
     return re.compile(rf"(?i)\b({word}\s+)([1Il|]{{2,3}}|[1Il|]V)(?=\s*/|\s|[.,;)]|$)")
 
 
-def ocr_data(image: np.ndarray, psm: int = 3) -> dict:
-    """tesseract's word boxes (image_to_data) for a black-on-white image, single-threaded."""
-    return tesseract.image_to_data(image, psm)
-
-
 @dataclass
 class PageReading:
     text: str
@@ -474,7 +468,7 @@ def read_page(prep: Prepared, image: Image.Image | np.ndarray | None, number: in
         for table in tables:
             x0, y0, x1, y1 = table.box
             body[max(y0 - 6, 0):y1 + 6, max(x0 - 6, 0):x1 + 6] = 255
-    lines, confs = build_lines(ocr_data(body, 3))
+    lines, confs = build_lines(tesseract.image_to_data(body, 3))
     height = binary.shape[0]
     lines, boxes = take_signature_boxes(lines, number, height)
     rgb = None
@@ -491,7 +485,7 @@ def read_page(prep: Prepared, image: Image.Image | np.ndarray | None, number: in
     unruled: list[str] = []
     band = find_band(lines, height)
     if band is not None:
-        unruled = read_band(binary, band, ocr_data)
+        unruled = read_band(binary, band, tesseract.image_to_data)
         if unruled:
             lines = [ln for ln in lines if not band.top <= ln.top + ln.height / 2 <= band.bottom]
     lines = order_signature_block(lines, binary.shape[1])
@@ -500,7 +494,7 @@ def read_page(prep: Prepared, image: Image.Image | np.ndarray | None, number: in
         at = next((k for k, p in enumerate(parts) if p.top > band.top), len(parts))
         parts.insert(at, Paragraph(band.top, unruled))
     if tables:
-        ocr_cells(binary, tables, ocr_data)
+        ocr_cells(binary, tables, tesseract.image_to_data)
         for table in tables:
             rows = table_lines(table)
             if not rows:

@@ -52,7 +52,7 @@ def image_to_data(image: np.ndarray, psm: int = 3) -> dict:
 
     api.SetPageSegMode(psm)
     height, width = image.shape[:2]
-    # the pixels stay referenced (`pixels`) until the page is read
+    # `pixels` keeps the bytes alive while the page is read
     if image.ndim == 2 and image.dtype == np.uint8 and not cv2.countNonZero(cv2.inRange(image, 1, 254)):
         # a black-and-white page goes in at 1 bit a pixel (1 is white, tesseract's convention):
         # tesseract then skips its own thresholding; the same words and boxes
@@ -67,7 +67,6 @@ def image_to_data(image: np.ndarray, psm: int = 3) -> dict:
         tsv = api.GetTSVText(0)
     finally:
         api.Clear()
-        del pixels
     return file_to_dict(f"{TSV_HEADER}\n{tsv}", "\t", -1)
 
 
