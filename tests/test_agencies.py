@@ -484,3 +484,32 @@ def test_local_government_is_its_own_kind(phrase, expected):
     got = split_agency_list(phrase)
     assert [g.lower().removeprefix("các ") for g in got] == \
         [e.lower().removeprefix("các ") for e in expected]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # after "và", a group of two nouns with its own modifier is a group phrase of its own
+    ("Các tổ chức chính trị - xã hội và cơ quan, tổ chức có liên quan thực hiện tuyên truyền",
+     ["Các tổ chức chính trị - xã hội", "Các cơ quan, tổ chức có liên quan"]),
+    ("Các sở, ngành và cơ quan, đơn vị liên quan triển khai",
+     ["Các sở, ngành", "Các cơ quan, đơn vị liên quan"]),
+    # the same with the comma left out between the two nouns
+    ("Các đơn vị, địa phương; các tổ chức chính trị - xã hội và cơ quan tổ chức có liên quan.",
+     ["Các đơn vị, địa phương", "Các tổ chức chính trị - xã hội", "Các cơ quan tổ chức có liên quan"]),
+    # a heading: "tổ chức, đoàn thể" are nouns (a comma and another group noun follow)
+    ("Các tổ chức chính trị - xã hội và tổ chức, đoàn thể có liên quan",
+     ["Các tổ chức chính trị - xã hội", "Các tổ chức, đoàn thể có liên quan"]),
+    ("Tổ chức, cá nhân có liên quan thực hiện", ["Các tổ chức, cá nhân có liên quan"]),
+    # a bare member of the same kind still joins the group
+    ("Các sở, ngành và địa phương triển khai", ["Các sở, ngành và địa phương"]),
+])
+def test_a_second_group_phrase_after_va(text, expected):
+    assert parse_agency_sequence(text)[0] == expected
+
+
+@pytest.mark.parametrize("text", [
+    # "tổ chức" after a group noun and before its object is the predicate
+    "Các cơ quan tổ chức hội nghị tổng kết",
+    "tổ chức, hướng dẫn các xã thực hiện",
+])
+def test_organise_is_still_a_verb(text):
+    assert parse_agency_sequence(text)[0] == []

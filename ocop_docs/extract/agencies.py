@@ -314,12 +314,15 @@ def _type_at(toks: list[_Tok], k: int, plural: bool, loose: bool):
         fam = lex.group_family.get(tuple(t.l for t in toks[k:k + n]))
         return "proper", n, fam or "A"
     n = _match(lex.group, toks, k)
-    if n and not plural and _match(lex.action, toks, k):
-        n = 0
+    if n and not plural and _match(lex.action, toks, k) \
+            and not (k + n + 1 < len(toks) and toks[k + n].t == "," and _member_ends(toks, k + n)):
+        n = 0       # "tổ chức thực hiện" (but "tổ chức, đoàn thể có liên quan": group nouns)
     if n and (plural or loose):
         head = tuple(t.l for t in toks[k:k + n])
         if toks[k + n].l in lex.not_agency.get(head, set()) if k + n < len(toks) else False:
-            return None
+            m = _match(lex.group, toks, k + n)
+            if not (m and _member_ends(toks, k + n + m)):
+                return None     # "cơ quan tổ chức hội nghị" (but "cơ quan tổ chức liên quan")
         return "group", n, lex.group_family.get(head, "A")
     return None
 
@@ -484,7 +487,8 @@ def _name_body(toks: list[_Tok], j: int, agency: _Agency, kind: str) -> int:
             nxt = j + 1
             n = _match(lex.group, toks, nxt)
             fam = lex.group_family.get(tuple(t.l for t in toks[nxt:nxt + n])) if n else None
-            if n and fam == family and not _followed_by_name(toks, nxt + n):
+            if n and fam == family and not _followed_by_name(toks, nxt + n) \
+                    and not _compound_group(toks, nxt + n):
                 j = nxt + n
                 continue
         type_end = getattr(agency, "type_end", j)
@@ -602,6 +606,10 @@ def _name_body(toks: list[_Tok], j: int, agency: _Agency, kind: str) -> int:
         if n:
             j += n
             continue
+        if in_group and _match(lex.group, toks, j) and _group_noun_ends(toks, agency.start, j) \
+                and _member_ends(toks, j + _match(lex.group, toks, j)):
+            j += _match(lex.group, toks, j)     # "cơ quan tổ chức có liên quan": a comma left out
+            continue
         n = _match(lex.modifiers, toks, j)
         if n:
             closed = closed or in_group   # "các sở, ngành liên quan" ends the member list
@@ -695,6 +703,36 @@ def _followed_by_name(toks: list[_Tok], j: int) -> bool:
     return j < len(toks) and toks[j].cap and toks[j].word and not toks[j].nl
 
 
+def _group_noun_ends(toks: list[_Tok], start: int, j: int) -> bool:
+    """A group noun ends right before toks[j] ("các cơ quan| tổ chức")."""
+    lex = _lex()
+    return any(_match(lex.group, toks, k) == j - k for k in range(max(start, j - 4), j))
+
+
+def _member_ends(toks: list[_Tok], j: int) -> bool:
+    """After a group noun at toks[j] a member list goes on or ends: a modifier ("liên quan"), a
+    comma and another group noun, a delimiter or the end. Otherwise a group noun right after
+    another is a predicate ("các cơ quan tổ chức thực hiện": the bodies organise)."""
+    lex = _lex()
+    if j >= len(toks) or toks[j].nl:
+        return True
+    tok = toks[j]
+    if tok.t == "," and j + 1 < len(toks) and not toks[j + 1].nl:
+        return bool(_match(lex.group, toks, j + 1))
+    return tok.t in _DELIMS or bool(_match(lex.modifiers, toks, j)) \
+        or bool(_match(lex.relative, toks, j))
+
+
+def _compound_group(toks: list[_Tok], j: int) -> bool:
+    """After "và" and a group noun ending at toks[j], another group noun follows, with or
+    without a comma, and the list ends: "... và cơ quan, tổ chức có liên quan" is a group phrase
+    of its own, not one more member of the group before "và"."""
+    lex = _lex()
+    k = j + 1 if j < len(toks) and toks[j].t == "," and not (j + 1 < len(toks) and toks[j + 1].nl) else j
+    n = _match(lex.group, toks, k) if k < len(toks) and not toks[k].nl else 0
+    return bool(n) and _member_ends(toks, k + n)
+
+
 def _relative_clause(toks: list[_Tok], j: int) -> int:
     """The rest of a modifying clause: up to a delimiter, an action word or "và <agency>"."""
     lex = _lex()
@@ -777,6 +815,8 @@ def _agency_names(text: str, toks: list[_Tok], ag: _Agency) -> list[str]:
         if getattr(ag, "unit_named", False):
             surface = surface[:1].lower() + surface[1:]     # "Huyện Lý Sơn" in a sentence's start
         if ag.prefix:
+            if ag.prefix == "các" and not surface[:2].isupper():
+                surface = surface[:1].lower() + surface[1:]     # "Tổ chức, cá nhân" at a start
             surface = ag.prefix + " " + surface
         return [canonical_name(surface)] if surface.strip() else []
     # colon list
