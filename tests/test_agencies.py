@@ -513,3 +513,20 @@ def test_a_second_group_phrase_after_va(text, expected):
 ])
 def test_organise_is_still_a_verb(text):
     assert parse_agency_sequence(text)[0] == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a colon list of units ends before "và" and a body of another kind
+    ("UBND các xã: Đức Trọng, Hiệp Thạnh, Đinh Văn Lâm Hà và đơn vị tư vấn lập quy hoạch, hỗ "
+     "trợ cung cấp thông tin",
+     ["Ủy ban nhân dân xã Đức Trọng", "Ủy ban nhân dân xã Hiệp Thạnh",
+      "Ủy ban nhân dân xã Đinh Văn Lâm Hà", "Đơn vị tư vấn"]),
+    # the parties of one project, named without "các", are one body each
+    ("Nhà đầu tư triển khai công tác lập hồ sơ thiết kế", ["Nhà đầu tư"]),
+    ("đơn vị tư vấn hoàn thiện hồ sơ", ["Đơn vị tư vấn"]),
+    # written with "các", they stay a group; a bare group noun of many bodies gets "các"
+    ("các đơn vị tư vấn hoàn thiện hồ sơ", ["Các đơn vị tư vấn"]),
+    ("địa phương triển khai", ["Các địa phương"]),
+])
+def test_parties_of_a_project_and_colon_lists(text, expected):
+    assert parse_agency_sequence(text)[0] == expected

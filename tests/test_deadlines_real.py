@@ -104,6 +104,11 @@ def test_task_deadline_from_its_sentence(sentence, due, recurrence):
     ("Tháng 12/2013 và thường xuyên", None),
     pytest.param("trước ngày 20 tháng cuối quý", "quarterly"),
     pytest.param("Trước ngày 31/01 năm liền kề", "annual"),
+    # several rhythms listed with "định kỳ": at several times
+    ("Khen thưởng, biểu dương tập thể, cá nhân có thành tích: 6 tháng, hằng năm và định kỳ.",
+     "periodic"),
+    ("Báo cáo kết quả hằng quý, hằng năm và báo cáo định kỳ theo yêu cầu", "periodic"),
+    ("báo cáo hằng quý, hằng năm và đột xuất", "quarterly"),
 ])
 def test_find_recurrence(text, expected):
     assert find_recurrence(text) == expected

@@ -67,6 +67,7 @@ class _Lexicon:
     gazetteer: dict = field(default_factory=dict)   # first folded word -> [(key tuple, name)]
     gaz_by_key: dict = field(default_factory=dict)
     project_owners: dict = field(default_factory=dict)
+    singular_roles: dict = field(default_factory=dict)
     project_words: dict = field(default_factory=dict)
     needs_qualifier: dict = field(default_factory=dict)
     comma_name_types: dict = field(default_factory=dict)
@@ -142,6 +143,7 @@ def _lex() -> _Lexicon:
         collocations=_phrase_index(bounds["noun_collocations"]),
         modifiers=_phrase_index(bounds["group_modifiers"]),
         project_owners=_phrase_index(types.get("project_owners", [])),
+        singular_roles=_phrase_index(types.get("singular_roles", [])),
         needs_qualifier=_phrase_index(types.get("needs_qualifier", [])),
         comma_name_types=_phrase_index(types.get("comma_name_types", [])),
         distinct_groups=_phrase_index(types.get("distinct_groups", [])),
@@ -415,7 +417,8 @@ def _parse_one(toks: list[_Tok], i: int, loose: bool) -> _Agency | None:
             agency.unit_named = True  # type: ignore[attr-defined]
             return agency
     if kind == "group" and not plural and not titled and not any(
-            t.l in ("các", "những") for t in toks[k:k + n + 1]):
+            t.l in ("các", "những") for t in toks[k:k + n + 1]) \
+            and _match(_lex().singular_roles, toks, k) != n:
         # "phối hợp với địa phương" -> "Các địa phương"; a noun whose own words say "các"
         # stays as written ("Chủ các hồ chứa", "Chủ đầu tư các dự án")
         prefix = "các"
@@ -778,6 +781,9 @@ def _colon_list(toks: list[_Tok], j: int, agency: _Agency) -> int | None:
                 _agency_starts(toks, end + 1, loose=False)
                 or toks[end + 1].l in _lex().titles):
             break   # "Giám đốc các Sở: A, B; Chủ tịch UBND ...": the list ends here
+        if tok.l == "và" and end + 1 < len(toks) and not toks[end + 1].cap \
+                and _match(_lex().group, toks, end + 1):
+            break   # "UBND các xã: A, B và đơn vị tư vấn": a body of another kind follows
         if tok.word and not tok.cap:
             n = _match(_lex().modifiers, toks, end) or _match(_lex().collocations, toks, end)
             if n:
