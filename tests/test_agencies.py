@@ -523,6 +523,9 @@ def test_organise_is_still_a_verb(text):
       "Ủy ban nhân dân xã Đinh Văn Lâm Hà", "Đơn vị tư vấn"]),
     # the parties of one project, named without "các", are one body each
     ("Nhà đầu tư triển khai công tác lập hồ sơ thiết kế", ["Nhà đầu tư"]),
+    # ... also after a group's comma
+    ("các Sở, ban ngành, chủ đầu tư kinh doanh hạ tầng kỹ thuật các khu, cụm công nghiệp trên "
+     "địa bàn triển khai", ["Các Sở, ban ngành", "Chủ đầu tư kinh doanh hạ tầng kỹ thuật các khu"]),
     ("đơn vị tư vấn hoàn thiện hồ sơ", ["Đơn vị tư vấn"]),
     # written with "các", they stay a group; a bare group noun of many bodies gets "các"
     ("các đơn vị tư vấn hoàn thiện hồ sơ", ["Các đơn vị tư vấn"]),

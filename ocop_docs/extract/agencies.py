@@ -528,6 +528,8 @@ def _name_body(toks: list[_Tok], j: int, agency: _Agency, kind: str) -> int:
                 # cơ quan thuộc Chính phủ") they stay one group phrase
             n = _match(lex.group, toks, nxt) or _match(lex.admin, toks, nxt)
             fam = lex.group_family.get(tuple(t.l for t in toks[nxt:nxt + n])) if n else None
+            if n and _match(lex.singular_roles, toks, nxt) == n:
+                break   # "các sở, ngành, chủ đầu tư dự án": one party of a project follows
             if n and (fam == "admin" or not _followed_by_name(toks, nxt + n)):
                 if fam == family or (family is None and fam):
                     j = nxt + n
