@@ -107,3 +107,25 @@ def test_docx_plan_with_appendix_table(tmp_path):
     first, second = plan.tasks
     assert same(first.lead, ["Ủy ban nhân dân các xã, thị trấn"]) and first.due == "2020-05-31"
     assert same(second.support, ["Các phòng, ban liên quan"]) and second.due == "2020-09-30"
+
+
+def test_support_column_is_kept_as_written(tmp_path):
+    """A group in both columns of an assignment table ("Các sở, ban, ngành" lead, "Các sở, ban,
+    ngành và các cơ quan ... liên quan" support) stays in the support column too."""
+    text = "\n".join([
+        "ỦY BAN NHÂN DÂN", "TỈNH LÀO CAI", "Số: 12/KH-UBND", "Lào Cai, ngày 10 tháng 3 năm 2026",
+        "KẾ HOẠCH", "Thực hiện Chỉ thị về quản lý khoáng sản", "", "PHỤ LỤC",
+        "TT | Tên nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian thực hiện",
+        "1 | Tổ chức quán triệt Chỉ thị đến cán bộ, công chức, doanh nghiệp | Các Sở, ban, ngành; "
+        "UBND các xã, phường | Các Sở, ban, ngành và các cơ quan, đơn vị liên quan | Tháng 4/2026",
+        "2 | Rà soát phương án quản lý khoáng sản | Sở Nông nghiệp và Môi trường | Các Sở, ban, "
+        "ngành và các địa phương liên quan | Hằng năm",
+        "", "Nơi nhận:", "- Lưu: VT.", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Nguyễn Văn B"])
+    path = tmp_path / "ke-hoach.txt"
+    path.write_text(text, encoding="utf-8")
+    [plan] = extract_file(path).documents
+    first = task_with(plan, "quán triệt Chỉ thị")
+    assert same(first.lead, ["Các Sở, ban, ngành", "Ủy ban nhân dân các xã, phường"])
+    assert same(first.support, ["Các Sở, ban, ngành", "Các cơ quan, đơn vị liên quan"])
+    second = task_with(plan, "Rà soát phương án")
+    assert same(second.support, ["Các Sở, ban, ngành", "Các địa phương liên quan"])

@@ -399,7 +399,7 @@ class TaskExtractor:
                 last = None
                 continue
             lead = agencies.split_agency_list(lead_text)
-            support = dedupe(agencies.split_agency_list(support_text), exclude=lead)
+            support = dedupe(agencies.split_agency_list(support_text))
             deadline = normalize_when(when, doc_date)
             task = Task(action=squash(action), lead=lead, support=support,
                         due=deadline.due if deadline else None,
