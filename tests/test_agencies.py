@@ -453,7 +453,7 @@ def test_a_named_force_ends_the_group_list():
     from ocop_docs.extract.agencies import split_agency_list
 
     assert split_agency_list("lực lượng Công an, chính quyền địa phương, các tổ chức chính trị - xã hội") \
-        == ["Các lực lượng Công an", "Các chính quyền địa phương", "Các tổ chức chính trị - xã hội"]
+        == ["Lực lượng Công an", "Chính quyền địa phương", "Các tổ chức chính trị - xã hội"]
     # a group of nouns of one kind alone stays one group phrase
     assert split_agency_list("các sở, ban, ngành, địa phương") == ["Các sở, ban, ngành, địa phương"]
 
@@ -533,3 +533,16 @@ def test_organise_is_still_a_verb(text):
 ])
 def test_parties_of_a_project_and_colon_lists(text, expected):
     assert parse_agency_sequence(text)[0] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # forces and Party committees are named without "các" and kept as written
+    ("lực lượng chuyên trách phòng, chống tội phạm về ma túy triển khai",
+     "lực lượng chuyên trách phòng, chống tội phạm về ma túy"),
+    ("cấp ủy, chính quyền địa phương khu vực biên giới, cửa khẩu và trên biển tăng cường",
+     "cấp ủy, chính quyền địa phương khu vực biên giới, cửa khẩu và trên biển"),
+])
+def test_forces_and_committees_have_no_cac(text, expected):
+    names = parse_agency_sequence(text)[0]
+    assert names and not names[0].lower().startswith("các ")
+    assert agency_match(expected, names[0])

@@ -68,6 +68,7 @@ class _Lexicon:
     gaz_by_key: dict = field(default_factory=dict)
     project_owners: dict = field(default_factory=dict)
     singular_roles: dict = field(default_factory=dict)
+    bare_collectives: dict = field(default_factory=dict)
     project_words: dict = field(default_factory=dict)
     needs_qualifier: dict = field(default_factory=dict)
     comma_name_types: dict = field(default_factory=dict)
@@ -144,6 +145,7 @@ def _lex() -> _Lexicon:
         modifiers=_phrase_index(bounds["group_modifiers"]),
         project_owners=_phrase_index(types.get("project_owners", [])),
         singular_roles=_phrase_index(types.get("singular_roles", [])),
+        bare_collectives=_phrase_index(types.get("bare_collectives", [])),
         needs_qualifier=_phrase_index(types.get("needs_qualifier", [])),
         comma_name_types=_phrase_index(types.get("comma_name_types", [])),
         distinct_groups=_phrase_index(types.get("distinct_groups", [])),
@@ -418,7 +420,8 @@ def _parse_one(toks: list[_Tok], i: int, loose: bool) -> _Agency | None:
             return agency
     if kind == "group" and not plural and not titled and not any(
             t.l in ("các", "những") for t in toks[k:k + n + 1]) \
-            and _match(_lex().singular_roles, toks, k) != n:
+            and _match(_lex().singular_roles, toks, k) != n \
+            and not _match(_lex().bare_collectives, toks, k):
         # "phối hợp với địa phương" -> "Các địa phương"; a noun whose own words say "các"
         # stays as written ("Chủ các hồ chứa", "Chủ đầu tư các dự án")
         prefix = "các"
