@@ -46,6 +46,7 @@ class _Cues:
     membership_headings: CueSet
     membership_roles: CueSet
     formulas: re.Pattern
+    status_statements: re.Pattern
     later_subjects: CueSet
     courtesy_words: CueSet
     member_list_openers: CueSet
@@ -80,6 +81,7 @@ def cue_sets() -> _Cues:
         membership_headings=cue_pattern(data["membership_headings"]),
         membership_roles=cue_pattern(data["membership_roles"]),
         formulas=re.compile("|".join(f"(?:{f})" for f in data["formulas"])),
+        status_statements=re.compile("|".join(f"(?:{f})" for f in data["status_statements"])),
         later_subjects=cue_pattern(data["later_subjects"]),
         courtesy_words=cue_pattern(data["courtesy_words"]),
         member_list_openers=cue_pattern(data["member_list_openers"]),
@@ -630,6 +632,12 @@ def is_formula(text: str) -> bool:
     """An opening or closing formula of a notice or letter ("Trân trọng thông báo ... biết,
     thực hiện./.")."""
     return cue_sets().formulas.search(fold(text)) is not None
+
+
+def states_status(text: str) -> bool:
+    """The text reports how things stand ("... vẫn còn chậm, chưa đúng cam kết", "đã hoàn
+    thành"), as an assessment does."""
+    return cue_sets().status_statements.search(fold(text)) is not None
 
 
 def states_duty(text: str) -> bool:

@@ -24,7 +24,7 @@ from ocop_docs.extract import agencies
 from ocop_docs.extract.assignments import (
     Assignment, block_fields, bracketed_assignments, cue_sets, dedupe, heading_agencies,
     introduces_members, is_bare_assignment, is_formula, is_membership_item, later_assignments,
-    parse_assignment, performers, same_agencies, states_duty,
+    parse_assignment, performers, same_agencies, states_duty, states_status,
 )
 from ocop_docs.extract.deadlines import find_deadline, find_recurrence, normalize_deadline
 from ocop_docs.model import Deadline, Task
@@ -299,6 +299,8 @@ class TaskExtractor:
         own = parse_assignment(
             text, allow_sentence_cues=(not frame.lead or frame.general)
             and not frame.in_non_task_section)
+        if frame.in_non_task_section and own.how == "subject" and states_status(text):
+            return  # "I. Đánh giá chung" / "Nhà đầu tư triển khai ... vẫn còn chậm": a result
         by_heading = bool(frame.lead) and not frame.general and block.marker is not None
         if by_heading and own.how == "giao" and cues.requests_by_heading.match(text):
             # "4. Sở X" / "- Yêu cầu các doanh nghiệp lắp đặt ...": X's duty to require it
