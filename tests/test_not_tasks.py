@@ -210,11 +210,11 @@ def test_articles_that_describe_a_body_are_not_tasks():
 
 ASSESSMENT = ("Ngày 10/5/2025, Phó Chủ tịch UBND tỉnh kiểm tra tiến độ dự án đường ven biển.\n"
               "I. Đánh giá chung\n"
-              "Nhà thầu triển khai thi công các mũi tại hiện trường vẫn còn chậm, chưa đúng cam "
+              "Nhà đầu tư triển khai thi công các mũi tại hiện trường vẫn còn chậm, chưa đúng cam "
               "kết với UBND tỉnh.\n"
               "Công tác bàn giao mặt bằng của một số địa phương đã được đẩy nhanh.\n"
               "II. Nhiệm vụ trong thời gian tới\n"
-              "1. Nhà thầu khẩn trương bổ sung nhân lực, thiết bị, hoàn thành các mũi thi công "
+              "1. Nhà đầu tư khẩn trương bổ sung nhân lực, thiết bị, hoàn thành các mũi thi công "
               "trước ngày 30/6/2025.\n"
               "2. Giao Sở Xây dựng chủ trì, phối hợp với UBND các huyện đôn đốc tiến độ thi công, "
               "báo cáo UBND tỉnh hằng tháng.\n")
@@ -224,7 +224,7 @@ def test_an_assessment_of_how_things_stand_is_not_a_task():
     found = tasks_in(ASSESSMENT)
     assert not any("vẫn còn chậm" in t.action for t in found), actions(found)
     # the duties of the next part are still found
-    assert any(t.action.startswith("Nhà thầu khẩn trương") and t.due == "2025-06-30"
+    assert any(t.action.startswith("Nhà đầu tư khẩn trương") and t.due == "2025-06-30"
                for t in found), actions(found)
     assert any("đôn đốc tiến độ" in t.action for t in found), actions(found)
     assert len(found) == 2, actions(found)
