@@ -546,3 +546,15 @@ def test_forces_and_committees_have_no_cac(text, expected):
     names = parse_agency_sequence(text)[0]
     assert names and not names[0].lower().startswith("các ")
     assert agency_match(expected, names[0])
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a tone mark lost by OCR or a typist in a group noun's later word ("đoàn thê", "đơn vi")
+    ("Thủ trưởng các sở, ban, ngành, đoàn thê tỉnh, các đơn vị có liên quan thực hiện",
+     ["Các sở, ban, ngành, đoàn thể tỉnh", "Các đơn vị có liên quan"]),
+    ("Bộ Tài chính và các đơn vi liên quan tiếp tục bảo đảm thông quan",
+     ["Bộ Tài chính", "Các đơn vị liên quan"]),
+])
+def test_group_nouns_with_a_lost_tone_mark(text, expected):
+    names = parse_agency_sequence(text)[0]
+    assert len(names) == len(expected) and all(agency_match(e, n) for e, n in zip(expected, names))

@@ -129,7 +129,7 @@ def _lex() -> _Lexicon:
     family = {}
     for fam, nouns in types["group"].items():
         for n in nouns:
-            family[tuple(_normalize(n).lower().split())] = fam
+            family[tuple(_toneless(w) for w in _normalize(n).lower().split())] = fam
     not_agency = {tuple(k.lower().split()): set(v or []) for k, v in types["not_agency"].items()}
     lex = _Lexicon(
         abbr_re=abbr_re, abbr_exp=exps, titles=titles,
@@ -236,11 +236,19 @@ def _match(index: dict, toks: list[_Tok], i: int) -> int:
         return 0
     for words in index.get(toks[i].l, ()):
         n = len(words)
-        if i + n <= len(toks) and all(toks[i + k].l == words[k] for k in range(n)):
+        # after its first word, a phrase's words may differ in tone marks only: OCR and typing
+        # slips ("đoàn thê", "đơn vi") of words the first one has already placed
+        if i + n <= len(toks) and all(toks[i + k].l == words[k] or _toneless(toks[i + k].l)
+                                      == _toneless(words[k]) for k in range(1, n)):
             if any(toks[i + k].nl for k in range(1, n)):
                 continue
             return n
     return 0
+
+
+@lru_cache(maxsize=65536)
+def _toneless(word: str) -> str:
+    return fold(word)
 
 
 def _match_gazetteer(toks: list[_Tok], i: int) -> tuple[int, str | None]:
@@ -315,7 +323,7 @@ def _type_at(toks: list[_Tok], k: int, plural: bool, loose: bool):
             and k + n < len(toks) and toks[k + n].t == ",":
         n = 0   # a lower-case "cơ quan", "đơn vị" is a group noun ("cơ quan, đơn vị, doanh nghiệp")
     if n:
-        fam = lex.group_family.get(tuple(t.l for t in toks[k:k + n]))
+        fam = lex.group_family.get(tuple(_toneless(t.l) for t in toks[k:k + n]))
         return "proper", n, fam or "A"
     n = _match(lex.group, toks, k)
     if n and not plural and _match(lex.action, toks, k) \
@@ -327,7 +335,7 @@ def _type_at(toks: list[_Tok], k: int, plural: bool, loose: bool):
             m = _match(lex.group, toks, k + n)
             if not (m and _member_ends(toks, k + n + m)):
                 return None     # "cơ quan tổ chức hội nghị" (but "cơ quan tổ chức liên quan")
-        return "group", n, lex.group_family.get(head, "A")
+        return "group", n, lex.group_family.get(tuple(_toneless(w) for w in head), "A")
     return None
 
 
@@ -492,7 +500,7 @@ def _name_body(toks: list[_Tok], j: int, agency: _Agency, kind: str) -> int:
             # "các sở, ngành và địa phương": a bare member of the same family
             nxt = j + 1
             n = _match(lex.group, toks, nxt)
-            fam = lex.group_family.get(tuple(t.l for t in toks[nxt:nxt + n])) if n else None
+            fam = lex.group_family.get(tuple(_toneless(t.l) for t in toks[nxt:nxt + n])) if n else None
             if n and fam == family and not _followed_by_name(toks, nxt + n) \
                     and not _compound_group(toks, nxt + n):
                 j = nxt + n
@@ -530,7 +538,7 @@ def _name_body(toks: list[_Tok], j: int, agency: _Agency, kind: str) -> int:
                 # one after a leader's title; written as a group ("các bộ, cơ quan ngang bộ,
                 # cơ quan thuộc Chính phủ") they stay one group phrase
             n = _match(lex.group, toks, nxt) or _match(lex.admin, toks, nxt)
-            fam = lex.group_family.get(tuple(t.l for t in toks[nxt:nxt + n])) if n else None
+            fam = lex.group_family.get(tuple(_toneless(t.l) for t in toks[nxt:nxt + n])) if n else None
             if n and _match(lex.singular_roles, toks, nxt) == n:
                 break   # "các sở, ngành, chủ đầu tư dự án": one party of a project follows
             if n and (fam == "admin" or not _followed_by_name(toks, nxt + n)):
@@ -605,7 +613,7 @@ def _name_body(toks: list[_Tok], j: int, agency: _Agency, kind: str) -> int:
             if n:
                 in_group = True
                 agency.plural_inside = True  # type: ignore[attr-defined]
-                family = lex.group_family.get(tuple(t.l for t in toks[j + 1:j + 1 + n]),
+                family = lex.group_family.get(tuple(_toneless(t.l) for t in toks[j + 1:j + 1 + n]),
                                               "admin")
                 j += 1 + n
                 continue
