@@ -55,7 +55,12 @@ def modern_tone_placement(word: str) -> str:
     return unicodedata.normalize("NFC", onset + first + tone + second)
 
 
+# the old spelling of "quý" (a quarter: "Quí IV-2025") with i for y
+_OLD_QUY = re.compile(r"\b([Qq])([uU])([íÍ])(?!\w)")
+
+
 def _fix_tones(line: str) -> str:
+    line = _OLD_QUY.sub(lambda m: m.group(1) + m.group(2) + ("Ý" if m.group(3) == "Í" else "ý"), line)
     return _WORD.sub(lambda m: modern_tone_placement(m.group()), line)
 
 

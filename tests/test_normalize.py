@@ -117,3 +117,10 @@ def test_scan_marks_before_a_bullet_are_dropped():
     text = "b) Sở Tài chính\n__ - Tham mưu bố trí kinh phí thực hiện trong tháng 5/2021.\n"
     assert normalize_text(text).splitlines()[1] == \
         "- Tham mưu bố trí kinh phí thực hiện trong tháng 5/2021."
+
+
+def test_old_spelling_of_quy_is_modern():
+    # "Quí IV-2025" (i for y) is the quarter "Quý IV-2025"; other words keep their i
+    assert normalize_text("Quí IV-2025; hoàn thành trong quí II/2024; QUÍ III").strip() == \
+        "Quý IV-2025; hoàn thành trong quý II/2024; QUÝ III"
+    assert normalize_text("quít, quìa").strip() == "quít, quìa"

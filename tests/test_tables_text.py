@@ -46,6 +46,21 @@ EXPECTED = [
 
 
 def render(rows, form):
+    if form == "bar lines":
+        # a web page copied as text: every cell between lines holding only "|", one bar more
+        # between rows and for an empty cell; a group row is one merged cell ("I. Cải cách ...")
+        lines = []
+        for r in rows:
+            if len(r) > 1 and r[0] and not any(r[2:]) and not r[0].isdigit() and r is not rows[0]:
+                r = [f"{r[0]}. {r[1]}"]
+            lines.append("|")
+            for cell in r:
+                # a long cell wraps over two lines
+                words = cell.split()
+                half = len(words) // 2 if len(words) > 6 else len(words)
+                lines += [x for x in (" ".join(words[:half]), " ".join(words[half:])) if x]
+                lines.append("|")
+        return "PHỤ LỤC\nNHIỆM VỤ CẢI CÁCH HÀNH CHÍNH NĂM 2026\n\n" + "\n".join(lines) + "\n\n"
     if form == "bare pipes":
         lines = [" | ".join(r) for r in rows]
     elif form == "tabs":
@@ -55,14 +70,14 @@ def render(rows, form):
     return "PHỤ LỤC\nNHIỆM VỤ CẢI CÁCH HÀNH CHÍNH NĂM 2026\n" + "\n".join(lines) + "\n"
 
 
-@pytest.mark.parametrize("form", ["bare pipes", "tabs", "markdown"])
+@pytest.mark.parametrize("form", ["bare pipes", "tabs", "markdown", "bar lines"])
 def test_same_table_in_every_text_form_gives_the_same_tasks(form):
     """Group rows ("I | Cải cách thể chế") have no lead: no task; each data row is one task."""
     got = summary(tasks_in(render([HEADER] + ROWS, form)))
     assert got == EXPECTED
 
 
-@pytest.mark.parametrize("form", ["bare pipes", "tabs", "markdown"])
+@pytest.mark.parametrize("form", ["bare pipes", "tabs", "markdown", "bar lines"])
 def test_group_rows_are_never_tasks(form):
     tasks = tasks_in(render([HEADER] + ROWS, form))
     assert not any(t.action.startswith(("Cải cách thể chế", "Hiện đại hóa hành chính"))
@@ -97,7 +112,7 @@ def test_group_row_without_trailing_cells(form):
      ("Trồng bổ sung rừng phòng hộ ven biển", ["Ban Quản lý rừng phòng hộ Cần Giờ"],
       ["Sở Tài chính"], None, "annual")),
 ])
-@pytest.mark.parametrize("form", ["bare pipes", "tabs", "markdown"])
+@pytest.mark.parametrize("form", ["bare pipes", "tabs", "markdown", "bar lines"])
 def test_column_wordings(form, header, row, expected):
     assert summary(tasks_in(render([header, row], form))) == [expected]
 
@@ -113,6 +128,7 @@ EMPTY_SUPPORT = [["TT", "Nội dung công việc", "Đơn vị chủ trì", "Đ�
     "bare pipes",
     pytest.param("tabs"),
     "markdown",
+    "bar lines",
 ])
 def test_empty_support_cell_keeps_the_time_column(form):
     [task] = tasks_in(render(EMPTY_SUPPORT, form))

@@ -135,12 +135,85 @@ def _read_rows(lines: list[str], j: int, width: int) -> tuple[list[list[str]], i
     return rows, j
 
 
+def _is_bar(line: str) -> bool:
+    return line.strip() == "|"
+
+
+_GROUP_CELL = re.compile(r"((?:[IVXL]{1,5}|\d{1,3})[.)]?)\s+(\S.*)")
+
+
+def _bar_table_at(lines: list[str], i: int) -> tuple[list[list[str]], int] | None:
+    """A table written with a line holding only "|" between cells (a web page copied as
+    text): each cell's text on the lines between two bars; between rows, and for an empty
+    cell, one bar more:
+
+        |  STT  |  Tên nhiệm vụ  |  Cơ quan chủ trì  | ... |  |  1  |  Triển khai ...  | ...
+
+    Its rows (the first holds the column titles, recognised as in `_header_at`) and the index
+    after it; None when lines[i] starts no such assignment table. A bar line more is a row's
+    end when the row is full or the next cell starts a row (a row number, a group's numbered
+    title), otherwise an empty cell."""
+    j = i
+    segments: list[str | None] = []        # a cell's text, or None for an extra bar
+    current: list[str] | None = None
+    while j < len(lines) and lines[j].strip():
+        if _is_bar(lines[j]):
+            if current is not None:
+                segments.append(" ".join(current) if current else None)
+            current = []
+        elif current is None:
+            break
+        else:
+            current.append(lines[j].strip())
+        j += 1
+    if current:                       # text after the last bar is not the table's
+        j -= len(current)
+    # the column titles: the cells before the first extra bar
+    first_break = segments.index(None) if None in segments else len(segments)
+    titles = [c for c in segments[:first_break] if c]
+    kinds = [_title_kind(t) for t in titles]
+    if "action" not in kinds or "lead" not in kinds:
+        return None
+    width = len(titles)
+    rows: list[list[str]] = [titles]
+    row: list[str] = []
+    for k in range(first_break, len(segments)):
+        seg = segments[k]
+        if seg is not None:
+            row.append(seg)
+            continue
+        nxt = segments[k + 1] if k + 1 < len(segments) else None
+        starts_row = nxt is None or _is_row_number(nxt) or bool(_GROUP_CELL.fullmatch(nxt))
+        if row and (len(row) >= width or starts_row):
+            rows.append(row)
+            row = []
+        elif row:
+            row.append("")            # an empty cell
+    if row:
+        rows.append(row)
+    if len(rows) < 2:
+        return None
+    if kinds[0] != "number":
+        rows[0] = ["TT"] + rows[0]
+    for k, cells in enumerate(rows[1:], 1):
+        if len(cells) == 1:
+            m = _GROUP_CELL.fullmatch(cells[0])
+            if m:                     # a group row: "I. NÂNG CAO NHẬN THỨC ..."
+                rows[k] = [m.group(1).rstrip(".)"), m.group(2)]
+    return rows, j
+
+
 def rebuild_cell_tables(lines: list[str]) -> list[str]:
     """`lines` with every one-cell-per-line table rewritten as `| a | b |` rows."""
     out: list[str] = []
     i = 0
     while i < len(lines):
         line = lines[i]
+        bar = _bar_table_at(lines, i) if _is_bar(line) else None
+        if bar is not None:
+            rows, i = bar
+            out.extend("| " + " | ".join(cells) + " |" for cells in rows)
+            continue
         head = _header_at(lines, i) if line.strip() and (
             "|" in line or _title_kind(line) is not None) else None
         if head is None:
