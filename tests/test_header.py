@@ -496,6 +496,15 @@ def test_place_broken_over_two_lines_taken_whole_from_the_issuer():
     assert (header.place, header.issued_date) == ("Quảng Trị", "2021-05-04")
 
 
+def test_place_with_its_unit_word_broken_over_two_lines():
+    """ND 30: a unit named after a person keeps its unit word ("Thành phố Hồ Chí Minh")."""
+    text = ("ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HỒ CHÍ MINH\nSố: 2853/QĐ-UBND\nThành phố Hồ Chí\n"
+            "Minh, ngày 21 tháng 11 năm 2025\nQUYẾT ĐỊNH\nVề ban hành Kế hoạch phòng, chống "
+            "thiên tai\nĐiều 1. Ban hành kèm theo Quyết định này Kế hoạch phòng, chống thiên tai.\n")
+    header = parse_header(text, split_documents(text)[0])
+    assert (header.place, header.issued_date) == ("Thành phố Hồ Chí Minh", "2025-11-21")
+
+
 @pytest.mark.parametrize("meta", [
     "Số ký hiệu: 45/KH-UBND\nNgày ban hành: 12/03/2021\nLoại văn bản: Kế hoạch\n"
     "Cơ quan ban hành: Ủy ban nhân dân tỉnh Hà Giang\nNgười ký: Trần Đức Quý\n",

@@ -276,6 +276,14 @@ def parse_header(text: str, span: DocumentSpan, previous: Header | None = None) 
         line = lines[date_i]
         place = date_line_place(line)
         h.place = place.strip(" ,") if place else None
+        before = next((l for l in reversed(lines[max(0, date_i - 2):date_i]) if l.clean.strip("| ")),
+                      None)
+        if h.place and before is not None and before.clean.rstrip()[-1:].isalpha() \
+                and len(before.clean.split()) <= 5 and before.clean.strip(" |*")[:1].isupper() \
+                and not date_line_place(before) and not number_text(before):
+            # "Thành phố Hồ Chí" / "Minh, ngày 21 tháng 11 năm 2025": the place broken over two
+            # lines (kept whole only when the issuer's name has it, see _place_spelled_as_issuer)
+            h.place_head = before.clean.strip(" |*")  # type: ignore[attr-defined]
         date_text = line.clean[line.clean.find(place or ""):]
         if not re.search(r"(?:19|20)\d\d", date_text):
             # "Hà Nội, ngày" / "29 tháng 11 năm 2025": the date line broken in two
@@ -373,7 +381,12 @@ def parse_header(text: str, span: DocumentSpan, previous: Header | None = None) 
     if h.place is None and h.source_kind == "headless" and not attached:
         h.place = _locality_name(h.issuer)
     elif h.place and h.issuer:
-        h.place = _place_spelled_as_issuer(h.place, h.issuer)
+        head = getattr(h, "place_head", None)
+        whole = f"{head} {h.place}" if head else None
+        if whole and fold(h.issuer).endswith(" " + fold(whole)):
+            h.place = whole     # "Thành phố Hồ Chí Minh" (ND 30: a unit named after a person)
+        else:
+            h.place = _place_spelled_as_issuer(h.place, h.issuer)
     return h
 
 
