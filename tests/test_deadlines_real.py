@@ -48,6 +48,9 @@ PHRASES = [
     ("ngay sau khi có kết quả thẩm định", None, None),
     pytest.param("trước ngày 20 tháng cuối quý", None, "quarterly"),
     pytest.param("Trước ngày 31/01 năm liền kề", ANY, "annual"),
+    # a year that ends a law's name is no time; a year of its own still is
+    ("Theo tiến độ được giao của Luật An ninh mạng 2025", None, None),
+    ("Theo Bộ luật Hình sự 2015; hoàn thành năm 2026", "2026-12-31", None),
 ]
 
 

@@ -66,6 +66,7 @@ def _grammar() -> dict[str, re.Pattern]:
         "prefix": re.compile(r"(?:" + w(data["deadline_prefix"]) + r")$"),
         "licence": fold_pattern(data["year_licence"]),
         "horizon": fold_pattern(data["horizon_prefix"]),
+        "law_name": fold_pattern(data["law_name_year"]),
         "span": fold_pattern(data["task_span"]),
         "within": fold_pattern(data["range_within"]),
         "prohibition": fold_pattern(data["prohibition_context"]),
@@ -149,6 +150,8 @@ def _hits(folded: str, default_year: int | None, phrase: bool) -> list[_Hit]:
         year = int(m.group("y") or m.group("bare"))
         if m.group("bare") and not phrase:
             continue
+        if m.group("bare") and g["law_name"].search(folded, max(0, m.start() - 80), m.start()):
+            continue    # "Luật An ninh mạng 2025": the law's name
         add(_Hit(m.start(), m.end(), datetime.date(year, 12, 31), "year", not phrase))
     hits.sort(key=lambda h: h.start)
     return hits
