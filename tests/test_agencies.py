@@ -558,3 +558,14 @@ def test_forces_and_committees_have_no_cac(text, expected):
 def test_group_nouns_with_a_lost_tone_mark(text, expected):
     names = parse_agency_sequence(text)[0]
     assert len(names) == len(expected) and all(agency_match(e, n) for e, n in zip(expected, names))
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "tham gia vào ..." is the predicate; "tham gia" alone still qualifies the units
+    ("các Bộ, ngành liên quan tham gia vào quá trình kiểm kê quốc gia khí nhà kính",
+     ["Các Bộ, ngành liên quan"]),
+    ("các đơn vị tham gia Chương trình OCOP hoàn thiện hồ sơ",
+     ["Các đơn vị tham gia Chương trình OCOP"]),
+])
+def test_taking_part_in_is_a_predicate(text, expected):
+    assert parse_agency_sequence(text)[0] == expected

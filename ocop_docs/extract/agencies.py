@@ -644,6 +644,8 @@ def _name_body(toks: list[_Tok], j: int, agency: _Agency, kind: str) -> int:
                         and _match(lex.group, toks, agency.type_start) == j - agency.type_start):
             # also a body named only by its role: "Cơ quan được giao thẩm định phương án giá"
             n = _match(lex.relative, toks, j)
+            if n and _match(lex.action, toks, j) > n:
+                break   # "tham gia vào quá trình ...": a longer predicate, not "tham gia" units
             if n:
                 j = _relative_clause(toks, j + n)
                 closed = True
