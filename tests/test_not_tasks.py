@@ -228,3 +228,20 @@ def test_an_assessment_of_how_things_stand_is_not_a_task():
                for t in found), actions(found)
     assert any("đôn đốc tiến độ" in t.action for t in found), actions(found)
     assert len(found) == 2, actions(found)
+
+
+SCOPE = ("I. MỤC ĐÍCH, YÊU CẦU\n"
+         "1. Mục đích\n"
+         "Thúc đẩy chuyển đổi số trong doanh nghiệp nhỏ và vừa trên địa bàn tỉnh.\n"
+         "2. Đối tượng áp dụng\n"
+         "a) Các doanh nghiệp nhỏ và vừa, hợp tác xã, hộ kinh doanh có nhu cầu chuyển đổi số.\n"
+         "b) Các doanh nghiệp, cơ quan, tổ chức, hiệp hội cung cấp các công nghệ số, nền tảng số.\n"
+         "II. NHIỆM VỤ, GIẢI PHÁP\n"
+         "1. Sở Khoa học và Công nghệ chủ trì xây dựng Bộ tiêu chí đánh giá mức độ chuyển đổi số "
+         "doanh nghiệp, hoàn thành trong Quý IV/2025.\n")
+
+
+def test_whom_a_plan_applies_to_is_not_a_task():
+    found = tasks_in(SCOPE)
+    assert [t.lead for t in found] == [["Sở Khoa học và Công nghệ"]], actions(found)
+    assert found[0].due == "2025-12-31"

@@ -220,8 +220,10 @@ class TaskExtractor:
         if block.kind == "table":
             self.table(block, frame)
             return
-        if block.kind == "article" and cues.scope_articles.fullmatch(block.text.strip(" .:")):
-            return  # "Điều 2. Đối tượng áp dụng": whom the regulation applies to, no duties
+        if (block.kind == "article" or (block.is_numbered and block.children)) \
+                and cues.scope_articles.fullmatch(block.text.strip(" .:")):
+            return  # "Điều 2. Đối tượng áp dụng", a plan's "2. Đối tượng áp dụng": whom it
+            # applies to, no duties
         section = frame.section + ([block.marker] if block.marker and block.is_numbered else [])
         frame = frame.child(section=section)
         text = block.text
