@@ -569,3 +569,13 @@ def test_group_nouns_with_a_lost_tone_mark(text, expected):
 ])
 def test_taking_part_in_is_a_predicate(text, expected):
     assert parse_agency_sequence(text)[0] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a unit named by how it was appointed ("được lựa chọn", "được chỉ định") keeps the clause
+    ("Sở Nông nghiệp và Môi trường, đơn vị được lựa chọn quan trắc môi trường thực hiện lấy mẫu",
+     ["Sở Nông nghiệp và Môi trường", "Các đơn vị được lựa chọn quan trắc môi trường"]),
+    ("các tổ chức được chỉ định báo cáo kết quả thử nghiệm", ["Các tổ chức được chỉ định"]),
+])
+def test_units_named_by_their_appointment(text, expected):
+    assert parse_agency_sequence(text)[0] == expected
