@@ -579,3 +579,16 @@ def test_taking_part_in_is_a_predicate(text, expected):
 ])
 def test_units_named_by_their_appointment(text, expected):
     assert parse_agency_sequence(text)[0] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # all levels and sectors as one group; "các cấp" after a name still qualifies it
+    ("Các cấp, ngành chủ động xây dựng kế hoạch thanh tra", ["Các cấp, ngành"]),
+    ("Hội Cựu chiến binh các cấp tuyên truyền", ["Hội Cựu chiến binh các cấp"]),
+])
+def test_levels_and_sectors(text, expected):
+    assert parse_agency_sequence(text)[0] == expected
+
+
+def test_provide_is_no_body():
+    assert parse_assignment("Phối hợp cung cấp số liệu phục vụ xây dựng kế hoạch").support == []
