@@ -272,6 +272,7 @@ def parse_header(text: str, span: DocumentSpan, previous: Header | None = None) 
     if number_raw is not None:
         h.number = normalize_number(number_raw)
     # ---- place and date
+    place_head = None       # the place's first words, on the line above the date line
     if date_i is not None:
         line = lines[date_i]
         place = date_line_place(line)
@@ -282,8 +283,8 @@ def parse_header(text: str, span: DocumentSpan, previous: Header | None = None) 
                 and len(before.clean.split()) <= 5 and before.clean.strip(" |*")[:1].isupper() \
                 and not date_line_place(before) and not number_text(before):
             # "Thành phố Hồ Chí" / "Minh, ngày 21 tháng 11 năm 2025": the place broken over two
-            # lines (kept whole only when the issuer's name has it, see _place_spelled_as_issuer)
-            h.place_head = before.clean.strip(" |*")  # type: ignore[attr-defined]
+            # lines (kept whole only when the issuer's name has it, see below)
+            place_head = before.clean.strip(" |*")
         date_text = line.clean[line.clean.find(place or ""):]
         if not re.search(r"(?:19|20)\d\d", date_text):
             # "Hà Nội, ngày" / "29 tháng 11 năm 2025": the date line broken in two
@@ -381,8 +382,7 @@ def parse_header(text: str, span: DocumentSpan, previous: Header | None = None) 
     if h.place is None and h.source_kind == "headless" and not attached:
         h.place = _locality_name(h.issuer)
     elif h.place and h.issuer:
-        head = getattr(h, "place_head", None)
-        whole = f"{head} {h.place}" if head else None
+        whole = f"{place_head} {h.place}" if place_head else None
         if whole and fold(h.issuer).endswith(" " + fold(whole)):
             h.place = whole     # "Thành phố Hồ Chí Minh" (ND 30: a unit named after a person)
         else:
