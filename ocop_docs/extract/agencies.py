@@ -251,6 +251,11 @@ def _toneless(word: str) -> str:
     return fold(word)
 
 
+def _family_of(words, default=None):
+    """The family of a group noun (its words, tone marks ignored as in `_match`)."""
+    return _lex().group_family.get(tuple(_toneless(w) for w in words), default)
+
+
 def _match_gazetteer(toks: list[_Tok], i: int) -> tuple[int, str | None]:
     """Longest gazetteer name starting at toks[i] (ignoring case, tones, punctuation, "và")."""
     lex = _lex()
@@ -323,7 +328,7 @@ def _type_at(toks: list[_Tok], k: int, plural: bool, loose: bool):
             and k + n < len(toks) and toks[k + n].t == ",":
         n = 0   # a lower-case "cơ quan", "đơn vị" is a group noun ("cơ quan, đơn vị, doanh nghiệp")
     if n:
-        fam = lex.group_family.get(tuple(_toneless(t.l) for t in toks[k:k + n]))
+        fam = _family_of(t.l for t in toks[k:k + n])
         return "proper", n, fam or "A"
     n = _match(lex.group, toks, k)
     if n and not plural and _match(lex.action, toks, k) \
@@ -335,7 +340,7 @@ def _type_at(toks: list[_Tok], k: int, plural: bool, loose: bool):
             m = _match(lex.group, toks, k + n)
             if not (m and _member_ends(toks, k + n + m)):
                 return None     # "cơ quan tổ chức hội nghị" (but "cơ quan tổ chức liên quan")
-        return "group", n, lex.group_family.get(tuple(_toneless(w) for w in head), "A")
+        return "group", n, _family_of(head, "A")
     return None
 
 
@@ -500,7 +505,7 @@ def _name_body(toks: list[_Tok], j: int, agency: _Agency, kind: str) -> int:
             # "các sở, ngành và địa phương": a bare member of the same family
             nxt = j + 1
             n = _match(lex.group, toks, nxt)
-            fam = lex.group_family.get(tuple(_toneless(t.l) for t in toks[nxt:nxt + n])) if n else None
+            fam = _family_of(t.l for t in toks[nxt:nxt + n]) if n else None
             if n and fam == family and not _followed_by_name(toks, nxt + n) \
                     and not _compound_group(toks, nxt + n):
                 j = nxt + n
@@ -538,7 +543,7 @@ def _name_body(toks: list[_Tok], j: int, agency: _Agency, kind: str) -> int:
                 # one after a leader's title; written as a group ("các bộ, cơ quan ngang bộ,
                 # cơ quan thuộc Chính phủ") they stay one group phrase
             n = _match(lex.group, toks, nxt) or _match(lex.admin, toks, nxt)
-            fam = lex.group_family.get(tuple(_toneless(t.l) for t in toks[nxt:nxt + n])) if n else None
+            fam = _family_of(t.l for t in toks[nxt:nxt + n]) if n else None
             if n and _match(lex.singular_roles, toks, nxt) == n:
                 break   # "các sở, ngành, chủ đầu tư dự án": one party of a project follows
             if n and (fam == "admin" or not _followed_by_name(toks, nxt + n)):
@@ -613,8 +618,7 @@ def _name_body(toks: list[_Tok], j: int, agency: _Agency, kind: str) -> int:
             if n:
                 in_group = True
                 agency.plural_inside = True  # type: ignore[attr-defined]
-                family = lex.group_family.get(tuple(_toneless(t.l) for t in toks[j + 1:j + 1 + n]),
-                                              "admin")
+                family = _family_of((t.l for t in toks[j + 1:j + 1 + n]), "admin")
                 j += 1 + n
                 continue
         # lower-case word
@@ -622,9 +626,9 @@ def _name_body(toks: list[_Tok], j: int, agency: _Agency, kind: str) -> int:
         if n:
             j += n
             continue
-        if in_group and _match(lex.group, toks, j) and _group_noun_ends(toks, agency.start, j) \
-                and _member_ends(toks, j + _match(lex.group, toks, j)):
-            j += _match(lex.group, toks, j)     # "cơ quan tổ chức có liên quan": a comma left out
+        n = _match(lex.group, toks, j) if in_group else 0
+        if n and _group_noun_ends(toks, agency.start, j) and _member_ends(toks, j + n):
+            j += n      # "cơ quan tổ chức có liên quan": a comma left out
             continue
         n = _match(lex.modifiers, toks, j)
         if n:
