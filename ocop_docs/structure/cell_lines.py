@@ -89,14 +89,21 @@ def _header_at(lines: list[str], i: int) -> tuple[list[str], int] | None:
             and _bar_cells(lines[j]) is None and _title_kind(lines[j]) not in (None, "number"):
         titles.append(lines[j].strip())
         j += 1
-    kinds = [_title_kind(t) for t in titles]
-    if "action" not in kinds or "lead" not in kinds:
+    numbered = _assignment_titles(titles)
+    if numbered is None:
         return None
     if j >= len(lines) or not _is_row_number(lines[j]):
         return None            # the body is not one cell per line
-    if kinds[0] != "number":
-        titles = ["TT"] + titles
-    return titles, j
+    return numbered, j
+
+
+def _assignment_titles(titles: list[str]) -> list[str] | None:
+    """The column titles of an assignment table (a task and a lead column at least), with a
+    "TT" column put first where the row numbers have no title; None for another table."""
+    kinds = [_title_kind(t) for t in titles]
+    if "action" not in kinds or "lead" not in kinds:
+        return None
+    return titles if kinds[0] == "number" else ["TT"] + titles
 
 
 def _read_rows(lines: list[str], j: int, width: int) -> tuple[list[list[str]], int]:
@@ -171,11 +178,11 @@ def _bar_table_at(lines: list[str], i: int) -> tuple[list[list[str]], int] | Non
     # the column titles: the cells before the first extra bar
     first_break = segments.index(None) if None in segments else len(segments)
     titles = [c for c in segments[:first_break] if c]
-    kinds = [_title_kind(t) for t in titles]
-    if "action" not in kinds or "lead" not in kinds:
+    numbered = _assignment_titles(titles)
+    if numbered is None:
         return None
     width = len(titles)
-    rows: list[list[str]] = [titles]
+    rows: list[list[str]] = [numbered]
     row: list[str] = []
     for k in range(first_break, len(segments)):
         seg = segments[k]
@@ -193,8 +200,6 @@ def _bar_table_at(lines: list[str], i: int) -> tuple[list[list[str]], int] | Non
         rows.append(row)
     if len(rows) < 2:
         return None
-    if kinds[0] != "number":
-        rows[0] = ["TT"] + rows[0]
     for k, cells in enumerate(rows[1:], 1):
         if len(cells) == 1:
             m = _GROUP_CELL.fullmatch(cells[0])
