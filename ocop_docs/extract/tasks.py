@@ -393,8 +393,7 @@ class TaskExtractor:
                 if lead_text:
                     last.lead = dedupe(last.lead + agencies.split_agency_list(lead_text))
                 if support_text:
-                    last.support = dedupe(last.support + agencies.split_agency_list(support_text),
-                                           exclude=last.lead)
+                    last.support = dedupe(last.support + agencies.split_agency_list(support_text))
                 continue
             if re.fullmatch(r"[IVXL]+", number):
                 group = [number]
