@@ -300,14 +300,42 @@ def test_executor_parts_that_name_other_bodies_are_not_joined():
 @pytest.mark.parametrize("sentence, lead", [
     # a body named by the duty it was given, with or without "các"
     ("Các đơn vị được phân công chủ trì nhiệm vụ tại Phụ lục có trách nhiệm lập dự toán kinh phí.",
-     ["Các đơn vị được phân công"]),
+     ["Các đơn vị được phân công chủ trì nhiệm vụ tại Phụ lục"]),
     ("Hằng năm, các cơ quan được giao chủ trì đề án có trách nhiệm báo cáo tiến độ.",
-     ["Các cơ quan được giao"]),
+     ["Các cơ quan được giao chủ trì đề án"]),
     ("Cơ quan được giao thẩm định hồ sơ tham mưu Ủy ban nhân dân huyện quyết định.",
      ["Cơ quan được giao"]),
 ])
 def test_bodies_named_by_their_assigned_duty(sentence, lead):
     assert same(parse_assignment(sentence).lead, lead)
+
+
+def test_the_role_a_body_was_given_is_part_of_its_name():
+    # own corpus 102 (a ministry's plan): "được phân công chủ trì thực hiện nhiệm vụ" is the role
+    # that names the bodies; the name ran only to "được phân công"
+    found = parse_assignment("Các cơ quan được phân công chủ trì thực hiện nhiệm vụ tại Kế hoạch "
+                             "này có trách nhiệm đề xuất danh mục nhiệm vụ, lập kế hoạch, dự toán.")
+    assert found.lead == ["Các cơ quan được phân công chủ trì thực hiện nhiệm vụ tại Kế hoạch này"]
+    assert parse_assignment("Các đơn vị được giao chủ trì, phối hợp thực hiện nhiệm vụ báo cáo "
+                            "kết quả về Sở Tài chính.").lead == [
+        "Các đơn vị được giao chủ trì, phối hợp thực hiện nhiệm vụ"]
+
+
+def test_a_later_sentence_opening_with_a_rhythm_names_its_subject():
+    # own corpus 102: an item opens with how the plan is funded (no duty), then "Hằng năm, <the
+    # bodies> có trách nhiệm ...": the task was lost because the subject follows "Hằng năm,"
+    text = ("III. TỔ CHỨC THỰC HIỆN\n"
+            "3. Kinh phí thực hiện Kế hoạch được bố trí từ ngân sách nhà nước trong dự toán chi "
+            "thường xuyên hằng năm, nguồn thu từ dịch vụ môi trường rừng và các nguồn hợp pháp khác "
+            "theo quy định của pháp luật. Hằng năm, các cơ quan được phân công chủ trì thực hiện "
+            "nhiệm vụ tại Kế hoạch này có trách nhiệm đề xuất danh mục nhiệm vụ, lập kế hoạch, dự "
+            "toán và trình cấp có thẩm quyền phê duyệt kinh phí.\n")
+    tasks = tasks_of(text, 2026)
+    assert len(tasks) == 1
+    assert tasks[0].lead == ["Các cơ quan được phân công chủ trì thực hiện nhiệm vụ tại Kế hoạch này"]
+    assert tasks[0].recurrence == "annual"
+    # the funding statement alone is no task
+    assert tasks_of(text.split(" Hằng năm, các cơ quan")[0] + ".\n", 2026) == []
 
 
 def test_a_regulations_scope_article_holds_no_tasks():

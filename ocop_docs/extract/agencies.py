@@ -75,6 +75,8 @@ class _Lexicon:
     distinct_groups: dict = field(default_factory=dict)
     never_in_names: dict = field(default_factory=dict)
     unit_qualifiers: dict = field(default_factory=dict)
+    assignment_passives: dict = field(default_factory=dict)
+    assigned_roles: dict = field(default_factory=dict)
 
 
 def _phrase_index(phrases) -> dict:
@@ -152,6 +154,8 @@ def _lex() -> _Lexicon:
         never_in_names=_phrase_index(bounds.get("never_in_names", [])),
         project_words=_phrase_index(types.get("project_words", [])),
         unit_qualifiers=_phrase_index(types.get("unit_qualifiers", [])),
+        assignment_passives=_phrase_index(bounds.get("assignment_passives", [])),
+        assigned_roles=_phrase_index(bounds.get("assigned_roles", [])),
     )
     for r in load_tsv("agencies_gazetteer.tsv"):
         name = _normalize(r["name"])
@@ -651,7 +655,7 @@ def _name_body(toks: list[_Tok], j: int, agency: _Agency, kind: str) -> int:
             if n and _match(lex.action, toks, j) > n:
                 break   # "tham gia vào quá trình ...": a longer predicate, not "tham gia" units
             if n:
-                j = _relative_clause(toks, j + n)
+                j = _relative_clause(toks, j + n, _match(lex.assignment_passives, toks, j) == n)
                 closed = True
                 continue
         if _match(lex.action, toks, j) or _match(lex.stop, toks, j):
@@ -755,9 +759,17 @@ def _compound_group(toks: list[_Tok], j: int) -> bool:
     return bool(n) and _member_ends(toks, k + n)
 
 
-def _relative_clause(toks: list[_Tok], j: int) -> int:
-    """The rest of a modifying clause: up to a delimiter, an action word or "và <agency>"."""
+def _relative_clause(toks: list[_Tok], j: int, assigned: bool = False) -> int:
+    """The rest of a modifying clause: up to a delimiter, an action word or "và <agency>".
+    After "được giao"/"được phân công" (`assigned`), the role it gives ("chủ trì thực hiện
+    nhiệm vụ") belongs to the clause: "các cơ quan được phân công chủ trì thực hiện nhiệm vụ
+    tại Kế hoạch này có trách nhiệm ..."."""
     lex = _lex()
+    while assigned and j < len(toks):
+        n = _match(lex.assigned_roles, toks, j)
+        if not n:
+            break
+        j += n
     while j < len(toks):
         tok = toks[j]
         if tok.nl or tok.t in _DELIMS:

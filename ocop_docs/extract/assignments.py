@@ -274,8 +274,15 @@ def _parse_assignment(text: str, allow_sentence_cues: bool = True) -> Assignment
             if names:
                 return Assignment(names, supports_in(sentence), sentence, "sentence")
         if sentence_start:
-            names, end = agencies_at(sentence)
-            if names and cues.obligation.match(sentence[end:].lstrip(" ,")):
+            subject = sentence
+            opener = cues.adverbial_openers.match(sentence)
+            if opener:
+                # "... . Hằng năm, các cơ quan ... có trách nhiệm ...": the subject after the
+                # opening clause's comma (the clause stays in the sentence: its rhythm counts)
+                comma = sentence.find(",", opener.end(), opener.end() + 120)
+                subject = sentence[comma + 1:].lstrip() if comma > 0 else ""
+            names, end = agencies_at(subject)
+            if names and cues.obligation.match(subject[end:].lstrip(" ,")):
                 return Assignment(names, supports_in(sentence), sentence, "sentence")
     return _reported_request(text) or Assignment(support=supports_in(text))
 
