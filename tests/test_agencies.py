@@ -592,3 +592,20 @@ def test_levels_and_sectors(text, expected):
 
 def test_provide_is_no_body():
     assert parse_assignment("Phối hợp cung cấp số liệu phục vụ xây dựng kế hoạch").support == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    # own corpus 403 (a province that writes "Tỉnh" with a capital): the group was cut in two
+    # at the capital ("Các sở, ban" + "Các ngành Tỉnh")
+    ("Trên cơ sở Kế hoạch này, các sở, ban, ngành Tỉnh tổ chức thực hiện nhiệm vụ được giao.",
+     ["Các sở, ban, ngành tỉnh"]),
+    ("Ủy ban nhân dân Tỉnh chỉ đạo các địa phương triển khai.", ["Ủy ban nhân dân tỉnh"]),
+    ("Công an Tỉnh, Sở Y tế kiểm tra các cơ sở.", ["Công an tỉnh", "Sở Y tế"]),
+    # a place's name, or a body named with the level, keeps its capital
+    ("Ủy ban nhân dân Tỉnh Hòa Bình chỉ đạo các địa phương.", ["Ủy ban nhân dân tỉnh Hòa Bình"]),
+    ("Ban Thường vụ Tỉnh ủy chỉ đạo các cấp ủy.", ["Ban Thường vụ Tỉnh ủy"]),
+])
+def test_a_level_capitalised_out_of_respect_is_no_name(text, expected):
+    found = parse_assignment(text).lead
+    assert [n.lower() for n in found] == [n.lower() for n in expected], found
+    assert not any("Tỉnh" in n and "Hòa Bình" not in n and "ủy" not in n for n in found)

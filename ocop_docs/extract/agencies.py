@@ -37,10 +37,34 @@ _OLD_TONE_RE = re.compile(r"(?<!\w)(" + "|".join(_OLD_TONES) + r")(?!\w)")   # n
 
 
 def _normalize(text: str) -> str:
-    """NFC, standard tone placement in a few frequent syllables (same length), Ð -> Đ."""
+    """NFC, standard tone placement in a few frequent syllables (same length), Ð -> Đ, an
+    administrative level capitalised out of respect in lower case (same length)."""
     text = unicodedata.normalize("NFC", text)
     text = _OLD_TONE_RE.sub(lambda m: _OLD_TONES[m.group(1)], text)
-    return text.replace("Ð", "Đ")
+    text = text.replace("Ð", "Đ")
+    levels = _honorific_levels()
+    return levels[0].sub(_lower_level, text) if levels[0].search(text) else text
+
+
+@lru_cache(maxsize=1)
+def _honorific_levels() -> tuple[re.Pattern, dict]:
+    """"các sở, ban, ngành Tỉnh", "Ủy ban nhân dân Tỉnh": a level after a word, read in lower
+    case unless a proper name follows ("Tỉnh Hòa Bình") or a word that makes it a body's own
+    name ("Tỉnh ủy", "Huyện đoàn": agency_types.yaml honorific_levels)."""
+    from ocop_docs.resources import load_yaml
+
+    table = {word: {w.lower() for w in (names or [])}
+             for word, names in load_yaml("agency_types.yaml").get("honorific_levels", {}).items()}
+    words = "|".join(re.escape(w) for w in table)
+    return re.compile(rf"(?<=\w )({words})\b(?P<after>[ \t]+\w+)?"), table
+
+
+def _lower_level(m: re.Match) -> str:
+    after = (m.group("after") or "").strip()
+    if after and (after[:1].isupper() or after[:1].isdigit()          # "Phường 3": a name
+                  or after.lower() in _honorific_levels()[1][m.group(1)]):
+        return m.group()
+    return m.group().replace(m.group(1), m.group(1).lower(), 1)
 
 
 # A document number ("490/QĐ-TTg", "46-CT/TU", "392/TTr-CCPTNT-QLCL"): never expanded.
