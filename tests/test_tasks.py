@@ -338,6 +338,25 @@ def test_a_later_sentence_opening_with_a_rhythm_names_its_subject():
     assert tasks_of(text.split(" Hằng năm, các cơ quan")[0] + ".\n", 2026) == []
 
 
+def test_bodies_the_lead_leads_together_with_support_it():
+    # own corpus 209 (a Prime Minister's directive): "chủ trì cùng các Bộ ngành, địa phương" in
+    # the heading of the bullets; those partners were lost
+    text = ("7. Đẩy mạnh thông tin truyền thông\n"
+            "Bộ Thông tin và Truyền thông phối hợp với Ban Tuyên giáo Trung ương và chủ trì cùng "
+            "các Bộ ngành, địa phương:\n"
+            "- Chỉ đạo các cơ quan truyền thông kịp thời cung cấp thông tin chính thống, công "
+            "khai, minh bạch về kết quả công tác phòng, chống dịch.\n"
+            "- Tăng cường truyền thông các chủ đề an toàn trong phòng, chống dịch.\n")
+    tasks = tasks_of(text, 2020)
+    assert len(tasks) == 2
+    for task in tasks:
+        assert task.lead == ["Bộ Thông tin và Truyền thông"]
+        assert same(task.support, ["Ban Tuyên giáo Trung ương", "Các bộ, ngành, địa phương"]), \
+            task.support
+    assert parse_assignment("Sở Y tế chủ trì cùng các sở, ngành, địa phương triển khai kế "
+                            "hoạch.").support == ["Các sở, ngành, địa phương"]
+
+
 def test_a_regulations_scope_article_holds_no_tasks():
     text = ("Điều 2. Đối tượng áp dụng\n"
             "1. Các cơ quan nhà nước được phân công thực hiện nhiệm vụ quản lý chợ trên địa bàn.\n"
