@@ -609,3 +609,19 @@ def test_a_level_capitalised_out_of_respect_is_no_name(text, expected):
     found = parse_assignment(text).lead
     assert [n.lower() for n in found] == [n.lower() for n in expected], found
     assert not any("Tỉnh" in n and "Hòa Bình" not in n and "ủy" not in n for n in found)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # own corpus 107: the level "Trung ương", capitalised as it is always written, is no new
+    # name; the group was cut into "Các Bộ" + "Cơ quan Trung ương"
+    ("Giao các Bộ, cơ quan Trung ương và địa phương xây dựng và tổ chức triển khai các nhiệm vụ.",
+     ["Các Bộ, cơ quan Trung ương và địa phương"]),
+    ("Các bộ, ngành Trung ương phối hợp với Ủy ban nhân dân các tỉnh hướng dẫn thực hiện.",
+     ["Các bộ, ngành Trung ương"]),
+    # a body's own name after the comma is still a new agency
+    ("Các sở, Ban Chỉ đạo phòng chống thiên tai tỉnh xây dựng kế hoạch.",
+     ["Các sở", "Ban Chỉ đạo phòng chống thiên tai tỉnh"]),
+])
+def test_a_capitalised_level_inside_a_group_keeps_the_group(text, expected):
+    found = parse_assignment(text).lead
+    assert [n.lower() for n in found] == [n.lower() for n in expected], found

@@ -749,8 +749,12 @@ def _plural_inside(toks: list[_Tok], start: int, j: int) -> bool:
 
 
 def _followed_by_name(toks: list[_Tok], j: int) -> bool:
-    """A capitalised non-modifier word follows: "Ban Chỉ đạo" is a new agency, "Ban" is not."""
-    return j < len(toks) and toks[j].cap and toks[j].word and not toks[j].nl
+    """A capitalised non-modifier word follows: "Ban Chỉ đạo" is a new agency, "Ban" is not;
+    nor is a level written with capitals alone ("các bộ, ngành Trung ương": one group)."""
+    if not (j < len(toks) and toks[j].cap and toks[j].word and not toks[j].nl):
+        return False
+    n = _match(_lex().admin, toks, j)
+    return not n or _followed_by_name(toks, j + n)
 
 
 def _group_noun_ends(toks: list[_Tok], start: int, j: int) -> bool:
