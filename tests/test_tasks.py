@@ -357,6 +357,25 @@ def test_bodies_the_lead_leads_together_with_support_it():
                             "hoạch.").support == ["Các sở, ngành, địa phương"]
 
 
+def test_a_sentence_items_partners_stay_with_its_own_task():
+    # own corpus 107 (a Prime Minister's decision): item 1 is a full sentence with its partners,
+    # the bullets under it are the ministry's own duties; they were given its partners
+    text = ("V. TỔ CHỨC THỰC HIỆN ĐỀ ÁN\n"
+            "1. Bộ Tài nguyên và Môi trường chủ trì, phối hợp với các Bộ, ngành có liên quan tổ "
+            "chức thực hiện Đề án; xây dựng kế hoạch triển khai thực hiện Đề án đúng tiến độ.\n"
+            "- Ban hành theo thẩm quyền các quy định về phương pháp luận, quy trình thu thập số "
+            "liệu phục vụ kiểm kê quốc gia khí nhà kính.\n"
+            "- Theo dõi, giám sát việc thực hiện mục tiêu giảm phát thải khí nhà kính.\n")
+    tasks = tasks_of(text, 2012)
+    assert len(tasks) == 3
+    assert same(tasks[0].support, ["Các Bộ, ngành có liên quan"])
+    for task in tasks[1:]:
+        assert task.lead == ["Bộ Tài nguyên và Môi trường"] and task.support == []
+    # a lead-in ending with ':' still frames its bullets with its partners (GUIDELINES)
+    framed = tasks_of(text.replace("đúng tiến độ.", "đúng tiến độ, cụ thể:"), 2012)
+    assert all(same(t.support, ["Các Bộ, ngành có liên quan"]) for t in framed)
+
+
 def test_a_regulations_scope_article_holds_no_tasks():
     text = ("Điều 2. Đối tượng áp dụng\n"
             "1. Các cơ quan nhà nước được phân công thực hiện nhiệm vụ quản lý chợ trên địa bàn.\n"

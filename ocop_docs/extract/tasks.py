@@ -269,6 +269,10 @@ class TaskExtractor:
                 # paragraphs under it that name no agency go on explaining it
                 self.emit(block, text, frame, own)
                 if block.is_numbered and block.kind not in PART_KINDS:
+                    # the sentence's partners are its own task's: the items under it keep its
+                    # lead ("1. Bộ X chủ trì, phối hợp với các Bộ ... tổ chức thực hiện Đề án."
+                    # then "- Ban hành ...", "- Theo dõi ...": Bộ X's own duties)
+                    child.support = list(frame.support)
                     self.walk([c for c in block.children if not _continues(c)], child)
                     return
             elif own.lead and own.how == "colon" and len(own.rest.split()) > 6 \
