@@ -376,6 +376,20 @@ def test_a_sentence_items_partners_stay_with_its_own_task():
     assert all(same(t.support, ["Các Bộ, ngành có liên quan"]) for t in framed)
 
 
+@pytest.mark.parametrize("sentence, support", [
+    # own corpus 104 (a province's plan): the partners are named by their role in the plan
+    ("Sở Tài chính phối hợp chặt chẽ với các cơ quan chủ trì trong tổ chức thực hiện Kế hoạch "
+     "này.", ["Các cơ quan chủ trì"]),
+    ("Sở Tài chính phối hợp với các đơn vị chủ trì để tổng hợp nhu cầu kinh phí.",
+     ["Các đơn vị chủ trì"]),
+    # a body that acts ("chủ trì, phối hợp ...") is no role name
+    ("Sở Tài chính phối hợp với các sở, ngành chủ trì, phối hợp tổ chức hội nghị.",
+     ["Các sở, ngành"]),
+])
+def test_partners_named_by_their_role_in_the_plan(sentence, support):
+    assert parse_assignment(sentence).support == support
+
+
 def test_a_regulations_scope_article_holds_no_tasks():
     text = ("Điều 2. Đối tượng áp dụng\n"
             "1. Các cơ quan nhà nước được phân công thực hiện nhiệm vụ quản lý chợ trên địa bàn.\n"

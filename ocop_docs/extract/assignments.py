@@ -54,6 +54,7 @@ class _Cues:
     alias_openers: CueSet
     object_lead_in_endings: CueSet
     object_followers: CueSet
+    partner_roles: CueSet
 
 
 @lru_cache(maxsize=1)
@@ -89,6 +90,7 @@ def cue_sets() -> _Cues:
         alias_openers=cue_pattern(data["alias_openers"]),
         object_lead_in_endings=cue_pattern(data["object_lead_in_endings"]),
         object_followers=cue_pattern(data["object_followers"]),
+        partner_roles=cue_pattern(data["partner_roles"]),
     )
 
 
@@ -144,9 +146,45 @@ def supports_in(text: str) -> list[str]:
         verb = cues.support_second_verbs.match(after[joined.end():]) if joined else None
         if verb:
             after = after[joined.end() + verb.end():]   # "phối hợp, hỗ trợ X": X supports
-        names, _ = agencies_at(after)
-        found.extend(names)
+        names, end = agencies_at(after)
+        found.extend(_named_by_role(after, names, end))
     return found
+
+
+def _named_by_role(after: str, names: list[str], end: int) -> list[str]:
+    """Partners named only by their role in the plan: "phối hợp chặt chẽ với các cơ quan chủ trì
+    trong tổ chức thực hiện", "với các cơ quan phối hợp thẩm định": the bare group noun and the
+    role word are the name (the role word is no verb of theirs: they are the object)."""
+    cues = cue_sets()
+    if names:
+        tail = after[end:].lstrip()
+        role = cues.partner_roles.match(tail)
+        if role and _bare_group(names[-1]) and not _role_is_verb(tail[role.end():]):
+            return names[:-1] + [f"{names[-1]} {tail[role.start():role.end()]}"]
+        return names
+    for role in cues.partner_roles.finditer(after[:60]):
+        cut = after[:role.start()]
+        if not cut.strip():
+            continue
+        found, found_end = agencies_at(cut)
+        if found and not cut[found_end:].strip() and _bare_group(found[-1]) \
+                and not _role_is_verb(after[role.end():]):
+            return found[:-1] + [f"{found[-1]} {after[role.start():role.end()]}"]
+        break
+    return names
+
+
+def _bare_group(name: str) -> bool:
+    """"Các cơ quan", "Cơ quan", "Các đơn vị": a group noun alone, no name or qualifier."""
+    words = name.split()
+    if words and words[0].lower() in ("các", "những"):
+        words = words[1:]
+    return 1 <= len(words) <= 2 and all(w.islower() for w in words)
+
+
+def _role_is_verb(after_role: str) -> bool:
+    """"chủ trì, phối hợp ...", "phối hợp với ...": the formula of a body that acts."""
+    return bool(re.match(r"\s*(?:,|với\b|cùng\b)", after_role))
 
 
 def same_agencies(a: list[str], b: list[str]) -> bool:
