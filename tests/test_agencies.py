@@ -625,3 +625,21 @@ def test_a_level_capitalised_out_of_respect_is_no_name(text, expected):
 def test_a_capitalised_level_inside_a_group_keeps_the_group(text, expected):
     found = parse_assignment(text).lead
     assert [n.lower() for n in found] == [n.lower() for n in expected], found
+
+
+@pytest.mark.parametrize("text, lead, support", [
+    # own corpus 308 (a province's decision): the field a managing body manages is part of its
+    # name; it was cut at "về"
+    ("Chủ trì, phối hợp với các sở quản lý nhà nước chuyên ngành về hạ tầng và các cơ quan, đơn "
+     "vị có liên quan rà soát, cập nhật hồ sơ tài sản.",
+     [], ["Các sở quản lý nhà nước chuyên ngành về hạ tầng", "Các cơ quan, đơn vị có liên quan"]),
+    ("Các cơ quan quản lý nhà nước về đất đai tổ chức kiểm tra việc sử dụng đất.",
+     ["Các cơ quan quản lý nhà nước về đất đai"], []),
+    # the field ends at the action; "về" after a named body is no field of its name
+    ("Phối hợp với cơ quan quản lý nhà nước về đầu tư thẩm định hồ sơ dự án.",
+     [], ["Cơ quan quản lý nhà nước về đầu tư"]),
+    ("Sở Tài chính phối hợp với Sở Xây dựng về quy hoạch chung.", ["Sở Tài chính"], ["Sở Xây dựng"]),
+])
+def test_the_field_of_a_managing_body_is_part_of_its_name(text, lead, support):
+    found = parse_assignment(text)
+    assert (found.lead, found.support) == (lead, support)

@@ -100,6 +100,7 @@ class _Lexicon:
     never_in_names: dict = field(default_factory=dict)
     unit_qualifiers: dict = field(default_factory=dict)
     assignment_passives: dict = field(default_factory=dict)
+    domain_heads: dict = field(default_factory=dict)
     assigned_roles: dict = field(default_factory=dict)
 
 
@@ -180,6 +181,7 @@ def _lex() -> _Lexicon:
         unit_qualifiers=_phrase_index(types.get("unit_qualifiers", [])),
         assignment_passives=_phrase_index(bounds.get("assignment_passives", [])),
         assigned_roles=_phrase_index(bounds.get("assigned_roles", [])),
+        domain_heads=_phrase_index(bounds.get("domain_heads", [])),
     )
     for r in load_tsv("agencies_gazetteer.tsv"):
         name = _normalize(r["name"])
@@ -682,10 +684,26 @@ def _name_body(toks: list[_Tok], j: int, agency: _Agency, kind: str) -> int:
                 j = _relative_clause(toks, j + n, _match(lex.assignment_passives, toks, j) == n)
                 closed = True
                 continue
+        if tok.l == "về" and any(_match(lex.domain_heads, toks, k) == j - k
+                                for k in range(max(agency.start, j - 4), j)):
+            j = _domain_of(toks, j + 1)     # "cơ quan quản lý nhà nước về đất đai"
+            continue
         if _match(lex.action, toks, j) or _match(lex.stop, toks, j):
             break
         j += 1
     return j
+
+
+def _domain_of(toks: list[_Tok], j: int) -> int:
+    """The field a managing body manages, after "quản lý nhà nước về"/"chuyên ngành về": up
+    to a delimiter, a line break, "và", an action or a stop word."""
+    lex = _lex()
+    start = j
+    while j < len(toks) and not toks[j].nl and toks[j].word and toks[j].l != "và" \
+            and not _match(lex.action, toks, j) and not _match(lex.stop, toks, j) \
+            and j - start < 6:
+        j += 1
+    return j if j > start else start - 1
 
 
 def _project_owner(toks: list[_Tok], k: int, n: int) -> int | None:
