@@ -643,3 +643,20 @@ def test_a_capitalised_level_inside_a_group_keeps_the_group(text, expected):
 def test_the_field_of_a_managing_body_is_part_of_its_name(text, lead, support):
     found = parse_assignment(text)
     assert (found.lead, found.support) == (lead, support)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # own corpus 101 (a ministry's plan): a named body's field in lower case holds "và"; the
+    # name was cut at it and the two bodies after it lost
+    ("Trung tâm Truyền thông tài nguyên và môi trường, Báo Tài nguyên và Môi trường, Tạp chí Tài "
+     "nguyên và Môi trường tổ chức tuyên truyền, phổ biến Kế hoạch.",
+     ["Trung tâm Truyền thông tài nguyên và môi trường", "Báo Tài nguyên và Môi trường",
+      "Tạp chí Tài nguyên và Môi trường"]),
+    # "và" then a group, a force or a party: another agency, or none
+    ("Trung tâm Y tế huyện và các xã tổ chức tiêm chủng.", ["Trung tâm Y tế huyện", "Các xã"]),
+    ("Công an tỉnh và chính quyền địa phương tăng cường kiểm tra.",
+     ["Công an tỉnh", "Chính quyền địa phương"]),
+    ("Ban Quản lý dự án và nhà thầu khẩn trương thi công.", ["Ban Quản lý dự án"]),
+])
+def test_a_lower_case_field_with_and_inside_a_name(text, expected):
+    assert parse_agency_sequence(text)[0] == expected

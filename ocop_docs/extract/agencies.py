@@ -101,6 +101,7 @@ class _Lexicon:
     unit_qualifiers: dict = field(default_factory=dict)
     assignment_passives: dict = field(default_factory=dict)
     domain_heads: dict = field(default_factory=dict)
+    parties: dict = field(default_factory=dict)
     assigned_roles: dict = field(default_factory=dict)
 
 
@@ -182,6 +183,7 @@ def _lex() -> _Lexicon:
         assignment_passives=_phrase_index(bounds.get("assignment_passives", [])),
         assigned_roles=_phrase_index(bounds.get("assigned_roles", [])),
         domain_heads=_phrase_index(bounds.get("domain_heads", [])),
+        parties=_phrase_index(bounds.get("parties", [])),
     )
     for r in load_tsv("agencies_gazetteer.tsv"):
         name = _normalize(r["name"])
@@ -626,6 +628,9 @@ def _name_body(toks: list[_Tok], j: int, agency: _Agency, kind: str) -> int:
             if toks[j + 1].cap or _match_gazetteer(toks, agency.start)[0] > j - agency.start:
                 j += 1
                 continue
+            if _lower_case_field_pair(toks, agency, j, in_group):
+                j += 2      # "Trung tâm Truyền thông tài nguyên và môi trường"
+                continue
             break
         n = _match(lex.admin, toks, j)
         if n > 1:
@@ -692,6 +697,23 @@ def _name_body(toks: list[_Tok], j: int, agency: _Agency, kind: str) -> int:
             break
         j += 1
     return j
+
+
+def _lower_case_field_pair(toks: list[_Tok], agency, j: int, in_group: bool) -> bool:
+    """A named body's field written in lower case holds "và" ("Trung tâm Truyền thông tài
+    nguyên và môi trường"): a lower-case word of the name before it, after it a lower-case
+    word that is no action, no group, role or level (not "và các xã", "và chính quyền ...")."""
+    lex = _lex()
+    if in_group or getattr(agency, "plural", False) or j + 1 >= len(toks):
+        return False
+    before, after = toks[j - 1], toks[j + 1]
+    if not before.word or before.cap or not after.word or after.cap or after.nl \
+            or not any(t.cap for t in toks[agency.start:j]):
+        return False
+    return not (_is_action(toks, j + 1) or after.l in ("các", "những")
+                or any(_match(index, toks, j + 1) for index in (
+                    lex.group, lex.bare_collectives, lex.singular_roles, lex.admin, lex.proper,
+                    lex.relative, lex.stop, lex.parties)))
 
 
 def _domain_of(toks: list[_Tok], j: int) -> int:
