@@ -127,6 +127,31 @@ def _join_table_pages(lines: list[str]) -> list[str]:
 _BARE_MARKER = re.compile(r"^(?:[a-zđ]\)|\d{1,2}(?:\.\d{1,2})*\.?|[IVXL]{1,5}\.|[-+•])$")
 
 
+_HEADING_WORD = re.compile(r"^(?:Điều|ĐIỀU|Chương|CHƯƠNG|Mục|MỤC|Phần|PHẦN)$")
+_HEADING_NUMBER = re.compile(r"^(?:\d{1,3}|[IVXL]{1,5})(?:[.:]|\s|$)")
+
+
+def _join_split_headings(lines: list[str], indents: list[int]) -> tuple[list[str], list[int]]:
+    """An article's word wrapped away from its number ("Điều" / "10. Cập nhật thông tin ...",
+    a crawled page's fixed line width): one heading line again, not a paragraph "Điều" and an
+    item "10."."""
+    out: list[str] = []
+    out_indents: list[int] = []
+    k = 0
+    while k < len(lines):
+        line = lines[k]
+        if _HEADING_WORD.match(line.strip()) and k + 1 < len(lines) \
+                and _HEADING_NUMBER.match(lines[k + 1].strip()):
+            out.append(f"{line.strip()} {lines[k + 1].strip()}")
+            out_indents.append(indents[k])
+            k += 2
+            continue
+        out.append(line)
+        out_indents.append(indents[k])
+        k += 1
+    return out, out_indents
+
+
 def _join_bare_markers(lines: list[str], indents: list[int]) -> tuple[list[str], list[int]]:
     """A list marker left alone on its line by a converter ("a)" / "Xác định ...", "1." /
     "Mục đích: ...") is put back at the start of the text that follows it."""
@@ -274,6 +299,7 @@ def normalize_text(text: str) -> str:
     kept = [i for i, line in enumerate(lines) if _protected(line) or not _is_debris(line.strip())]
     lines, indents = [lines[i] for i in kept], [indents[i] for i in kept]
 
+    lines, indents = _join_split_headings(lines, indents)
     lines, indents = _join_bare_markers(lines, indents)
     lines, indents = _join_soft_wraps(lines, indents)
     width = _wrap_width(lines)

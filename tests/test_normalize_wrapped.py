@@ -223,3 +223,20 @@ def test_short_wrapped_letter_with_many_header_lines_is_still_rejoined():
     out = normalize_text("\n".join(header[:9] + body + header[9:]) + "\n").splitlines()
     assert "2. Các sở, ban, ngành cấp tỉnh theo chức năng nhiệm vụ, phối hợp với Sở Tài chính " \
         "triển khai thực hiện các nội dung theo quy định tại Nghị định số 91/2026/NĐ-CP." in out
+
+
+def test_an_article_word_wrapped_away_from_its_number_is_one_heading():
+    # own corpus 208 (a crawled decision wrapped at a fixed width): "**Điều" / "10. Cập nhật ...**"
+    # became a paragraph "Điều" and an item "10.", so the article's items hung under another
+    text = ("**Điều 9. Xây dựng Cơ sở dữ liệu về giá**\n\n"
+            "1. Sở Tài chính chủ trì xây dựng Cơ sở dữ liệu về giá của địa phương.\n\n"
+            "**Điều\n10. Cập nhật thông tin dữ liệu vào Cơ sở dữ liệu về giá của địa phương**\n\n"
+            "1. Sở Tài chính chịu trách nhiệm cập nhật các thông tin, dữ liệu về giá.\n\n"
+            "**Chương\nIII. TỔ CHỨC THỰC HIỆN**\n")
+    lines = normalize_text(text).splitlines()
+    assert "Điều 10. Cập nhật thông tin dữ liệu vào Cơ sở dữ liệu về giá của địa phương" in lines
+    assert "Chương III. TỔ CHỨC THỰC HIỆN" in lines
+    assert "Điều" not in lines
+    # a reference to an article inside a sentence is no heading
+    wrapped = normalize_text("theo quy định tại khoản 2, khoản 3 Điều\n15 Nghị định số 85/2024/NĐ-CP.\n")
+    assert not any(line.startswith("Điều 15") for line in wrapped.splitlines())

@@ -390,6 +390,22 @@ def test_partners_named_by_their_role_in_the_plan(sentence, support):
     assert parse_assignment(sentence).support == support
 
 
+@pytest.mark.parametrize("sentence, lead", [
+    # own corpus 208: a time limit opens the sentence, the subject follows its comma; only the
+    # body after the ';' was read (as a later clause)
+    ("Sau tối đa 05 ngày kể từ khi văn bản, quyết định về thông tin, dữ liệu về giá được ban "
+     "hành, có hiệu lực, các cơ quan chuyên môn quản lý ngành, lĩnh vực cấp tỉnh; Ủy ban nhân dân "
+     "xã, phường có trách nhiệm cập nhật thông tin, dữ liệu vào Cơ sở dữ liệu về giá.",
+     ["Các cơ quan chuyên môn quản lý ngành, lĩnh vực cấp tỉnh", "Ủy ban nhân dân xã, phường"]),
+    ("Trong thời hạn 05 ngày làm việc kể từ ngày nhận được hồ sơ, Sở Tài chính có trách nhiệm "
+     "thẩm định và trình Ủy ban nhân dân tỉnh.", ["Sở Tài chính"]),
+    ("Chậm nhất ngày 15/12/2025, các sở, ngành gửi báo cáo kết quả về Sở Nội vụ.",
+     ["Các sở, ngành"]),
+])
+def test_the_subject_after_an_opening_time_limit(sentence, lead):
+    assert parse_assignment(sentence).lead == lead
+
+
 def test_a_regulations_scope_article_holds_no_tasks():
     text = ("Điều 2. Đối tượng áp dụng\n"
             "1. Các cơ quan nhà nước được phân công thực hiện nhiệm vụ quản lý chợ trên địa bàn.\n"
