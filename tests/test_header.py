@@ -505,6 +505,22 @@ def test_place_with_its_unit_word_broken_over_two_lines():
     assert (header.place, header.issued_date) == ("Thành phố Hồ Chí Minh", "2025-11-21")
 
 
+@pytest.mark.parametrize("date_lines", [
+    # own corpus 411 (Ho Chi Minh City's letter, wrapped at a fixed width): the place written
+    # out with its unit word in lower case was no place, so the date was lost with it
+    "Thành phố Hồ Chí Minh, ngày 25 tháng 11 năm 2025\n",
+    "Thành\nphố Hồ Chí Minh, ngày 25 tháng 11 năm 2025\n",
+])
+def test_a_place_with_its_unit_word_in_lower_case(date_lines):
+    text = ("ỦY\nBAN NHÂN DÂN\nTHÀNH PHỐ HỒ CHÍ MINH\nSố: 4085/UBND-ĐT\nV/v rà soát dữ liệu số nhà\n"
+            + date_lines + "Kính gửi: Sở Xây dựng\nGiao Sở Xây dựng chủ trì rà soát dữ liệu số "
+            "nhà, hoàn thành trong tháng 12 năm 2025.\n")
+    header = parse_header(text, split_documents(text)[0])
+    assert (header.place, header.issued_date) == ("Thành phố Hồ Chí Minh", "2025-11-25")
+    # "ỦY" / "BAN NHÂN DÂN": the body type's first word wrapped alone is still the issuer's
+    assert header.issuer == "Ủy ban nhân dân thành phố Hồ Chí Minh"
+
+
 @pytest.mark.parametrize("meta", [
     "Số ký hiệu: 45/KH-UBND\nNgày ban hành: 12/03/2021\nLoại văn bản: Kế hoạch\n"
     "Cơ quan ban hành: Ủy ban nhân dân tỉnh Hà Giang\nNgười ký: Trần Đức Quý\n",

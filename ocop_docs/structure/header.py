@@ -231,6 +231,14 @@ def parse_header(text: str, span: DocumentSpan, previous: Header | None = None) 
     prev_i = None
     for i in head_idx:
         line = lines[i]
+        above = lines[prev_i] if prev_i is not None else None
+        if not body_lines and above is not None and is_caps(above.clean) and is_caps(line.clean) \
+                and len(above.clean.split()) <= 2 and not is_body_line(above, cut_type=True) \
+                and _cut_body_type(above.clean, line.clean):
+            # "ỦY" / "BAN NHÂN DÂN": the body type's first word wrapped onto a line of its own
+            joined = f"{above.clean} {line.clean}"
+            line = lines[i] = Line(above.start, line.end, f"{above.raw} {line.raw}", joined,
+                                   fold(joined), line.block_start, line.block_end)
         after_title = title_i is not None and prev_i == title_i
         if (cue("body_start").search(line.folded) and not after_title) or \
                 cue("recipients_label").search(line.folded):
@@ -381,6 +389,8 @@ def parse_header(text: str, span: DocumentSpan, previous: Header | None = None) 
             h.issuer, h.parent_issuer = previous.issuer, previous.parent_issuer
     if h.place is None and h.source_kind == "headless" and not attached:
         h.place = _locality_name(h.issuer)
+    elif h.place and place_head and h.place[:1].islower():
+        h.place = f"{place_head} {h.place}"     # "Thành" / "phố Hồ Chí Minh, ngày ..."
     elif h.place and h.issuer:
         whole = f"{place_head} {h.place}" if place_head else None
         if whole and fold(h.issuer).endswith(" " + fold(whole)):

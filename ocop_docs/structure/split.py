@@ -551,10 +551,18 @@ def date_line_place(line: Line) -> str | None:
             return None
     place = line.clean[offset:offset + m.end("place")].strip()
     words = place.split()
-    # a place name: a few capitalised words ("Vĩnh Cửu", "TP. Hồ Chí Minh"), not a clause
-    if not 1 <= len(words) <= 6 or not all(w[:1].isupper() for w in words):
-        return None
+    # a place name: a few capitalised words ("Vĩnh Cửu", "TP. Hồ Chí Minh"), not a clause; its
+    # unit word may have been broken over the line above ("Thành" / "phố Hồ Chí Minh, ngày ...")
+    if not 1 <= len(words) <= 6 or not all(w[:1].isupper() or w in _unit_tails() for w in words) \
+            or words[-1] in _unit_tails():
+        return None     # ("Thành phố Hồ Chí Minh, ngày ...": the unit's second word in lower case)
     return place
+
+
+@lru_cache(maxsize=None)
+def _unit_tails() -> frozenset[str]:
+    """The second word of a two-word unit ("phố" of "thành phố", "xã" of "thị xã")."""
+    return frozenset(u.split()[1] for u in parts()["admin_units"] if len(u.split()) == 2)
 
 
 @lru_cache(maxsize=None)
