@@ -660,3 +660,25 @@ def test_the_field_of_a_managing_body_is_part_of_its_name(text, lead, support):
 ])
 def test_a_lower_case_field_with_and_inside_a_name(text, expected):
     assert parse_agency_sequence(text)[0] == expected
+
+
+@pytest.mark.parametrize("text, lead, support", [
+    # own corpus 411 (Ho Chi Minh City's letter): a verb written with a capital after the level
+    # ended no name ("Công an Thành phố Chỉ đạo Công an các phường")
+    ("Giao Công an Thành phố Chỉ đạo Công an các phường, xã, đặc khu hướng dẫn việc rà soát.",
+     ["Công an Thành phố"], []),
+    # 411: partners joined by "cùng" at the end of the list, and a list that has ended before
+    # its verb "tổ chức" (also a group noun)
+    ("Giao Sở Xây dựng chủ trì, phối hợp với Trung tâm Chuyển đổi số Thành phố, Công an Thành "
+     "phố, Ủy ban nhân dân các phường, xã, đặc khu cùng các đơn vị có liên quan, tổ chức khảo "
+     "sát, đánh giá hiện trạng sử dụng phần mềm.",
+     ["Sở Xây dựng"], ["Trung tâm Chuyển đổi số Thành phố", "Công an Thành phố",
+                       "Ủy ban nhân dân các phường, xã, đặc khu", "Các đơn vị có liên quan"]),
+    # a body named with the level keeps its capitalised name words
+    ("Ban Chỉ đạo tỉnh chỉ đạo các huyện triển khai.", ["Ban Chỉ đạo tỉnh"], []),
+    ("Các cơ quan liên quan, tổ chức, cá nhân thực hiện nghiêm quy định.",
+     ["Các cơ quan liên quan, tổ chức, cá nhân"], []),
+])
+def test_where_a_list_of_agencies_ends(text, lead, support):
+    found = parse_assignment(text)
+    assert (found.lead, found.support) == (lead, support)

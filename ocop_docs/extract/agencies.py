@@ -570,6 +570,12 @@ def _name_body(toks: list[_Tok], j: int, agency: _Agency, kind: str) -> int:
             nxt = j + 1
             if not agency.plural and any(t.cap and t.word for t in toks[getattr(agency, "type_end", j):j]):
                 break   # "lực lượng Công an, chính quyền địa phương": a force named, then others
+            if closed and _match(lex.action, toks, nxt):
+                m = _match(lex.group, toks, nxt)
+                after = toks[nxt + m] if m and nxt + m < len(toks) else None
+                if after is None or not (after.t in (",", ";") or after.l == "và"):
+                    break   # "các đơn vị có liên quan, tổ chức khảo sát ...": the list has
+                    # ended, "tổ chức" is the verb (not "..., tổ chức, cá nhân")
             if _match(lex.distinct_groups, toks, nxt) and not agency.plural:
                 break   # "Thủ trưởng cơ quan ngang bộ, cơ quan thuộc Chính phủ": bodies one by
                 # one after a leader's title; written as a group ("các bộ, cơ quan ngang bộ,
@@ -644,6 +650,11 @@ def _name_body(toks: list[_Tok], j: int, agency: _Agency, kind: str) -> int:
             if g > 1:
                 j += g      # "các cơ quan trực thuộc Bộ Văn hóa, Thể thao và Du lịch"
                 continue
+        if tok.cap and not in_group and _match(lex.action, toks, j) \
+                and not _match(lex.collocations, toks, j) \
+                and any(_match(lex.admin, toks, k) == j - k for k in range(max(agency.start, j - 3), j)) \
+                and _verb_goes_on(toks, j + _match(lex.action, toks, j)):
+            break       # "Giao Công an Thành phố Chỉ đạo ...": after the level, a verb capitalised
         if tok.cap:
             # a capitalised word continues the name ("Chương trình" is a noun, not "trình")
             j += _match(lex.collocations, toks, j) or 1
@@ -697,6 +708,14 @@ def _name_body(toks: list[_Tok], j: int, agency: _Agency, kind: str) -> int:
             break
         j += 1
     return j
+
+
+def _verb_goes_on(toks: list[_Tok], k: int) -> bool:
+    """After a capitalised action word, a lower-case word or an agency: a verb ("Chỉ đạo Công an
+    các phường", "Khẩn trương chia sẻ"), not a place's name ("Cần Thơ")."""
+    if k >= len(toks) or toks[k].nl:
+        return False
+    return (toks[k].word and not toks[k].cap) or _agency_starts(toks, k, loose=False)
 
 
 def _lower_case_field_pair(toks: list[_Tok], agency, j: int, in_group: bool) -> bool:

@@ -55,6 +55,7 @@ class _Cues:
     object_lead_in_endings: CueSet
     object_followers: CueSet
     partner_roles: CueSet
+    support_list_joiners: CueSet
 
 
 @lru_cache(maxsize=1)
@@ -91,6 +92,7 @@ def cue_sets() -> _Cues:
         object_lead_in_endings=cue_pattern(data["object_lead_in_endings"]),
         object_followers=cue_pattern(data["object_followers"]),
         partner_roles=cue_pattern(data["partner_roles"]),
+        support_list_joiners=cue_pattern(data["support_list_joiners"]),
     )
 
 
@@ -148,6 +150,16 @@ def supports_in(text: str) -> list[str]:
             after = after[joined.end() + verb.end():]   # "phối hợp, hỗ trợ X": X supports
         names, end = agencies_at(after)
         found.extend(_named_by_role(after, names, end))
+        while names:
+            # "..., Ủy ban nhân dân các phường, xã cùng các đơn vị có liên quan": more partners
+            rest = after[end:]
+            joiner = cues.support_list_joiners.match(rest.lstrip())
+            if not joiner:
+                break
+            at = end + len(rest) - len(rest.lstrip()) + joiner.end()
+            names, more = agencies_at(after[at:])
+            found.extend(names)
+            end = at + more
     return found
 
 
