@@ -406,6 +406,19 @@ def test_the_subject_after_an_opening_time_limit(sentence, lead):
     assert parse_assignment(sentence).lead == lead
 
 
+def test_agencies_after_a_directing_verb_are_its_objects_not_the_subject():
+    # own corpus 410 (Cần Thơ's plan): under "3. Sở Giáo dục và Đào tạo", "Căn cứ ..., chỉ đạo
+    # các cơ sở A, các cơ sở B ... triển khai ...": B (after a comma) was taken as the subject
+    text = ("3. Sở Giáo dục và Đào tạo\n"
+            "Căn cứ chức năng nhiệm vụ, chỉ đạo các cơ sở giáo dục phổ thông, các cơ sở giáo dục "
+            "nghề nghiệp trực thuộc quản lý triển khai các chương trình giáo dục dân số.\n")
+    tasks = tasks_of(text, 2025)
+    assert [t.lead for t in tasks] == [["Sở Giáo dục và Đào tạo"]]
+    # a subject after the opening clause still leads
+    assert parse_assignment("Căn cứ chức năng, nhiệm vụ được giao, các sở, ngành xây dựng kế "
+                            "hoạch thực hiện.").lead == ["Các sở, ngành"]
+
+
 def test_a_regulations_scope_article_holds_no_tasks():
     text = ("Điều 2. Đối tượng áp dụng\n"
             "1. Các cơ quan nhà nước được phân công thực hiện nhiệm vụ quản lý chợ trên địa bàn.\n"

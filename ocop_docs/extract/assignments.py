@@ -56,6 +56,7 @@ class _Cues:
     object_followers: CueSet
     partner_roles: CueSet
     support_list_joiners: CueSet
+    directing_verbs: CueSet
 
 
 @lru_cache(maxsize=1)
@@ -93,6 +94,7 @@ def cue_sets() -> _Cues:
         object_followers=cue_pattern(data["object_followers"]),
         partner_roles=cue_pattern(data["partner_roles"]),
         support_list_joiners=cue_pattern(data["support_list_joiners"]),
+        directing_verbs=cue_pattern(data["directing_verbs"]),
     )
 
 
@@ -271,6 +273,9 @@ def _parse_assignment(text: str, allow_sentence_cues: bool = True) -> Assignment
             if asked:
                 return asked    # "Trên cơ sở báo cáo của Công ty X, giao Sở Y chủ trì ..."
             if not after[:1].isupper() and not re.match(r"(?:các|những)\s", after):
+                if cues.directing_verbs.match(after):
+                    break   # "Căn cứ ..., chỉ đạo các cơ sở A, các cơ sở B ...": no subject;
+                    # a later comma is inside the verb's object
                 continue
             names, end = agencies_at(text[after_comma:])
             rest = text[after_comma + end:].lstrip(" ,")
