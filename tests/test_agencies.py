@@ -682,3 +682,26 @@ def test_a_lower_case_field_with_and_inside_a_name(text, expected):
 def test_where_a_list_of_agencies_ends(text, lead, support):
     found = parse_assignment(text)
     assert (found.lead, found.support) == (lead, support)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # own corpus 410 (Cần Thơ's plan): a collective written without "các" was cut into the bare
+    # type word "Sở" and "Các ban, ngành ..."
+    ("Sở, ban, ngành thành phố căn cứ chức năng, nhiệm vụ tổ chức triển khai Kế hoạch.",
+     ["Các sở, ban, ngành thành phố"]),
+    ("Bộ, ngành liên quan chủ động phối hợp thực hiện.", ["Các bộ, ngành liên quan"]),
+    # own corpus 412 (Hà Nội's education department): schools are members of the group
+    ("Các đơn vị, trường học chủ động tạm dừng hoặc điều chỉnh thời gian học tập.",
+     ["Các đơn vị, trường học"]),
+    # named bodies stay apart
+    ("Sở Y tế, Sở Tài chính thực hiện.", ["Sở Y tế", "Sở Tài chính"]),
+])
+def test_collectives_without_cac_and_schools_in_a_group(text, expected):
+    assert parse_assignment(text).lead == expected
+
+
+def test_aquaculture_abbreviation_is_expanded():
+    # own corpus 409 (Đắk Lắk's plan): "NTTS" = nuôi trồng thủy sản
+    assert parse_assignment("Chủ cơ sở phối hợp chặt chẽ với các cơ quan quản lý NTTS trong quan "
+                            "trắc, giám sát môi trường.").support == [
+        "Các cơ quan quản lý nuôi trồng thủy sản"]

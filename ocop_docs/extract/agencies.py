@@ -102,6 +102,7 @@ class _Lexicon:
     assignment_passives: dict = field(default_factory=dict)
     domain_heads: dict = field(default_factory=dict)
     parties: dict = field(default_factory=dict)
+    collective_lists: dict = field(default_factory=dict)
     assigned_roles: dict = field(default_factory=dict)
 
 
@@ -184,6 +185,7 @@ def _lex() -> _Lexicon:
         assigned_roles=_phrase_index(bounds.get("assigned_roles", [])),
         domain_heads=_phrase_index(bounds.get("domain_heads", [])),
         parties=_phrase_index(bounds.get("parties", [])),
+        collective_lists=_phrase_index(types.get("collective_lists", [])),
     )
     for r in load_tsv("agencies_gazetteer.tsv"):
         name = _normalize(r["name"])
@@ -416,10 +418,13 @@ def _parse_one(toks: list[_Tok], i: int, loose: bool) -> _Agency | None:
         # same bodies, named once after the last title
         return _parse_one(toks, k + 1, loose)
     start = k
-    plural = False
+    plural = collective = False
     if k < len(toks) and toks[k].l in ("các", "những"):
         plural = True
         k += 1
+    elif _match(lex.collective_lists, toks, k):
+        plural = True   # "Sở, ban, ngành thành phố" without "các": the same group
+        collective = True
     typ = _type_at(toks, k, plural, loose or titled)
     q = _match(lex.needs_qualifier, toks, k)
     if q and typ is not None:
@@ -470,7 +475,8 @@ def _parse_one(toks: list[_Tok], i: int, loose: bool) -> _Agency | None:
         # "phối hợp với địa phương" -> "Các địa phương"; a noun whose own words say "các"
         # stays as written ("Chủ các hồ chứa", "Chủ đầu tư các dự án")
         prefix = "các"
-    agency = _Agency(start=start, end=j, prefix=prefix, family=family, plural=plural)
+    agency = _Agency(start=start, end=j, prefix=prefix or ("các" if collective else ""),
+                     family=family, plural=plural)
     agency.gazetteer_end = j if g and g >= n else None  # type: ignore[attr-defined]
     agency.type_end = k + n  # type: ignore[attr-defined]
     agency.type_start = k  # type: ignore[attr-defined]
