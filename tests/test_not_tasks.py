@@ -245,3 +245,13 @@ def test_whom_a_plan_applies_to_is_not_a_task():
     found = tasks_in(SCOPE)
     assert [t.lead for t in found] == [["Sở Khoa học và Công nghệ"]], actions(found)
     assert found[0].due == "2025-12-31"
+
+
+def test_who_attends_a_meeting_is_no_task():
+    # own corpus 409 (Đắk Lắk's plan): a conference's "Thành phần:" line lists who attends
+    text = ("3. Tổ chức hội nghị tập huấn\n"
+            "- Thành phần: Đại diện Lãnh đạo Chi cục Thủy sản và Biển đảo, đại diện Chi cục Chăn "
+            "nuôi và Thú y, các cơ sở nuôi trồng thủy sản trên địa bàn.\n"
+            "- Sở Nông nghiệp và Môi trường chủ trì tổ chức hội nghị tập huấn hằng năm.\n")
+    tasks = extract_tasks(text, 0, len(text), dt.date(2025, 11, 25))
+    assert [t.lead for t in tasks] == [["Sở Nông nghiệp và Môi trường"]]
