@@ -234,3 +234,31 @@ def test_duty_heading_names_a_body_of_no_known_type():
         ("Báo cáo kết quả khắc phục sau kiểm toán cho cơ quan chủ quản",
          ["Đơn vị được kiểm toán"], "2024-11-30"),
     ]
+
+
+def test_a_performers_field_written_as_clauses_gives_a_task_per_body():
+    # own corpus 405 (Lai Châu's plan): "- Cơ quan thực hiện:" holds sentences, each with its own
+    # subject; the item was one task of no clear body
+    text = ("II. NỘI DUNG KẾ HOẠCH\n"
+            "2. Rà soát văn bản quy phạm pháp luật\n"
+            "- Nội dung: Rà soát các văn bản quy phạm pháp luật có liên quan đến Luật thuộc thẩm "
+            "quyền quản lý nhà nước được phân công.\n"
+            "- Cơ quan thực hiện: Sở Khoa học và Công nghệ tiến hành rà soát các văn bản quy phạm "
+            "pháp luật có liên quan đến Luật thuộc thẩm quyền quản lý nhà nước của mình; các sở, "
+            "ngành liên quan và Ủy ban nhân dân các xã, phường rà soát văn bản quy phạm pháp luật "
+            "do cơ quan mình tham mưu ban hành. Đồng thời, các sở, ngành liên quan và Ủy ban nhân "
+            "dân các xã, phường tiếp tục rà soát cập nhật định kỳ trong quá trình triển khai thi "
+            "hành Luật.\n"
+            "- Thời gian thực hiện: Quý IV năm 2025.\n")
+    tasks = tasks_in(text)
+    assert [t.lead for t in tasks] == [
+        ["Sở Khoa học và Công nghệ"],
+        ["Các sở, ngành liên quan", "Ủy ban nhân dân các xã, phường"],
+        ["Các sở, ngành liên quan", "Ủy ban nhân dân các xã, phường"]]
+    assert all(t.due == "2025-12-31" for t in tasks)
+    # a field that names bodies with the lead formula stays a list of bodies
+    listed = text.split("- Cơ quan thực hiện:")[0] + (
+        "- Cơ quan thực hiện: Sở Khoa học và Công nghệ chủ trì, phối hợp với Sở Tư pháp.\n"
+        "- Thời gian thực hiện: Quý IV năm 2025.\n")
+    assert [(t.lead, t.support) for t in tasks_in(listed)] == [
+        (["Sở Khoa học và Công nghệ"], ["Sở Tư pháp"])]

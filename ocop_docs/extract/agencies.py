@@ -1106,6 +1106,13 @@ def agency_of_title(text: str) -> str:
     return text
 
 
+def starts_with_action(text: str) -> bool:
+    """The text opens with an action word in lower case ("tiến hành rà soát ...", "rà soát
+    ..."), not a qualifier ("theo chức năng ...")."""
+    toks = _tokenize(text.lstrip(" ,;:"))
+    return bool(toks) and not toks[0].cap and bool(_match(_lex().action, toks, 0))
+
+
 def canonical_name(surface: str) -> str:
     """A full, readable agency name (see module doc)."""
     text = _normalize(surface)

@@ -24,7 +24,7 @@ from ocop_docs.extract import agencies
 from ocop_docs.extract.assignments import (
     Assignment, block_fields, bracketed_assignments, cue_sets, dedupe, heading_agencies,
     introduces_members, is_bare_assignment, is_formula, is_membership_item, later_assignments,
-    parse_assignment, performers, same_agencies, states_duty, states_status,
+    parse_assignment, performers, same_agencies, states_duty, states_status, strip_support_phrase,
 )
 from ocop_docs.extract.deadlines import find_deadline, find_recurrence, normalize_deadline
 from ocop_docs.model import Deadline, Task
@@ -125,6 +125,7 @@ class TaskExtractor:
         performers_lead: list[str] = []
         explicit_lead: list[str] = []
         rest_blocks: list[Block] = []
+        performer_clauses: list[tuple[Block, list[tuple[str, Assignment]]]] = []
         # "- Tuyên truyền ..." / "Thời gian thực hiện: Tháng 12/2025." / "- Tham mưu ..." /
         # "Thời gian hoàn thành: ...": several time lines, each closing the item before it
         fields_of = {id(b): block_fields(b) for b in blocks if b.kind not in ("table", "row")}
@@ -144,6 +145,10 @@ class TaskExtractor:
             for kind, value in found or ():
                 if kind == "lead":
                     explicit_lead = agencies.split_agency_list(value)
+                elif kind == "performers" and _clauses_with_subjects(value):
+                    # "- Cơ quan thực hiện: Sở X tiến hành rà soát ...; các sở, ngành ... rà
+                    # soát ...": each clause is a task of its own body
+                    performer_clauses.append((block, _clauses_with_subjects(value)))
                 elif kind == "performers":
                     lead, support = performers(value)
                     performers_lead = lead
@@ -168,6 +173,13 @@ class TaskExtractor:
             local.support = dedupe(local.support + performers_lead, exclude=explicit_lead)
         elif performers_lead:
             local.lead, local.general = performers_lead, False
+        for block, clauses in performer_clauses:
+            for text, assignment in clauses:
+                self.emit(block, text, local, assignment)
+        if performer_clauses:
+            content = []        # the item's content is what the clauses say each body does
+            if not rest_blocks:
+                return
         for block, value in content:
             self.emit(block, value, local, Assignment())
         if owner is not None and not content and not rest_blocks \
@@ -471,6 +483,29 @@ def _is_obligation_lead_in(text: str, own: Assignment, frame: Frame, block: Bloc
     tail = ending[-20:]
     return len(text.split()) > 20 and any(
         m.end() == len(tail) for m in cue_sets().detail_lead_in_endings.finditer(tail))
+
+
+def _clauses_with_subjects(value: str) -> list[tuple[str, Assignment]]:
+    """A performers field written as sentences ("Sở X tiến hành rà soát ...; các sở, ngành ...
+    rà soát ... . Đồng thời, các sở ... tiếp tục ..."): each clause that opens with its own
+    subject and an action of several words, with its assignment; [] for a list of bodies."""
+    starts = [0] + [m.end() for m in re.finditer(r"[.;]\s+", value)]
+    found: list[tuple[int, Assignment]] = []
+    for start in starts:
+        own = parse_assignment(value[start:], allow_sentence_cues=False)
+        # its action proper, past "chủ trì, phối hợp với ...": a field "X chủ trì, phối hợp
+        # với Y" names bodies only
+        action = strip_support_phrase(own.rest)
+        if own.lead and own.how in ("subject", "giao") and len(action.split()) >= 6 \
+                and agencies.starts_with_action(action):
+            found.append((start, own))
+    if not found or found[0][0] != 0:
+        return []
+    out = []
+    for (start, _), end in zip(found, [s for s, _ in found[1:]] + [len(value)]):
+        text = value[start:end].strip().rstrip(";").strip()
+        out.append((text, parse_assignment(text, allow_sentence_cues=False)))
+    return out
 
 
 def _is_object_lead_in(text: str) -> bool:
