@@ -419,6 +419,21 @@ def test_agencies_after_a_directing_verb_are_its_objects_not_the_subject():
                             "hoạch thực hiện.").lead == ["Các sở, ngành"]
 
 
+def test_the_group_under_a_heading_that_names_its_members_is_those_members():
+    # real text 013 (Lâm Đồng's notice): "Chủ tịch UBND các xã" under "1. Giao UBND các xã: A, B,
+    # C:" is those three communes; and "phối hợp làm việc với" names a partner
+    text = ("1. Giao UBND các xã: Đức Trọng, Hiệp Thạnh, Đinh Văn Lâm Hà:\n"
+            "- Tập trung, đẩy nhanh tiến độ thực hiện các thủ tục để hoàn thành hồ sơ Nhiệm vụ quy "
+            "hoạch chung xã gửi Sở Xây dựng trước ngày 24/4/2026.\n"
+            "- Trong quá trình thực hiện quy hoạch, Chủ tịch UBND các xã chỉ đạo các phòng, ban "
+            "chuyên môn phối hợp làm việc với đơn vị tư vấn, xác định các ưu thế phát triển.\n")
+    communes = ["Ủy ban nhân dân xã Đức Trọng", "Ủy ban nhân dân xã Hiệp Thạnh",
+                "Ủy ban nhân dân xã Đinh Văn Lâm Hà"]
+    tasks = tasks_of(text, 2026)
+    assert [t.lead for t in tasks] == [communes, communes]
+    assert same(tasks[1].support, ["Đơn vị tư vấn"])
+
+
 def test_a_regulations_scope_article_holds_no_tasks():
     text = ("Điều 2. Đối tượng áp dụng\n"
             "1. Các cơ quan nhà nước được phân công thực hiện nhiệm vụ quản lý chợ trên địa bàn.\n"

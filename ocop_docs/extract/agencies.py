@@ -1295,6 +1295,23 @@ def named_in_full(name: str, fuller: list[str]) -> str | None:
     return None
 
 
+def members_named(group: str, fuller: list[str]) -> list[str] | None:
+    """The bodies of `fuller` (a heading's agencies) that a plural group stands for: "Ủy ban
+    nhân dân các xã" under "Giao UBND các xã: Đức Trọng, Hiệp Thạnh, Đinh Văn Lâm Hà" is those
+    three. Each must be the group's type and unit word followed by a name; None otherwise."""
+    m = re.match(r"^(.*?)\s*\b(?:các|những)\s+(\S+)$", group, flags=re.IGNORECASE)
+    if not m or len(fuller) < 2:
+        return None
+    head = fold(f"{m.group(1)} {m.group(2)}".strip())
+    for full in fuller:
+        words = full.split()
+        n = len(head.split())
+        if fold(" ".join(words[:n])) != head or not 0 < len(words) - n <= 4 \
+                or not all(w[:1].isupper() or w[:1].isdigit() for w in words[n:]):
+            return None
+    return list(fuller)
+
+
 @lru_cache(maxsize=1)
 def _own_levels() -> tuple[tuple[str, ...], ...]:
     """models/agency_types.yaml own_levels, folded, longest first."""

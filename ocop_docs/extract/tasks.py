@@ -93,6 +93,10 @@ class TaskExtractor:
             # "b) Kho bạc Nhà nước tỉnh ..." under "5. Sở Tài chính và Kho bạc Nhà nước Quảng
             # Ngãi": the heading's full name
             lead = [agencies.named_in_full(name, frame.lead) or name for name in lead]
+            if len(lead) == 1:
+                # "Chủ tịch UBND các xã ..." under "1. Giao UBND các xã: Đức Trọng, Hiệp
+                # Thạnh, Đinh Văn Lâm Hà:": the communes named there
+                lead = agencies.members_named(lead[0], frame.lead) or lead
         inherit = not own.lead or same_agencies(own.lead, frame.lead)
         support = dedupe(self.resolve(own.support + (frame.support if inherit else []),
                                       block.start),
