@@ -434,6 +434,28 @@ def test_the_group_under_a_heading_that_names_its_members_is_those_members():
     assert same(tasks[1].support, ["Đơn vị tư vấn"])
 
 
+def test_a_closing_paragraph_goes_on_after_its_formula():
+    # own corpus 413 (Đồng Tháp's plan): "Trên đây là Kế hoạch ... . Đề nghị các cơ quan, đơn vị
+    # ... . Định kỳ hằng năm ... báo cáo ...": the paragraph was dropped whole as a formula
+    text = ("V. TỔ CHỨC THỰC HIỆN\n"
+            "1. Sở Xây dựng chủ trì theo dõi, đôn đốc việc triển khai thực hiện Kế hoạch này.\n"
+            "Trên đây là Kế hoạch Chuyển đổi số trong hoạt động xây dựng. Đề nghị các cơ quan, "
+            "đơn vị nghiêm túc triển khai thực hiện. Định kỳ hằng năm (trước ngày 30 tháng 11) "
+            "báo cáo kết quả thực hiện về Sở Xây dựng để tổng hợp báo cáo Ủy ban nhân dân tỉnh.\n")
+    tasks = tasks_of(text, 2025)
+    assert [t.lead for t in tasks] == [["Sở Xây dựng"], ["Các cơ quan, đơn vị"]]
+    assert tasks[1].recurrence == "annual"
+    # a formula alone is still no task
+    assert tasks_of("Trên đây là Kế hoạch Chuyển đổi số trong hoạt động xây dựng của tỉnh.\n",
+                    2025) == []
+
+
+def test_a_second_verb_after_phoi_hop_without_a_comma():
+    # own corpus 413: "Phối hợp hỗ trợ các đơn vị ...": they are the partners
+    assert parse_assignment("Sở Khoa học và Công nghệ phối hợp hỗ trợ các đơn vị triển khai "
+                            "kết nối, tích hợp dữ liệu.").support == ["Các đơn vị"]
+
+
 def test_a_regulations_scope_article_holds_no_tasks():
     text = ("Điều 2. Đối tượng áp dụng\n"
             "1. Các cơ quan nhà nước được phân công thực hiện nhiệm vụ quản lý chợ trên địa bàn.\n"

@@ -146,7 +146,7 @@ def supports_in(text: str) -> list[str]:
     found: list[str] = []
     for m in cues.support_before.finditer(text, folded):
         after = text[m.end():]
-        joined = re.match(r"\s*(?:,|và)\s*", after)
+        joined = re.match(r"\s*(?:,|và)?\s*", after)
         verb = cues.support_second_verbs.match(after[joined.end():]) if joined else None
         if verb:
             after = after[joined.end() + verb.end():]   # "phối hợp, hỗ trợ X": X supports

@@ -313,7 +313,12 @@ class TaskExtractor:
         if _is_caption(text):
             return  # a title in capitals, a note in parentheses ("(Kèm theo ...)")
         if is_formula(text):
-            return  # "Trân trọng thông báo ... để các cơ quan biết, thực hiện./."
+            # "Trân trọng thông báo ... để các cơ quan biết, thực hiện./."; a closing paragraph
+            # goes on after its formula: "Trên đây là Kế hoạch ... . Đề nghị các cơ quan, đơn
+            # vị ... . Định kỳ hằng năm ... báo cáo kết quả ..."
+            text = _after_formula_sentence(text)
+            if not text:
+                return
         if heading_agencies(text) is not None:
             return  # only agency names, no action (a list line, a table cell on its own)
         if is_membership_item(text) or (frame.in_membership and not states_duty(text)):
@@ -487,6 +492,16 @@ def _is_obligation_lead_in(text: str, own: Assignment, frame: Frame, block: Bloc
     tail = ending[-20:]
     return len(text.split()) > 20 and any(
         m.end() == len(tail) for m in cue_sets().detail_lead_in_endings.finditer(tail))
+
+
+def _after_formula_sentence(text: str) -> str:
+    """What follows the sentence that holds a paragraph's formula, when a request follows it
+    ("Đề nghị ...", "Giao ...", "Yêu cầu ..."); "" otherwise."""
+    for m in re.finditer(r"[.!]\s+(?=[A-ZĐÀ-Ỹ])", text):
+        rest = text[m.end():]
+        if is_formula(text[:m.end()]) and cue_sets().lead_before.match(rest):
+            return rest
+    return ""
 
 
 def _clauses_with_subjects(value: str) -> list[tuple[str, Assignment]]:
