@@ -705,3 +705,17 @@ def test_aquaculture_abbreviation_is_expanded():
     assert parse_assignment("Chủ cơ sở phối hợp chặt chẽ với các cơ quan quản lý NTTS trong quan "
                             "trắc, giám sát môi trường.").support == [
         "Các cơ quan quản lý nuôi trồng thủy sản"]
+
+
+def test_a_managing_body_with_no_field_after_ve_ends_its_name():
+    # "về" after "quản lý nhà nước" with no field word after it: the name ends there (the field
+    # reader returned to the same word over and over before)
+    import subprocess
+    import sys
+
+    code = ("from ocop_docs.extract.agencies import parse_agency_sequence as p\n"
+            "print(p('Các cơ quan quản lý nhà nước về thực hiện kiểm tra.')[0])\n"
+            "print(p('Các cơ quan quản lý nhà nước về.')[0])\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         cwd=Path(__file__).resolve().parent.parent)
+    assert out.stdout.splitlines() == ["['Các cơ quan quản lý nhà nước']"] * 2, out.stderr

@@ -708,7 +708,10 @@ def _name_body(toks: list[_Tok], j: int, agency: _Agency, kind: str) -> int:
                 continue
         if tok.l == "về" and any(_match(lex.domain_heads, toks, k) == j - k
                                 for k in range(max(agency.start, j - 4), j)):
-            j = _domain_of(toks, j + 1)     # "cơ quan quản lý nhà nước về đất đai"
+            field_end = _domain_of(toks, j + 1)     # "cơ quan quản lý nhà nước về đất đai"
+            if field_end is None:
+                break
+            j = field_end
             continue
         if _match(lex.action, toks, j) or _match(lex.stop, toks, j):
             break
@@ -741,16 +744,17 @@ def _lower_case_field_pair(toks: list[_Tok], agency, j: int, in_group: bool) -> 
                     lex.relative, lex.stop, lex.parties)))
 
 
-def _domain_of(toks: list[_Tok], j: int) -> int:
+def _domain_of(toks: list[_Tok], j: int) -> int | None:
     """The field a managing body manages, after "quản lý nhà nước về"/"chuyên ngành về": up
-    to a delimiter, a line break, "và", an action or a stop word."""
+    to a delimiter, a line break, "và", an action or a stop word; None when no word of a field
+    follows ("... về thực hiện ...")."""
     lex = _lex()
     start = j
     while j < len(toks) and not toks[j].nl and toks[j].word and toks[j].l != "và" \
             and not _match(lex.action, toks, j) and not _match(lex.stop, toks, j) \
             and j - start < 6:
         j += 1
-    return j if j > start else start - 1
+    return j if j > start else None
 
 
 def _project_owner(toks: list[_Tok], k: int, n: int) -> int | None:
