@@ -56,7 +56,7 @@ class _Cues:
     object_followers: CueSet
     partner_roles: CueSet
     support_list_joiners: CueSet
-    directing_verbs: CueSet
+    verbs_with_agency_objects: CueSet
 
 
 @lru_cache(maxsize=1)
@@ -94,7 +94,7 @@ def cue_sets() -> _Cues:
         object_followers=cue_pattern(data["object_followers"]),
         partner_roles=cue_pattern(data["partner_roles"]),
         support_list_joiners=cue_pattern(data["support_list_joiners"]),
-        directing_verbs=cue_pattern(data["directing_verbs"]),
+        verbs_with_agency_objects=cue_pattern(data["verbs_with_agency_objects"]),
     )
 
 
@@ -146,8 +146,8 @@ def supports_in(text: str) -> list[str]:
     found: list[str] = []
     for m in cues.support_before.finditer(text, folded):
         after = text[m.end():]
-        joined = re.match(r"\s*(?:,|và)?\s*", after)
-        verb = cues.support_second_verbs.match(after[joined.end():]) if joined else None
+        joined = re.match(r"\s*(?:,|và)?\s*", after)     # always matches, maybe empty
+        verb = cues.support_second_verbs.match(after[joined.end():])
         if verb:
             after = after[joined.end() + verb.end():]   # "phối hợp, hỗ trợ X": X supports
         names, end = agencies_at(after)
@@ -273,7 +273,7 @@ def _parse_assignment(text: str, allow_sentence_cues: bool = True) -> Assignment
             if asked:
                 return asked    # "Trên cơ sở báo cáo của Công ty X, giao Sở Y chủ trì ..."
             if not after[:1].isupper() and not re.match(r"(?:các|những)\s", after):
-                if cues.directing_verbs.match(after):
+                if cues.verbs_with_agency_objects.match(after):
                     break   # "Căn cứ ..., chỉ đạo các cơ sở A, các cơ sở B ...": no subject;
                     # a later comma is inside the verb's object
                 continue
