@@ -147,12 +147,13 @@ class TaskExtractor:
                     item_deadline[id(rest_blocks[-1])] = when
                 continue
             for kind, value in found or ():
+                clauses = _clauses_with_subjects(value) if kind == "performers" else []
                 if kind == "lead":
                     explicit_lead = agencies.split_agency_list(value)
-                elif kind == "performers" and _clauses_with_subjects(value):
+                elif clauses:
                     # "- Cơ quan thực hiện: Sở X tiến hành rà soát ...; các sở, ngành ... rà
                     # soát ...": each clause is a task of its own body
-                    performer_clauses.append((block, _clauses_with_subjects(value)))
+                    performer_clauses.append((block, clauses))
                 elif kind == "performers":
                     lead, support = performers(value)
                     performers_lead = lead
