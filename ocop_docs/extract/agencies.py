@@ -42,8 +42,7 @@ def _normalize(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = _OLD_TONE_RE.sub(lambda m: _OLD_TONES[m.group(1)], text)
     text = text.replace("Ð", "Đ")
-    levels = _honorific_levels()
-    return levels[0].sub(_lower_level, text) if levels[0].search(text) else text
+    return _honorific_levels()[0].sub(_lower_level, text)
 
 
 @lru_cache(maxsize=1)

@@ -176,15 +176,16 @@ def _named_by_role(after: str, names: list[str], end: int) -> list[str]:
         if role and _bare_group(names[-1]) and not _role_is_verb(tail[role.end():]):
             return names[:-1] + [f"{names[-1]} {tail[role.start():role.end()]}"]
         return names
-    for role in cues.partner_roles.finditer(after[:60]):
-        cut = after[:role.start()]
-        if not cut.strip():
-            continue
-        found, found_end = agencies_at(cut)
-        if found and not cut[found_end:].strip() and _bare_group(found[-1]) \
-                and not _role_is_verb(after[role.end():]):
-            return found[:-1] + [f"{found[-1]} {after[role.start():role.end()]}"]
-        break
+    # no name read ("các cơ quan chủ trì trong ..."): the group before the first role word
+    role = next((r for r in cues.partner_roles.finditer(after[:60]) if after[:r.start()].strip()),
+                None)
+    if role is None:
+        return names
+    cut = after[:role.start()]
+    found, found_end = agencies_at(cut)
+    if found and not cut[found_end:].strip() and _bare_group(found[-1]) \
+            and not _role_is_verb(after[role.end():]):
+        return found[:-1] + [f"{found[-1]} {after[role.start():role.end()]}"]
     return names
 
 
